@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything piflow and its tests need, once; later runs are quick.
+# System packages come from Debian (graphviz for `dot`, a Japanese font so the
+# figures render their text); Python packages go into .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+if [ "${PIFLOW_SETUP_EXTRA:-}" = "1" ]; then
+  # Only for the report checks (issue: HTML/DOCX viewed as a user would).
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]} (Debian packages)"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.piflow-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e '.[test]'
+  touch "$stamp"
+fi

@@ -1,0 +1,3 @@
+from piflow.cli import main
+
+main()

@@ -1,0 +1,322 @@
+"""Flow file -> ``Document`` (the validated model plus where everything sits).
+
+Stages, each collecting every error it can before the next gives up:
+read bytes -> decode -> parse YAML with positions -> validate the model
+(pydantic) -> cross-references (ids, step numbering, subcontracting).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from piflow.catalog import Catalog, default_catalog
+from piflow.diagnostics import Diagnostic, InputError
+from piflow.model import Flow
+from piflow.textnorm import did_you_mean
+from piflow.vocab import Role, parse_vocab
+from piflow.yamlsource import Source, decode, parse
+
+FLOW_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded flow: the model, the file it came from and its positions."""
+
+    path: str
+    flow: Flow
+    source: Source
+
+    def where(self, path: tuple) -> tuple[int, int]:
+        return self.source.where(path)
+
+
+def load(path: str | Path, catalog: Catalog | None = None) -> Document:
+    """Load and validate one flow file; raises InputError with every problem found."""
+    name = str(path)
+    raw = _read(name)
+    text, errors = decode(name, raw)
+    if text is None:
+        raise InputError(errors)
+    return loads(text, name, catalog)
+
+
+def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> Document:
+    """Validate flow text (already decoded)."""
+    source, errors = parse(name, text)
+    if source is None:
+        raise InputError(errors)
+    if not isinstance(source.data, dict):
+        raise InputError(errors + [Diagnostic(name, 1, 1, "P007",
+                                              "フローファイルは「キー: 値」の形で、先頭に piflow: 1 が必要です",
+                                              "a flow file is a mapping starting with 'piflow: 1'",
+                                              "piflow init で雛形を作れます (piflow init makes a template)")])
+    catalog = catalog or default_catalog()
+    flow = None
+    try:
+        flow = Flow.model_validate(source.data, context={"catalog": catalog})
+    except ValidationError as exc:
+        errors += [_from_pydantic(source, err) for err in _root_causes(exc.errors())]
+    errors += check_references(source)
+    if errors or flow is None:
+        raise InputError(errors)
+    return Document(name, flow, source)
+
+
+def _read(name: str) -> bytes:
+    p = Path(name)
+    try:
+        if p.is_dir():
+            raise InputError([Diagnostic(name, 1, 1, "P001", "フォルダです。フローファイル (.yaml) を指定してください",
+                                         "is a directory")])
+        return p.read_bytes()
+    except FileNotFoundError:
+        near = did_you_mean(p.name, [c.name for c in p.parent.glob("*")] if p.parent.is_dir() else [])
+        raise InputError([Diagnostic(name, 1, 1, "P001", "ファイルが見つかりません", "no such file", near)]) from None
+    except PermissionError:
+        raise InputError([Diagnostic(name, 1, 1, "P001", "ファイルを読む権限がありません", "permission denied")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(name, 1, 1, "P001", f"ファイルを読めません: {exc.strerror}", str(exc))]) from None
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Expand folders into their flow files (sorted, so runs are reproducible)."""
+    found: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found += sorted(str(f) for f in path.rglob("*") if f.suffix in FLOW_SUFFIXES and f.is_file())
+        else:
+            found.append(p)
+    return found
+
+
+# --- pydantic errors -> diagnostics ----------------------------------------------
+
+_TYPE_MESSAGES = {
+    "string_type": ("文字列で書いてください", "expected text"),
+    "int_type": ("整数で書いてください", "expected an integer"),
+    "int_parsing": ("整数で書いてください", "expected an integer"),
+    "bool_type": ("true か false で書いてください", "expected true or false"),
+    "bool_parsing": ("true か false で書いてください", "expected true or false"),
+    "tuple_type": ("リスト（「- 」で始まる行の並び）で書いてください", "expected a list"),
+    "list_type": ("リスト（「- 」で始まる行の並び）で書いてください", "expected a list"),
+    "model_type": ("「キー: 値」の形（マッピング）で書いてください", "expected a mapping"),
+    "model_attributes_type": ("「キー: 値」の形（マッピング）で書いてください", "expected a mapping"),
+    "dict_type": ("「キー: 値」の形（マッピング）で書いてください", "expected a mapping"),
+}
+
+_CODE_BY_TYPE = {
+    "missing": "P103",
+    "extra_forbidden": "P102",
+    "piflow_measure": "P205",
+    "piflow_waiver_reason": "P206",
+}
+
+
+def _root_causes(errs: list[dict]) -> list[dict]:
+    """Drop 'list too short' errors that only follow from an invalid item inside it."""
+    locs = [tuple(e["loc"]) for e in errs]
+    return [
+        e for e in errs
+        if e["type"] != "too_short" or not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)
+    ]
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(先頭)"
+
+
+def _from_pydantic(source: Source, err: dict) -> Diagnostic:
+    # Annotated validators add their own segment names to loc; keep only real keys.
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not str(p).startswith(("function-", "[")))
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    code = _CODE_BY_TYPE.get(kind, "P101")
+    hint = ctx.get("hint", "")
+    if kind == "missing":
+        line, col = source.where(loc[:-1])
+        ja, en = f"必須の項目「{loc[-1]}」がありません", f"missing key {loc[-1]!r}"
+        loc = loc[:-1]
+    elif kind == "extra_forbidden":
+        line, col = source.where(loc, key=True)
+        allowed = _allowed_keys(loc[:-1])
+        ja, en = f"不明なキー「{loc[-1]}」です", f"unknown key {loc[-1]!r}"
+        hint = did_you_mean(str(loc[-1]), allowed) or (f"使えるキー (allowed): {', '.join(allowed)}" if allowed else "")
+    else:
+        line, col = source.where(loc)
+        if "ja" in ctx:
+            ja, en = ctx["ja"], ctx.get("en", "")
+        elif kind in _TYPE_MESSAGES:
+            ja, en = _TYPE_MESSAGES[kind]
+        elif kind == "too_short":
+            n = ctx.get("min_length", 1)
+            ja, en = (f"少なくとも {n} 個必要です" if n > 1 else "空にはできません"), err["msg"]
+        elif kind == "literal_error" and loc == ("piflow",):
+            ja, en = "対応していない版です。piflow: 1 と書いてください", "unsupported format version; write piflow: 1"
+        else:
+            ja, en = f"値が正しくありません: {err['msg']}", err["msg"]
+    return Diagnostic(source.file, line, col, code, f"{_dotted(loc)}: {ja}", en, hint)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys the model accepts at ``loc`` (for did-you-mean on unknown keys)."""
+    model: type[BaseModel] | None = Flow
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        model = _inner_model(field.annotation) if field else None
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    if isinstance(annotation, types.UnionType):
+        return None
+    return None
+
+
+# --- cross-references ------------------------------------------------------------
+# Checked on the raw data so they run even when some values had the wrong type.
+
+
+def _items(container: object, key: str) -> list[tuple[int, dict]]:
+    value = container.get(key) if isinstance(container, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _roles(value: object) -> set[Role]:
+    out = set()
+    for v in [value] if isinstance(value, str) else (value if isinstance(value, list) else []):
+        try:
+            out.add(parse_vocab(Role, v))
+        except Exception:  # noqa: BLE001 - the model pass reports bad roles
+            pass
+    return out
+
+
+def check_references(source: Source) -> list[Diagnostic]:
+    data = source.data
+    errors: list[Diagnostic] = []
+
+    def err(path: tuple, code: str, ja: str, en: str, hint: str = "", key: bool = False) -> None:
+        line, col = source.where(path, key=key)
+        errors.append(Diagnostic(source.file, line, col, code, f"{_dotted(path)}: {ja}", en, hint))
+
+    # Parties and systems share one namespace: steps may name either.
+    endpoints: dict[str, tuple] = {}
+    roles: dict[str, set[Role]] = {}
+    for i, party in _items(data, "parties"):
+        decls = [(("parties", i, "id"), _str(party.get("id")))]
+        roles[_str(party.get("id")) or ""] = _roles(party.get("role"))
+        decls += [(("parties", i, "systems", j, "id"), _str(s.get("id"))) for j, s in _items(party, "systems")]
+        for path, ident in decls:
+            if ident is None:
+                continue
+            if ident in endpoints:
+                first = source.where(endpoints[ident])[0]
+                err(path, "P202", f"ID「{ident}」が重複しています（{first} 行目にもあります）", f"duplicate id {ident!r}",
+                    "当事者とシステムの ID はファイル内で一意にしてください (party and system ids are unique)")
+            else:
+                endpoints[ident] = path
+    data_ids: dict[str, tuple] = {}
+    for i, item in _items(data, "data"):
+        ident = _str(item.get("id"))
+        if ident is None:
+            continue
+        if ident in data_ids:
+            first = source.where(data_ids[ident])[0]
+            err(("data", i, "id"), "P202", f"情報項目の ID「{ident}」が重複しています（{first} 行目にもあります）",
+                f"duplicate data id {ident!r}")
+        else:
+            data_ids[ident] = ("data", i, "id")
+
+    def check_ref(path: tuple, value: object, known: dict, what_ja: str, what_en: str) -> None:
+        ident = _str(value)
+        if ident is not None and ident not in known:
+            err(path, "P201", f"{what_ja}「{ident}」が定義されていません", f"unknown {what_en} {ident!r}",
+                did_you_mean(ident, list(known)))
+
+    def check_data_list(path: tuple, value: object) -> None:
+        if isinstance(value, list):
+            for k, ident in enumerate(value):
+                check_ref((*path, k), ident, data_ids, "情報項目", "data item")
+
+    for i, party in _items(data, "parties"):
+        check_data_list(("parties", i, "data"), party.get("data"))
+        for j, system in _items(party, "systems"):
+            check_data_list(("parties", i, "systems", j, "data"), system.get("data"))
+        ident = _str(party.get("id")) or ""
+        contractor = party.get("contractor")
+        if Role.SUBCONTRACTOR in roles.get(ident, set()):
+            if contractor is None:
+                err(("parties", i), "P204", "再委託先には委託元 (contractor) が必要です",
+                    "a subcontractor needs its contractor", "例 (e.g.): contractor: nec")
+            elif _str(contractor) is not None:
+                check_ref(("parties", i, "contractor"), contractor, {k: v for k, v in endpoints.items() if k in roles},
+                          "委託元", "contractor")
+                if contractor in roles and not roles[contractor] & {Role.CONTRACTOR, Role.SUBCONTRACTOR}:
+                    err(("parties", i, "contractor"), "P204", f"委託元「{contractor}」の役割が委託先・再委託先ではありません",
+                        "the contractor must have role 委託先 or 再委託先")
+        elif contractor is not None:
+            err(("parties", i, "contractor"), "P204", "contractor は再委託先 (role: 再委託先) にだけ書けます",
+                "only a subcontractor has a contractor")
+
+    scenario_ids: dict[str, tuple] = {}
+    for i, scenario in _items(data, "scenarios"):
+        ident = _str(scenario.get("id"))
+        if ident is not None:
+            if ident in scenario_ids:
+                err(("scenarios", i, "id"), "P202", f"シナリオの ID「{ident}」が重複しています", f"duplicate scenario id {ident!r}")
+            scenario_ids.setdefault(ident, ("scenarios", i, "id"))
+        numbers: Counter[str] = Counter()
+        step_ids: dict[str, tuple] = {}
+        for j, step in _items(scenario, "steps"):
+            path = ("scenarios", i, "steps", j)
+            check_ref((*path, "from"), step.get("from"), endpoints, "送り手", "endpoint")
+            check_ref((*path, "to"), step.get("to"), endpoints, "受け手", "endpoint")
+            check_data_list((*path, "data"), step.get("data"))
+            no = step.get("n")
+            if isinstance(no, (int, str)) and not isinstance(no, bool):
+                key = str(no).replace("’", "'").strip()
+                numbers[key] += 1
+                if numbers[key] == 2:
+                    err((*path, "n"), "P203", f"ステップ番号 {key} が重複しています", f"duplicate step number {key}",
+                        "並行する手順は 1' のように書けます (parallel steps may be numbered 1')")
+            sid = _str(step.get("id"))
+            if sid is not None:
+                if sid in step_ids:
+                    err((*path, "id"), "P202", f"ステップの ID「{sid}」が重複しています", f"duplicate step id {sid!r}")
+                step_ids.setdefault(sid, (*path, "id"))
+        ints = {int(n.rstrip("'")) for n in numbers if n.rstrip("'").isdigit()}
+        missing = sorted(set(range(1, max(ints) + 1)) - ints) if ints else []
+        if missing:
+            err(("scenarios", i, "steps"), "P203",
+                f"ステップ番号 {', '.join(map(str, missing))} が抜けています（1 から順に振ってください）",
+                f"missing step number(s) {missing}", key=True)
+    return errors

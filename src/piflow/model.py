@@ -1,0 +1,304 @@
+"""The flow-file model (format version 1): frozen pydantic classes.
+
+A flow file declares one proposal (付議事項): its parties and their systems,
+the data items, and one or more scenarios (資料xx-1, -2 …), each a numbered
+list of steps between parties or systems.  Measures (保護対策) may be declared
+on steps, parties and systems, by catalog id or by the label the papers print;
+validation resolves them to catalog ids.  The full format is in docs/format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from piflow.catalog import Catalog, UnknownMeasure, default_catalog
+from piflow.textnorm import normalize
+from piflow.vocab import (
+    Basis, Certification, Channel, DataClass, Medium, Role, SystemKind, Zone, accepted_spellings, vocab,
+)
+
+FORMAT_VERSION = 1
+
+# --- small field types ---------------------------------------------------------
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+
+
+def _check_id(value: object) -> object:
+    if isinstance(value, str):
+        folded = normalize(value)
+        if folded != value or not _ID.match(folded):
+            shown = folded if _ID.match(folded) else None
+            raise PydanticCustomError(
+                "piflow_id", "{ja} / {en}",
+                {
+                    "ja": f"ID「{value}」は半角英字で始まり、半角英数字と _ . - だけで書いてください",
+                    "en": "ids are ASCII letters, digits, _ . - and start with a letter",
+                    "hint": f"もしかして (did you mean): {shown}" if shown else "例 (e.g.): contractor, jidou_teate",
+                },
+            )
+    return value
+
+
+Id = Annotated[str, BeforeValidator(_check_id), Field(json_schema_extra={"pattern": _ID.pattern})]
+Text = Annotated[str, AfterValidator(lambda s: s.strip()), Field(min_length=1)]
+
+
+def _catalog(info: ValidationInfo) -> Catalog:
+    ctx = info.context or {}
+    return ctx.get("catalog") or default_catalog()
+
+
+def _resolve_measure(value: object, info: ValidationInfo) -> tuple[str, ...]:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "piflow_measure", "{ja} / {en}",
+            {"ja": "保護対策は文字列で書いてください", "en": "a measure is a string", "hint": ""},
+        )
+    try:
+        return _catalog(info).resolve(value)
+    except UnknownMeasure as exc:
+        hint = f"もしかして (did you mean): {', '.join(exc.suggestions)}" if exc.suggestions else (
+            "piflow rules で使える保護対策を一覧できます (list them with: piflow rules)")
+        raise PydanticCustomError(
+            "piflow_measure", "{ja} / {en}",
+            {"ja": f"保護対策「{value}」はカタログにありません", "en": f"unknown measure {value!r}", "hint": hint},
+        ) from None
+
+
+def _flatten(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        seen.update(dict.fromkeys(group))
+    return tuple(seen)
+
+
+def _measure_spellings() -> tuple[str, ...]:
+    cat = default_catalog()
+    return tuple(sorted({s for m in cat for s in (m.label, m.id)}))
+
+
+# The schema lists the labels as examples (editors complete them) rather than as
+# an enum: the loader also accepts variants such as full-width or bracketed glosses.
+MeasureRef = Annotated[
+    tuple[str, ...],
+    BeforeValidator(_resolve_measure, json_schema_input_type=str),
+    WithJsonSchema({"type": "string", "examples": list(_measure_spellings()),
+                    "description": "保護対策（カタログの id または図に書く名称）"}),
+]
+Measures = Annotated[list[MeasureRef], AfterValidator(_flatten)]
+
+
+def _check_reason(value: str) -> str:
+    value = value.strip().strip("（）()").strip()
+    if not value:
+        raise PydanticCustomError(
+            "piflow_waiver_reason", "{ja} / {en}",
+            {
+                "ja": "「－」（不要）とする保護対策には理由が必要です",
+                "en": "a waived measure needs its reason",
+                "hint": "例 (e.g.): 鍵付きカバン等による運搬: 電子データのみの取扱いのため",
+            },
+        )
+    return value
+
+
+Reason = Annotated[str, AfterValidator(_check_reason)]
+
+
+def _flatten_waivers(waivers: dict[tuple[str, ...], str]) -> dict[str, str]:
+    return {mid: reason for ids, reason in waivers.items() for mid in ids}
+
+
+Waivers = Annotated[dict[MeasureRef, Reason], AfterValidator(_flatten_waivers)]
+
+_STEP_NO = re.compile(r"^([0-9]+)('*)$")
+
+
+def _step_no(value: object) -> object:
+    if isinstance(value, bool):
+        return value  # let pydantic reject it
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _STEP_NO.match(normalize(value).replace("’", "'")):
+        return normalize(value).replace("’", "'")
+    raise PydanticCustomError(
+        "piflow_step_no", "{ja} / {en}",
+        {"ja": f"ステップ番号「{value}」は 1, 2, 3 … か 1' のように書いてください",
+         "en": "a step number is a positive integer, optionally followed by ' (1')", "hint": ""},
+    )
+
+
+StepNo = Annotated[str, BeforeValidator(_step_no, json_schema_input_type=int | str)]
+
+
+# ``role: 委託先`` and ``role: [委託先, 結合先]`` are both fine.
+_ROLE_WORD = Literal[accepted_spellings(Role)]  # type: ignore[valid-type]
+Roles = Annotated[
+    tuple[vocab(Role), ...],
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v, json_schema_input_type=_ROLE_WORD | list[_ROLE_WORD]),
+    Field(min_length=1),
+]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --- the model --------------------------------------------------------------------
+
+
+class Proposal(Frozen):
+    """件名 and the overview table (事業の概要)."""
+
+    title: Text = Field(description="件名")
+    section: Text = Field(description="担当課")
+    bases: tuple[vocab(Basis), ...] = Field(min_length=1, description="要綱・条例の根拠（電算処理、業務委託 …）")
+    number: str | None = Field(None, description="資料番号（例: 資料49）")
+    business: str | None = Field(None, description="事業名")
+    purpose: str | None = Field(None, description="目的")
+    subjects: str | None = Field(None, description="対象者")
+    count: str | None = Field(None, description="件数（例: 約40,000件）")
+    period: str | None = Field(None, description="期間・時期")
+
+
+class System(Frozen):
+    """A system, store or PC that belongs to a party (児童手当システム, DB, 委託先PC)."""
+
+    id: Id
+    name: Text
+    kind: vocab(SystemKind) = SystemKind.SYSTEM
+    zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
+    data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
+    measures: Measures = Field(default_factory=list)
+    waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
+    note: str | None = None
+
+
+class Party(Frozen):
+    """An actor: the ward, the data subjects, a contractor, a cloud operator …"""
+
+    id: Id
+    name: Text
+    role: Roles = Field(description="役割（複数可: [委託先, 結合先]）")
+    lane: str | None = Field(None, description="図のレーン名（省略時は name）")
+    contractor: Id | None = Field(None, description="再委託先の場合、委託元（委託先）の id")
+    consent: bool | None = Field(None, description="再委託について区が承諾済みか")
+    cloud: str | None = Field(None, description="利用するクラウドサービス（例: Microsoft Dynamics 365, Box）")
+    certifications: tuple[vocab(Certification), ...] = ()
+    zone: vocab(Zone) | None = None
+    location: str | None = Field(None, description="所在地・準拠法（例: 国内）")
+    operates: tuple[Id, ...] = Field((), description="開発・運用保守する他の当事者のシステムの id（番号のない線で描く）")
+    data: tuple[Id, ...] | None = Field(None, description="取り扱わせる情報項目（data の id）")
+    measures: Measures = Field(default_factory=list)
+    waivers: Waivers = Field(default_factory=dict)
+    systems: tuple[System, ...] = ()
+    note: str | None = None
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(r in self.role for r in roles)
+
+
+class DataItem(Frozen):
+    """A personal-data item (氏名, 住所, 口座情報 …) and its class."""
+
+    id: Id
+    name: Text
+    class_: vocab(DataClass) = Field(DataClass.ORDINARY, alias="class")
+    note: str | None = None
+
+
+class Step(Frozen):
+    """One numbered arrow ① of a figure."""
+
+    # Not "no": YAML 1.1 tools read the key `no` as the boolean false.
+    n: StepNo = Field(description="番号（1 → ①）。並行する手順は 1' のように書く")
+    id: Id | None = Field(None, description="安定した識別子（番号を振り直しても変わらない）")
+    from_: Id = Field(alias="from", description="送り手（当事者またはシステムの id）")
+    to: Id = Field(description="受け手（当事者またはシステムの id）")
+    text: Text = Field(description="図に書く説明")
+    channel: vocab(Channel) | None = None
+    medium: vocab(Medium) | None = None
+    media: str | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
+    data: tuple[Id, ...] | None = Field(None, description="運ぶ情報項目。省略すると送り手の保有する全項目")
+    measures: Measures = Field(default_factory=list)
+    waivers: Waivers = Field(default_factory=dict)
+    occasion: str | None = Field(None, description="受渡しの機会（同じ機会の受渡しを照合するため）")
+    note: str | None = None
+
+    @property
+    def number(self) -> int:
+        return int(_STEP_NO.match(self.n).group(1))  # type: ignore[union-attr]
+
+    @property
+    def suffix(self) -> str:
+        return _STEP_NO.match(self.n).group(2)  # type: ignore[union-attr]
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.number, self.suffix)
+
+
+class Scenario(Frozen):
+    """One figure: 資料 tag, title, numbered steps."""
+
+    id: Id
+    tag: Text = Field(description="資料番号（例: 資料49-3）")
+    title: Text = Field(description="図の題（〇〇に係る個人情報の流れ）")
+    notes: tuple[str, ...] = Field((), description="図に添える注記（※…）")
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    @cached_property
+    def ordered_steps(self) -> tuple[Step, ...]:
+        return tuple(sorted(self.steps, key=lambda s: s.sort_key))
+
+
+class Acceptance(Frozen):
+    """A finding the section accepted, with why and who decided."""
+
+    key: Text = Field(description="指摘のキー（piflow audit が表示する rule@subject）")
+    reason: Text
+    by: Text = Field(description="判断した人・会議")
+    date: str | None = None
+
+
+class Flow(Frozen):
+    """A whole flow file."""
+
+    piflow: Literal[1] = Field(description="フォーマットの版 (format version)")
+    proposal: Proposal
+    parties: tuple[Party, ...] = Field(min_length=1)
+    data: tuple[DataItem, ...] = ()
+    scenarios: tuple[Scenario, ...] = Field(min_length=1)
+    accepted: tuple[Acceptance, ...] = ()
+
+    @cached_property
+    def party_by_id(self) -> dict[str, Party]:
+        return {p.id: p for p in self.parties}
+
+    @cached_property
+    def system_owner(self) -> dict[str, Party]:
+        """System id -> the party it belongs to."""
+        return {s.id: p for p in self.parties for s in p.systems}
+
+    @cached_property
+    def system_by_id(self) -> dict[str, System]:
+        return {s.id: s for p in self.parties for s in p.systems}
+
+    @cached_property
+    def data_by_id(self) -> dict[str, DataItem]:
+        return {d.id: d for d in self.data}
+
+    def owner(self, endpoint: str) -> Party:
+        """The party an endpoint (party or system id) belongs to."""
+        return self.party_by_id.get(endpoint) or self.system_owner[endpoint]
+
+    def endpoint_name(self, endpoint: str) -> str:
+        if endpoint in self.party_by_id:
+            return self.party_by_id[endpoint].name
+        return self.system_by_id[endpoint].name

@@ -1,0 +1,225 @@
+"""Read a flow file's bytes into plain data plus the position of every value.
+
+PyYAML's composer gives nodes with marks; we walk them ourselves instead of
+constructing, which lets us (a) never build arbitrary objects, (b) bound what
+aliases may expand to (billion-laughs), (c) reject duplicate keys, and
+(d) remember ``path -> (line, column)`` for located error messages.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import yaml
+
+from piflow.diagnostics import Diagnostic
+
+MAX_BYTES = 20 * 1024 * 1024  # a real flow file is a few kB
+MAX_NODES = 2_000_000  # values built
+MAX_ALIAS_EXPANSION = 100_000  # values built again because an alias (*x) repeats them
+MAX_DEPTH = 64
+MAX_ALIASES = 1_000
+
+Path = tuple  # tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """A parsed file: the data and where each path sits (1-based)."""
+
+    file: str
+    data: object
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Position of ``path``, falling back to its nearest located ancestor."""
+        path = tuple(path)
+        while True:
+            if key and path in self.key_positions:
+                return self.key_positions[path]
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+def _diag(file: str, code: str, ja: str, en: str, line: int = 1, col: int = 1, hint: str = "") -> Diagnostic:
+    return Diagnostic(file, line, col, code, ja, en, hint)
+
+
+def decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes -> text.  UTF-8 (with or without BOM) and UTF-16 with BOM are accepted."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return None, [_diag(file, "P002", "UTF-16 として読めません", "invalid UTF-16")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "エディタで「UTF-8」を選んで保存し直してください (save the file as UTF-8)"
+        try:
+            raw.decode("cp932")
+        except UnicodeDecodeError:
+            ja, en = "UTF-8 として読めない文字があります", "not valid UTF-8"
+        else:
+            ja = "Shift_JIS (CP932) で保存されているようです。UTF-8 で保存し直してください"
+            en = "the file looks like Shift_JIS/CP932; piflow reads UTF-8"
+            hint = "例 (e.g.): iconv -f CP932 -t UTF-8 元.yaml > 新.yaml"
+        return None, [_diag(file, "P002", ja, en, line, col, hint)]
+
+
+class _Walker:
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.errors: list[Diagnostic] = []
+        self.nodes = 0
+        self.built: set[int] = set()
+        self.stack: set[int] = set()
+
+    def at(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> object:
+        self.nodes += 1
+        self.built.add(id(node))
+        if self.nodes > MAX_NODES:
+            raise _Limit("値が多すぎます", "too many values", node)
+        if self.nodes - len(self.built) > MAX_ALIAS_EXPANSION:
+            raise _Limit("エイリアス (*) の展開が大きすぎます", "alias expansion too large (billion laughs?)", node)
+        if depth > MAX_DEPTH:
+            raise _Limit(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}", node)
+        if id(node) in self.stack:
+            raise _Limit("エイリアスが自分自身を参照しています", "recursive alias", node)
+        self.positions.setdefault(path, self.at(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        self.stack.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+            return self.mapping(node, path, depth)
+        finally:
+            self.stack.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        tag = node.tag
+        if tag.startswith("tag:yaml.org,2002:") and tag.rsplit(":", 1)[1] in {
+            "str", "int", "float", "bool", "null", "timestamp",
+        }:
+            value = self.loader.construct_object(node, deep=False)
+            # Dates and times stay text: the model wants 「令和8年1月」 as much as 2026-01.
+            return node.value if tag.endswith(":timestamp") else value
+        line, col = self.at(node)
+        self.errors.append(
+            _diag(self.file, "P006", f"YAML タグ {tag} は使えません", f"unsupported tag {tag}", line, col,
+                  "タグ（! で始まる語）を消してください (remove the tag)")
+        )
+        return None
+
+    def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
+        if node.tag != "tag:yaml.org,2002:map":
+            line, col = self.at(node)
+            self.errors.append(_diag(self.file, "P006", f"YAML タグ {node.tag} は使えません",
+                                     f"unsupported tag {node.tag}", line, col))
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = self.at(key_node)
+                self.errors.append(_diag(self.file, "P007", "キーは文字で書いてください", "keys must be scalars", line, col))
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                line, col = self.at(key_node)
+                self.errors.append(_diag(self.file, "P006", "マージキー << は使えません", "merge keys (<<) are not supported",
+                                         line, col, "項目を書き出してください (write the keys out)"))
+                continue
+            key = key_node.value
+            if key in result:
+                line, col = self.at(key_node)
+                first = self.key_positions.get((*path, key), (0, 0))[0]
+                self.errors.append(_diag(self.file, "P004", f"キー「{key}」が重複しています（{first} 行目にもあります）",
+                                         f"duplicate key {key!r}", line, col, "どちらか一方を消してください (remove one)"))
+                continue
+            self.key_positions[(*path, key)] = self.at(key_node)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+
+class _Limit(Exception):
+    def __init__(self, ja: str, en: str, node: yaml.Node):
+        super().__init__(en)
+        self.ja, self.en, self.node = ja, en, node
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """Counts aliases as they are composed, so an alias bomb stops early."""
+
+    aliases = 0
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise _Limit(f"エイリアス (*) が多すぎます（{MAX_ALIASES} 個まで）", "too many aliases",
+                             yaml.ScalarNode("tag:yaml.org,2002:str", "", event.start_mark, event.end_mark))
+        return super().compose_node(parent, index)
+
+
+def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Text -> Source, or the diagnostics explaining why not."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return None, [_diag(file, "P005", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）",
+                            "file too large")]
+    loader = _BoundedLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = exc.problem or "syntax error"
+            return None, [_diag(file, "P003", f"YAML として読めません: {problem}", f"YAML syntax error: {problem}",
+                                line, col, _syntax_hint(problem))]
+        except yaml.YAMLError as exc:
+            return None, [_diag(file, "P003", f"YAML として読めません: {exc}", "YAML error")]
+        except RecursionError:
+            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+        except _Limit as exc:
+            line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
+            return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
+        if node is None:
+            return None, [_diag(file, "P007", "ファイルが空です", "the file is empty",
+                                hint="piflow init で雛形を作れます (piflow init makes a template)")]
+        walker = _Walker(file, loader)
+        try:
+            data = walker.build(node, (), 0)
+        except _Limit as exc:
+            line, col = walker.at(exc.node)
+            return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
+        except RecursionError:
+            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+    finally:
+        loader.dispose()
+    source = Source(file, data, walker.positions, walker.key_positions)
+    return source, walker.errors
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem or "'\\t'" in problem:
+        return "字下げにはタブでなく半角スペースを使ってください (indent with spaces, not tabs)"
+    if "mapping values" in problem:
+        return "「キー: 値」の値にコロンを含むときは値を引用符で囲んでください (quote values that contain ': ')"
+    if "indentation" in problem or "expected <block end>" in problem:
+        return "字下げ（先頭の空白の数）がそろっているか確認してください (check the indentation)"
+    return ""

@@ -1,0 +1,156 @@
+"""Loader: every error kind is reported with its code and its file:line:column."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from conftest import FLOWS, MINIMAL, write
+from piflow.diagnostics import InputError
+from piflow.loader import discover, load, loads
+from piflow.vocab import Channel, Medium, Role
+
+
+def errors_of(text: str) -> list[tuple[int, int, str]]:
+    with pytest.raises(InputError) as info:
+        loads(text, "t.yaml")
+    return [(d.line, d.column, d.code) for d in info.value.diagnostics]
+
+
+def test_minimal_flow_loads():
+    doc = loads(MINIMAL, "t.yaml")
+    flow = doc.flow
+    assert flow.party_by_id["vendor"].role == (Role.CONTRACTOR,)
+    step = flow.scenarios[0].steps[1]
+    assert (step.channel, step.medium) == (Channel.HAND, Medium.PAPER)
+    assert doc.where(("scenarios", 0, "steps", 1)) == (24, 9)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # wrong type (P101): bases must be a list of known bases
+        ("bases: [業務委託]", "bases: [業務いたく]", [(5, 11, "P101")]),
+        # unknown key with did-you-mean (P102), at the key
+        ("    role: 委託先", "    rolle: 委託先", [(17, 5, "P102"), (15, 5, "P103")]),
+        # missing key (P103), at the mapping that lacks it
+        ("  section: テスト課\n", "", [(3, 3, "P103")]),
+        # unknown reference (P201)
+        ("to: vendor", "to: vendorr", [(24, 32, "P201")]),
+        # unknown data item (P201)
+        ("data: [name]", "data: [nam]", [(12, 12, "P201")]),
+        # duplicate id across parties and systems (P202)
+        ("{id: sys,", "{id: vendor,", [(15, 9, "P202"), (23, 22, "P201")]),
+        # duplicate step number (P203)
+        ("{n: 2,", "{n: 1,", [(24, 13, "P203")]),
+        # missing step number (P203)
+        ("{n: 2,", "{n: 3,", [(22, 5, "P203")]),
+        # unknown measure (P205)
+        ("role: 委託先", "role: 委託先\n    measures: [通信の暗号]", [(18, 16, "P205")]),
+        # waiver without reason (P206)
+        ("role: 委託先", "role: 委託先\n    waivers: {鍵付きカバン等による運搬: ''}", [(18, 29, "P206")]),
+        # ids must be ascii (P101), full-width letters suggested
+        ("id: vendor", "id: ｖｅｎｄｏｒ", [(15, 9, "P101"), (24, 32, "P201")]),
+        # unsupported format version
+        ("piflow: 1", "piflow: 2", [(1, 9, "P101")]),
+    ],
+)
+def test_error_kinds_are_located(old, new, expected):
+    assert old in MINIMAL
+    assert sorted(errors_of(MINIMAL.replace(old, new, 1))) == sorted(expected)
+
+
+def test_subcontractor_needs_contractor():
+    text = MINIMAL.replace("role: 委託先", "role: 再委託先")
+    assert errors_of(text) == [(15, 5, "P204")]
+    text = MINIMAL.replace("role: 委託先", "role: 再委託先\n    contractor: ward")
+    assert errors_of(text) == [(18, 17, "P204")]
+
+
+def test_contractor_only_on_subcontractor():
+    text = MINIMAL.replace("role: 委託先", "role: 委託先\n    contractor: ward")
+    assert errors_of(text) == [(18, 17, "P204")]
+
+
+def test_all_errors_reported_in_one_run():
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [nope]").replace("to: vendor", "to: nobody")
+    codes = [c for _, _, c in errors_of(text)]
+    assert codes.count("P101") == 1 and codes.count("P201") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", [(1, 1, "P007")]),
+        ("- just\n- a list\n", [(1, 1, "P007")]),
+        ("piflow: 1\nproposal:\n  title: x\n\tsection: y\n", [(4, 1, "P003")]),
+        ("piflow: 1\npiflow: 1\n", [(2, 1, "P004")]),
+        ("piflow: !!python/object:os.system 1\n", [(1, 9, "P006")]),
+        ("a: &x 1\n<<: *x\n", [(2, 1, "P006")]),
+    ],
+)
+def test_malformed_yaml(text, expected):
+    assert set(expected) <= set(errors_of(text))
+
+
+def test_alias_bomb_is_rejected():
+    lines = ["a: &a [1,1,1,1,1,1,1,1,1]"]
+    for prev, cur in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    assert errors_of("\n".join(lines) + "\n")[0][2] == "P005"
+
+
+def test_deep_nesting_is_rejected():
+    assert errors_of("a: " + "[" * 500 + "]" * 500 + "\n")[0][2] == "P005"
+
+
+@pytest.mark.parametrize(
+    ("encode", "ok"),
+    [
+        (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), True),
+        (lambda t: t.replace("\n", "\r\n").encode("utf-8"), True),
+        (lambda t: t.encode("utf-16"), True),
+        (lambda t: t.encode("cp932"), False),
+    ],
+)
+def test_encodings(tmp_path, encode, ok):
+    path = tmp_path / "f.yaml"
+    path.write_bytes(encode(MINIMAL))
+    if ok:
+        assert load(path).flow.proposal.title == "テスト事業"
+    else:
+        with pytest.raises(InputError) as info:
+            load(path)
+        (diag,) = info.value.diagnostics
+        assert diag.code == "P002" and "CP932" in diag.message_en
+        assert (diag.line, diag.column) == (3, 10)
+
+
+def test_missing_file_and_directory(tmp_path):
+    for target in (tmp_path / "nope.yaml", tmp_path):
+        with pytest.raises(InputError) as info:
+            load(target)
+        assert info.value.diagnostics[0].code == "P001"
+
+
+def test_labels_and_aliases_are_normalised(tmp_path):
+    text = MINIMAL.replace("channel: 手渡し, medium: 紙", "channel: ＬＧＷＡＮ, medium: electronic").replace(
+        "role: 委託先", "role: 委託先\n    measures: [・ＩＤ／パスワード等認証, 個人情報の返却及び消去, ｳｲﾙｽ対策]"
+    )
+    flow = load(write(tmp_path, text)).flow
+    vendor = flow.party_by_id["vendor"]
+    assert vendor.measures == ("authentication", "return", "erasure", "antivirus")
+    assert flow.scenarios[0].steps[1].channel is Channel.LGWAN
+
+
+def test_discover_expands_folders_sorted(tmp_path):
+    (tmp_path / "b.yaml").write_text("x", encoding="utf-8")
+    (tmp_path / "a.yml").write_text("x", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("x", encoding="utf-8")
+    assert [p.rsplit("/", 1)[1] for p in discover([str(tmp_path)])] == ["a.yml", "b.yaml"]
+
+
+@pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_flows_validate(path):
+    assert load(path).flow.scenarios
