@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -55,6 +56,53 @@ def schema() -> None:
     from piflow import actions
 
     raise typer.Exit(actions.schema())
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+PolicyOpt = Annotated[
+    Optional[str],
+    typer.Option("--policy", help="既定のポリシーに重ねるポリシーファイル (policy file merged over the default)"),
+]
+
+
+@app.command()
+def audit(
+    paths: Paths,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1 (exit 1 at or above)")
+    ] = FailOn.error,
+    policy: PolicyOpt = None,
+) -> None:
+    """必要な保護対策の抜けを指摘する (audit flows: exit 0 clean, 1 findings, 2 bad input)."""
+    from piflow import actions
+
+    raise typer.Exit(actions.audit(paths, fmt.value, fail_on.value, policy))
+
+
+@app.command()
+def rules(
+    explain: Annotated[
+        Optional[str], typer.Option("--explain", "-e", help="ルールのコードまたは保護対策の説明 (explain a code or measure)")
+    ] = None,
+    measures: Annotated[bool, typer.Option("--measures", help="保護対策カタログを一覧 (list the measure catalog)")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """ルールと保護対策の一覧・説明 (list rules and measures, or explain one)."""
+    from piflow import actions
+
+    raise typer.Exit(actions.rules(explain, measures, policy))
 
 
 def main() -> None:

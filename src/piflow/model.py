@@ -146,6 +146,10 @@ Roles = Annotated[
 ]
 
 
+CHECKLIST_ONLY = ("チェックリストでは講じる（○）が、図には書かない保護対策"
+                  "（テストはダミーデータ など、図に載せない対策）")
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -176,6 +180,7 @@ class System(Frozen):
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
     measures: Measures = Field(default_factory=list)
+    checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
     note: str | None = None
 
@@ -196,6 +201,7 @@ class Party(Frozen):
     operates: tuple[Id, ...] = Field((), description="開発・運用保守する他の当事者のシステムの id（番号のない線で描く）")
     data: tuple[Id, ...] | None = Field(None, description="取り扱わせる情報項目（data の id）")
     measures: Measures = Field(default_factory=list)
+    checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict)
     systems: tuple[System, ...] = ()
     note: str | None = None

@@ -1,0 +1,153 @@
+"""Runs the policy requirements and the graph rules over a flow.
+
+Rules and requirements yield ``Problem`` (what, where, why); the engine stamps
+code, severity, checklist references, file position and acceptance, so the
+rules stay small and know nothing about output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from piflow.audit.facts import FlowFacts, StepRef, matches
+from piflow.audit.finding import Finding, Subject
+from piflow.audit.rules import Rule, all_rules
+from piflow.catalog import Catalog, default_catalog
+from piflow.loader import Document
+from piflow.model import Party, System
+from piflow.policy import Policy, Requirement, default_policy
+
+
+@dataclass(frozen=True)
+class Problem:
+    subject: Subject
+    message: str
+    message_en: str
+    fix: str = ""
+    measure: str | None = None
+
+
+class Context:
+    """What a rule sees: the flow, its facts, the catalog, and subject builders."""
+
+    def __init__(self, doc: Document, catalog: Catalog):
+        self.doc = doc
+        self.flow = doc.flow
+        self.facts = FlowFacts(doc)
+        self.catalog = catalog
+
+    def step(self, ref: StepRef) -> Subject:
+        return Subject("step", ref.key, ref.label, ref.path, ref.order)
+
+    def party(self, party: Party) -> Subject:
+        i = self.facts.party_index(party)
+        return Subject("party", f"party:{party.id}", f"{party.name}（{'・'.join(r.value for r in party.role)}）",
+                       ("parties", i), (0, i))
+
+    def system(self, system: System) -> Subject:
+        owner = self.flow.system_owner[system.id]
+        i = self.facts.party_index(owner)
+        j = owner.systems.index(system)
+        return Subject("system", f"system:{system.id}", f"{system.name}（{owner.name}）",
+                       ("parties", i, "systems", j), (0, i, j))
+
+    def whole_flow(self) -> Subject:
+        return Subject("flow", "flow", self.flow.proposal.title, ("proposal",), (-1,))
+
+    def label(self, measure_id: str) -> str:
+        return self.catalog[measure_id].label
+
+
+def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None = None) -> list[Finding]:
+    """Every finding for one flow, sorted, with acceptances applied."""
+    catalog = catalog or default_catalog()
+    policy = policy or default_policy()
+    ctx = Context(doc, catalog)
+    findings: list[Finding] = []
+    for req in policy:
+        findings += [_stamp(ctx, p, req.id, req.severity, _req_checklist(req, catalog), req.name)
+                     for p in _check_requirement(ctx, req)]
+    for rule in all_rules():
+        findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
+    findings = _dedupe(findings)
+    findings = _apply_acceptances(ctx, findings)
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
+    facts = ctx.facts
+    if req.subject == "step":
+        for ref in facts.steps:
+            if not matches(req.when, facts.step_facts(ref)):
+                continue
+            declared = facts.step_measures(ref, req.locations)
+            yield from _missing(ctx, req, ctx.step(ref), declared)
+    else:
+        for party in ctx.flow.parties:
+            if not matches(req.when, facts.party_facts(party)):
+                continue
+            declared = dict(facts.party_measures(party)) if "self" in req.locations else {}
+            if "ward" in req.locations:
+                for ward in facts.wards():
+                    declared.update(facts.party_measures(ward))
+            yield from _missing(ctx, req, ctx.party(party), declared)
+
+
+def _missing(ctx: Context, req: Requirement, subject: Subject, declared: dict) -> Iterable[Problem]:
+    for mid in req.requires:
+        if mid in declared:
+            continue
+        label = ctx.label(mid)
+        where = "この手順・送り手・受け手" if subject.kind == "step" else "この当事者（またはそのシステム）"
+        yield Problem(
+            subject,
+            f"「{label}」がありません — {req.title}。{req.why}",
+            f"missing {ctx.catalog[mid].en} — {req.title_en}",
+            f"{where}の measures に「{label}」を書くか、不要なら waivers に理由を書いてください "
+            f"(declare it, or waive it with a reason)",
+            mid,
+        )
+
+
+def _req_checklist(req: Requirement, catalog: Catalog) -> tuple[str, ...]:
+    refs: dict[str, None] = {}
+    for mid in req.requires:
+        refs.update(dict.fromkeys(str(s) for s in catalog[mid].sources))
+    return tuple(refs)
+
+
+def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str) -> Finding:
+    line, col = ctx.doc.where(p.subject.path)
+    if p.measure:
+        checklist = tuple(str(s) for s in ctx.catalog[p.measure].sources) or checklist
+    return Finding(code, severity, p.subject, p.message, p.message_en, p.fix, checklist, p.measure,  # type: ignore[arg-type]
+                   ctx.doc.path, line, col, rule_name=name)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for f in findings:
+        seen.setdefault(f.key, f)
+    return list(seen.values())
+
+
+def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    by_key = {a.key: a for a in ctx.flow.accepted}
+    out = []
+    for f in findings:
+        a = by_key.get(f.key)
+        out.append(replace(f, accepted_reason=a.reason, accepted_by=a.by, accepted_date=a.date) if a else f)
+    keys = {f.key for f in findings}
+    for i, a in enumerate(ctx.flow.accepted):
+        if a.key not in keys:
+            line, col = ctx.doc.where(("accepted", i))
+            subject = Subject("flow", f"accepted:{a.key}", f"accepted[{i}]", ("accepted", i), (-1, i))
+            out.append(Finding("A001", "warning", subject,
+                               f"承認済みとされた指摘「{a.key}」は、今は出ていません。記録を消すか、キーを確認してください",
+                               f"accepted finding {a.key!r} no longer occurs", "accepted から削除してください (remove it)",
+                               (), None, ctx.doc.path, line, col, rule_name="stale-acceptance"))
+    return out
+
+
+__all__ = ["Context", "Problem", "Rule", "audit"]

@@ -1,0 +1,232 @@
+"""Facts about a loaded flow that the policy and the graph rules test.
+
+Built once per flow with networkx: where every data item ends up (lineage over
+any number of hops), what each step carries, who declares which measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from piflow.loader import Document
+from piflow.model import Party, Scenario, Step
+from piflow.textnorm import circled
+from piflow.vocab import Medium, Role
+
+PARTNER_ROLES = (Role.CONTRACTOR, Role.SUBCONTRACTOR, Role.DESIGNATED_MANAGER)
+ORIGIN_ROLES = (Role.WARD, Role.SUBJECT, Role.OTHER, Role.PUBLIC_BODY)
+
+
+@dataclass(frozen=True)
+class StepRef:
+    """A step with its scenario and its position in the file."""
+
+    scenario: Scenario
+    step: Step
+    scenario_index: int
+    step_index: int
+
+    @property
+    def path(self) -> tuple:
+        return ("scenarios", self.scenario_index, "steps", self.step_index)
+
+    @property
+    def key(self) -> str:
+        ident = self.step.id or f"{self.step.from_}>{self.step.to}@{self.step.n}"
+        return f"step:{self.scenario.id}/{ident}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.scenario.tag} {circled(self.step.number, self.step.suffix)} {self.step.text}"
+
+    @property
+    def order(self) -> tuple:
+        return (1, self.scenario_index, self.step.sort_key)
+
+
+class FlowFacts:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.flow = doc.flow
+
+    # --- structure -----------------------------------------------------------------
+
+    @cached_property
+    def steps(self) -> list[StepRef]:
+        return [
+            StepRef(sc, st, i, j)
+            for i, sc in enumerate(self.flow.scenarios)
+            for j, st in enumerate(sc.steps)
+        ]
+
+    def party_index(self, party: Party) -> int:
+        return self.flow.parties.index(party)
+
+    def owner(self, endpoint: str) -> Party:
+        return self.flow.owner(endpoint)
+
+    def cross_party(self, ref: StepRef) -> bool:
+        return self.owner(ref.step.from_).id != self.owner(ref.step.to).id
+
+    def endpoints_of(self, party: Party) -> list[str]:
+        return [party.id, *(s.id for s in party.systems)]
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """Endpoints as nodes; one edge per step, plus system -> owner.
+
+        A party's staff see what its systems hold; the reverse (what staff
+        receive ends up in a system) needs a step, or everything would flow
+        everywhere.
+        """
+        g = nx.MultiDiGraph()
+        for party in self.flow.parties:
+            g.add_node(party.id)
+            for system in party.systems:
+                g.add_edge(system.id, party.id, kind="internal")
+            for system_id in party.operates:
+                # A vendor that runs a system sees what it holds.
+                g.add_edge(system_id, party.id, kind="operates")
+        for ref in self.steps:
+            g.add_edge(ref.step.from_, ref.step.to, kind="step", ref=ref)
+        return g
+
+    # --- lineage -----------------------------------------------------------------------
+
+    @cached_property
+    def reach(self) -> dict[str, set[str]]:
+        """Data id -> endpoints that end up holding it, over any number of hops."""
+        flow, g = self.flow, self.graph
+        result: dict[str, set[str]] = {}
+        for item in flow.data:
+            seeds = set()
+            for party in flow.parties:
+                if party.has_role(*ORIGIN_ROLES):
+                    if party.data and item.id in party.data:
+                        seeds.add(party.id)
+                    seeds |= {s.id for s in party.systems if s.data and item.id in s.data}
+            seeds |= {ref.step.to for ref in self.steps if ref.step.data and item.id in ref.step.data}
+            carrying = nx.subgraph_view(
+                g,
+                filter_edge=lambda u, v, k, _d=item.id: _carries(g.edges[u, v, k], _d),
+            )
+            reached = set(seeds)
+            for seed in seeds:
+                reached |= nx.descendants(carrying, seed)
+            result[item.id] = reached
+        return result
+
+    @cached_property
+    def holdings(self) -> dict[str, set[str]]:
+        """Endpoint id -> data ids it holds."""
+        out: dict[str, set[str]] = {e: set() for e in self.graph.nodes}
+        for item, endpoints in self.reach.items():
+            for e in endpoints:
+                out.setdefault(e, set()).add(item)
+        return out
+
+    def party_holdings(self, party: Party) -> set[str]:
+        held: set[str] = set()
+        for e in self.endpoints_of(party):
+            held |= self.holdings.get(e, set())
+        return held
+
+    def carried(self, ref: StepRef) -> frozenset[str]:
+        """What a step carries: its data list, or everything the sender holds."""
+        if ref.step.data is not None:
+            return frozenset(ref.step.data)
+        return frozenset(self.holdings.get(ref.step.from_, set()))
+
+    def data_classes(self, ref: StepRef) -> set[str]:
+        return {self.flow.data_by_id[d].class_.value for d in self.carried(ref)}
+
+    def incoming(self, party: Party) -> list[StepRef]:
+        """Steps that bring data into ``party`` from another party."""
+        mine = set(self.endpoints_of(party))
+        return [r for r in self.steps if r.step.to in mine and r.step.from_ not in mine and self.carried(r)]
+
+    def received_media(self, party: Party) -> set[Medium]:
+        media = {r.step.medium for r in self.incoming(party) if r.step.medium}
+        if party.operates or any(not r.step.medium for r in self.incoming(party)):
+            media.add(Medium.ELECTRONIC)
+        return media
+
+    # --- measures -------------------------------------------------------------------------
+
+    def party_measures(self, party: Party) -> dict[str, str | None]:
+        """Measure id -> None if declared, or the waiver reason, on the party or its systems."""
+        out: dict[str, str | None] = {}
+        for holder in (party, *party.systems):
+            out.update({m: reason for m, reason in holder.waivers.items()})
+            out.update(dict.fromkeys(holder.checklist_measures))
+            out.update(dict.fromkeys(holder.measures))
+        return out
+
+    def step_measures(self, ref: StepRef, where: tuple[str, ...]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        if "sender" in where:
+            out.update(self.party_measures(self.owner(ref.step.from_)))
+        if "receiver" in where:
+            out.update(self.party_measures(self.owner(ref.step.to)))
+        if "step" in where:
+            out.update(ref.step.waivers)
+            out.update(dict.fromkeys(ref.step.measures))
+        return out
+
+    def wards(self) -> list[Party]:
+        return [p for p in self.flow.parties if p.has_role(Role.WARD)]
+
+    # --- facts for policy conditions --------------------------------------------------------
+
+    def step_facts(self, ref: StepRef) -> dict[str, object]:
+        s = ref.step
+        src, dst = self.owner(s.from_), self.owner(s.to)
+        return {
+            "channel": s.channel.value if s.channel else None,
+            "channel_class": s.channel.klass.value if s.channel else None,
+            "medium": s.medium.value if s.medium else None,
+            "data_class": self.data_classes(ref),
+            "cross_party": src.id != dst.id,
+            "carries_data": bool(self.carried(ref)),
+            "involves_subject": src.has_role(Role.SUBJECT) or dst.has_role(Role.SUBJECT),
+            "from_role": {r.value for r in src.role},
+            "to_role": {r.value for r in dst.role},
+            "basis": {b.value for b in self.flow.proposal.bases},
+        }
+
+    def party_facts(self, party: Party) -> dict[str, object]:
+        return {
+            "role": {r.value for r in party.role},
+            "holds_data": bool(self.party_holdings(party)),
+            "receives_data": bool(self.incoming(party)),
+            "has_subcontractor": any(p.contractor == party.id for p in self.flow.parties),
+            "operates_systems": bool(party.operates),
+            "connected_or_cloud": party.has_role(Role.CONNECTED) or bool(party.cloud),
+            "basis": {b.value for b in self.flow.proposal.bases},
+            "zone": party.zone.value if party.zone else None,
+        }
+
+
+def _carries(edge: dict, item: str) -> bool:
+    if edge["kind"] != "step":
+        return True
+    data = edge["ref"].step.data
+    return data is None or item in data
+
+
+def matches(when: dict[str, object], facts: dict[str, object]) -> bool:
+    """All conditions hold; a list condition means any of its values."""
+    for name, wanted in when.items():
+        have = facts.get(name)
+        if isinstance(wanted, bool):
+            if bool(have) is not wanted:
+                return False
+            continue
+        options = {wanted} if isinstance(wanted, str) else set(wanted)
+        values = have if isinstance(have, set) else ({have} if have is not None else set())
+        if not values & options:
+            return False
+    return True

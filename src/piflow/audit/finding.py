@@ -1,0 +1,53 @@
+"""A finding: a plain record the writers print, sort and compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a finding is about: a step, a party, a system or the whole flow."""
+
+    kind: Literal["step", "party", "system", "flow"]
+    key: str  # stable: "step:printing/media_handover", "party:printer"
+    label: str  # for people: "資料49-3 ② 印字データ（CD-R、DVD-R等）の提供"
+    path: tuple = ()  # where in the file
+    order: tuple = ()  # sort position: (kind rank, scenario index, step order …)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    subject: Subject
+    message: str  # Japanese
+    message_en: str
+    fix: str = ""
+    checklist: tuple[str, ...] = ()
+    measure: str | None = None
+    file: str = ""
+    line: int = 1
+    column: int = 1
+    accepted_reason: str | None = None
+    accepted_by: str | None = None
+    accepted_date: str | None = None
+    rule_name: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> str:
+        """Stable across unrelated edits: rule@subject[:measure]."""
+        tail = f":{self.measure}" if self.measure else ""
+        return f"{self.code}@{self.subject.key}{tail}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_reason is not None
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.subject.order, self.subject.key, SEVERITY_RANK[self.severity], self.code, self.measure or "")

@@ -1,0 +1,40 @@
+"""G201 undeclared-data: a party ends up holding data it is not declared for.
+
+何を調べるか (What it does)
+    Follows every data item over any number of steps (lineage) and compares what
+    each party ends up holding with the items declared for it in ``data:``
+    (the sheet's 「委託に伴い事業者に処理させる情報項目」).
+
+なぜ (Why)
+    The council approves a list of items per contractor.  Data that reaches a
+    party beyond that list is handling nobody approved.
+
+違反例 (Example)
+    ``printer`` declares ``data: [address]`` but step ② carries ``[address, account]``.
+
+修正例 (Use instead)
+    Carry only the declared items, or add the item to the party's ``data`` (and
+    to the paper's sheet).
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import Role
+
+
+@rule(code="G201", name="undeclared-data", severity="warning",
+      title="宣言されていない情報項目の保有", title_en="party holds data it is not declared for")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    for party in ctx.flow.parties:
+        if party.data is None or party.has_role(Role.WARD, Role.SUBJECT):
+            continue
+        extra = sorted(ctx.facts.party_holdings(party) - set(party.data))
+        if extra:
+            names = "、".join(ctx.flow.data_by_id[d].name for d in extra)
+            yield Problem(
+                ctx.party(party),
+                f"宣言されていない情報項目（{names}）を受け取ります",
+                f"receives data items not declared for it: {', '.join(extra)}",
+                "その項目を運ぶ手順の data を見直すか、当事者の data に加えてください",
+            )

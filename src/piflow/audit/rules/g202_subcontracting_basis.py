@@ -1,0 +1,35 @@
+"""G202 subcontracting-basis: data reaches a subcontractor but 再委託 is not a basis.
+
+何を調べるか (What it does)
+    A party with role 再委託先 that holds any personal data, in a flow whose
+    ``proposal.bases`` does not list 再委託.
+
+なぜ (Why)
+    Sub-outsourcing is a separate matter for the council (its own sheet and
+    checklist); a paper that sends data to a subcontractor without it has not
+    asked for what it does.
+
+違反例 (Example)
+    ``bases: [業務委託]`` with a party ``role: 再委託先`` receiving step ③.
+
+修正例 (Use instead)
+    ``bases: [業務委託, 再委託]`` and the 再委託 sheet in the paper.
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import Basis, Role
+
+
+@rule(code="G202", name="subcontracting-basis", severity="error",
+      title="再委託が根拠にない", title_en="data reaches a subcontractor but 再委託 is not a basis",
+      checklist=("チェックリスト5 運用上の対策 3",))
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    if Basis.SUBCONTRACTING in ctx.flow.proposal.bases:
+        return
+    for party in ctx.flow.parties:
+        if party.has_role(Role.SUBCONTRACTOR) and ctx.facts.party_holdings(party):
+            yield Problem(ctx.party(party), "再委託先に個人情報が渡りますが、根拠 (bases) に「再委託」がありません",
+                          "data reaches a subcontractor but 再委託 is not among the bases",
+                          "proposal.bases に 再委託 を加えてください")

@@ -1,0 +1,31 @@
+"""G203 subcontracting-consent: a subcontractor holds data without the ward's consent.
+
+何を調べるか (What it does)
+    A party with role 再委託先 whose ``consent`` is not ``true``.
+
+なぜ (Why)
+    特記事項 10: the contractor may not sub-outsource work with personal data
+    without the ward's prior consent (甲の承諾).
+
+違反例 (Example)
+    ``role: 再委託先`` with no ``consent`` key.
+
+修正例 (Use instead)
+    Obtain the consent and record ``consent: true``.
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import Role
+
+
+@rule(code="G203", name="subcontracting-consent", severity="error",
+      title="再委託の承諾がない", title_en="subcontractor without the ward's prior consent",
+      checklist=("特記事項 10",))
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    for party in ctx.flow.parties:
+        if party.has_role(Role.SUBCONTRACTOR) and party.consent is not True:
+            yield Problem(ctx.party(party), "再委託について区の事前の承諾 (consent: true) が宣言されていません",
+                          "the ward's prior consent to subcontracting is not declared",
+                          "承諾を得たうえで consent: true を書いてください")

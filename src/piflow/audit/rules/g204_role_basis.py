@@ -1,0 +1,45 @@
+"""G204 role-basis: a party's role needs a basis the proposal does not list.
+
+何を調べるか (What it does)
+    委託先 holding data needs 業務委託 (or 電算処理 for a system vendor);
+    結合先 or a cloud party needs 外部結合; 指定管理者 needs 指定管理;
+    他の行政機関等 receiving data needs 外部提供 or 目的外利用.
+
+なぜ (Why)
+    Each basis has its own sheet and checklist; a party whose role has no basis
+    is handling the council never saw.
+
+違反例 (Example)
+    ``bases: [電算処理]`` with a cloud party (``cloud: Box``) that holds data.
+
+修正例 (Use instead)
+    Add the basis (``外部結合``) and its sheet.
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import Basis, Role
+
+NEEDS = [
+    (Role.CONTRACTOR, (Basis.OUTSOURCING, Basis.COMPUTER_PROCESSING), "業務委託"),
+    (Role.CONNECTED, (Basis.EXTERNAL_LINK,), "外部結合"),
+    (Role.DESIGNATED_MANAGER, (Basis.DESIGNATED_MANAGEMENT,), "指定管理"),
+    (Role.PUBLIC_BODY, (Basis.PROVISION, Basis.SECONDARY_USE), "外部提供 または 目的外利用"),
+]
+
+
+@rule(code="G204", name="role-basis", severity="warning",
+      title="役割に対応する根拠がない", title_en="role without a matching basis")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    bases = set(ctx.flow.proposal.bases)
+    for party in ctx.flow.parties:
+        if not ctx.facts.party_holdings(party):
+            continue
+        for role, accepted, label in NEEDS:
+            cloud = role is Role.CONNECTED and bool(party.cloud)
+            if (party.has_role(role) or cloud) and not bases & set(accepted):
+                yield Problem(ctx.party(party),
+                              f"役割「{role.value}」の当事者が個人情報を扱いますが、根拠に「{label}」がありません",
+                              f"a {role.name.lower()} party holds data but the bases lack {label}",
+                              f"proposal.bases に {label} を加えてください")

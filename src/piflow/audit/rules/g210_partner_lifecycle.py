@@ -1,0 +1,52 @@
+"""G210 partner-lifecycle: a partner receives data with no return or erasure declared.
+
+何を調べるか (What it does)
+    For every 委託先, 再委託先, 指定管理者 and 結合先 that holds personal data:
+    if it received paper or removable media, 個人情報の返却 (return) must be
+    declared or waived; if it holds electronic data (received data, media it
+    copies, or a system it operates), 個人情報の消去 (erasure, with the erasure
+    report) must be.
+
+なぜ (Why)
+    Checklists 3-8: after the work, media, paper and password slips are returned
+    and electronic data erased with a report (特記事項 14, 15).  A figure that
+    shows data going out and nothing coming back leaves the data with the partner.
+
+違反例 (Example)
+    資料49-3: the printing contractor lists 「個人情報の返却」 but not 消去,
+    although it prints from a PC.
+
+修正例 (Use instead)
+    ``measures: [個人情報の返却及び消去]`` on the partner.
+"""
+
+from piflow.audit.facts import PARTNER_ROLES
+from piflow.audit.rules import rule
+from piflow.vocab import Medium, Role
+
+
+@rule(code="G210", name="partner-lifecycle", severity="error",
+      title="返却・消去の定めがない", title_en="no return or erasure declared for a partner")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    facts = ctx.facts
+    for party in ctx.flow.parties:
+        if not (party.has_role(*PARTNER_ROLES, Role.CONNECTED) or party.cloud):
+            continue
+        if not facts.party_holdings(party):
+            continue
+        declared = facts.party_measures(party)
+        media = facts.received_media(party)
+        needs = []
+        if media & {Medium.PAPER, Medium.REMOVABLE}:
+            needs.append("return")
+        if media & {Medium.ELECTRONIC, Medium.REMOVABLE} or party.systems:
+            needs.append("erasure")
+        for mid in needs:
+            if mid not in declared:
+                label = ctx.label(mid)
+                yield Problem(ctx.party(party),
+                              f"個人情報を受け取りますが「{label}」がありません（業務履行後の{'返却' if mid == 'return' else '消去と報告'}）",
+                              f"holds personal data but declares no {ctx.catalog[mid].en}",
+                              f"measures に「{label}」を書いてください", mid)

@@ -1,0 +1,46 @@
+"""G211 media-not-returned: a medium handed to a partner never comes back.
+
+何を調べるか (What it does)
+    A step that hands 電磁的媒体 to another party's partner (委託先 etc.), with
+    no later step in the same scenario bringing 電磁的媒体 back from that
+    party to the sender's party.
+
+なぜ (Why)
+    The checklists require media and password slips to be returned after the
+    work; the figure should show the return (資料49-3 ⑤).
+
+違反例 (Example)
+    ② 区 → 委託先 (DVD-R) and nothing back.
+
+修正例 (Use instead)
+    Add ``{n: 5, from: printer, to: ward, text: 印字データの返却, channel: 手渡し, medium: 電磁的媒体}``.
+"""
+
+from piflow.audit.facts import PARTNER_ROLES
+from piflow.audit.rules import rule
+from piflow.vocab import Medium
+
+
+@rule(code="G211", name="media-not-returned", severity="warning",
+      title="媒体の返却手順がない", title_en="removable medium handed over with no return step",
+      checklist=("チェックリスト5 運用上の対策 11",))
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    facts = ctx.facts
+    for ref in facts.steps:
+        step = ref.step
+        if step.medium is not Medium.REMOVABLE or not facts.cross_party(ref):
+            continue
+        receiver, sender = facts.owner(step.to), facts.owner(step.from_)
+        if not receiver.has_role(*PARTNER_ROLES):
+            continue
+        back = [
+            r for r in facts.steps
+            if r.scenario is ref.scenario and r.step.sort_key > step.sort_key
+            and r.step.medium is Medium.REMOVABLE
+            and facts.owner(r.step.from_).id == receiver.id and facts.owner(r.step.to).id == sender.id
+        ]
+        if not back:
+            yield Problem(ctx.step(ref), f"{receiver.name} に渡した媒体を返却する手順がありません",
+                          "no later step returns the medium", "媒体の返却の手順を加えてください")

@@ -1,0 +1,40 @@
+"""G231 my-number-leaves-zone: 特定個人情報 leaves the マイナンバー利用事務系.
+
+何を調べるか (What it does)
+    A step whose sender (system or party) is in zone マイナンバー利用事務系 and
+    whose receiver is not, carrying 特定個人情報.
+
+なぜ (Why)
+    三層の対策: My Number data stays in the My Number segment; provision only as
+    the My Number Act allows.
+
+違反例 (Example)
+    ``jukiseki`` (zone マイナンバー利用事務系) → ``vendor_pc`` with ``data: [my_number]``.
+
+修正例 (Use instead)
+    Keep the processing inside the segment, or drop the My Number from the data.
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import DataClass, Zone
+
+
+def zone_of(ctx, endpoint):
+    system = ctx.flow.system_by_id.get(endpoint)
+    if system and system.zone:
+        return system.zone
+    return ctx.flow.owner(endpoint).zone
+
+
+@rule(code="G231", name="my-number-leaves-zone", severity="error",
+      title="特定個人情報がマイナンバー利用事務系の外へ出る", title_en="My Number data leaves the My Number segment")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    for ref in ctx.facts.steps:
+        if zone_of(ctx, ref.step.from_) is not Zone.MY_NUMBER or zone_of(ctx, ref.step.to) is Zone.MY_NUMBER:
+            continue
+        if DataClass.MY_NUMBER.value in ctx.facts.data_classes(ref):
+            yield Problem(ctx.step(ref), "特定個人情報がマイナンバー利用事務系の外へ出ています",
+                          "My Number data leaves the My Number segment",
+                          "マイナンバー利用事務系の中で処理するか、特定個人情報を除いてください")

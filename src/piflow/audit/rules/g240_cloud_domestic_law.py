@@ -1,0 +1,32 @@
+"""G240 cloud-domestic-law: a cloud or connected party without 国内法が適用されるサーバ環境.
+
+何を調べるか (What it does)
+    A party with role 結合先 or a ``cloud`` service that does not declare (or
+    waive) ``domestic-law`` on itself or one of its systems.
+
+なぜ (Why)
+    Data kept in a cloud service is still held by the ward; checklists 3-5 and 7
+    require servers where Japanese law applies.
+
+違反例 (Example)
+    ``{id: box, role: 結合先, cloud: Box}`` with no measures.
+
+修正例 (Use instead)
+    ``measures: [国内法が適用されるサーバ環境]`` once the contract says so.
+"""
+
+from piflow.audit.rules import rule
+from piflow.vocab import Role
+
+
+@rule(code="G240", name="cloud-domestic-law", severity="error",
+      title="国内法が適用されるサーバ環境がない", title_en="cloud without servers under Japanese law",
+      checklist=("チェックリスト4 システム上の対策 11",))
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    for party in ctx.flow.parties:
+        if (party.has_role(Role.CONNECTED) or party.cloud) and "domestic-law" not in ctx.facts.party_measures(party):
+            yield Problem(ctx.party(party), "クラウド・結合先に「国内法が適用されるサーバ環境」がありません",
+                          "cloud or connected party without servers under Japanese law",
+                          "measures に「国内法が適用されるサーバ環境」を書いてください", "domestic-law")

@@ -1,0 +1,59 @@
+"""G251 waiver-contradiction: a waiver's reason contradicts the flow.
+
+何を調べるか (What it does)
+    A waiver whose reason says the work is electronic only (「電子データのみ」)
+    on a party, system or step that handles paper or removable media; and one
+    that says paper only (「紙媒体のみ」) where electronic data is handled.
+
+なぜ (Why)
+    「－（電子データのみの取扱いのため）」 is only true if no paper or DVD moves.
+    A waiver is a claim the council relies on; the flow must not contradict it.
+
+違反例 (Example)
+    ``waivers: {鍵付きカバン等による運搬: 電子データのみの取扱いのため}`` on a
+    contractor that receives a DVD-R in step ②.
+
+修正例 (Use instead)
+    Declare the measure, or correct the reason.
+"""
+
+import re
+
+from piflow.audit.rules import rule
+from piflow.vocab import Medium
+
+ELECTRONIC_ONLY = re.compile(r"電子(データ|媒体)?のみ")
+PAPER_ONLY = re.compile(r"紙(媒体)?のみ")
+
+
+@rule(code="G251", name="waiver-contradiction", severity="error",
+      title="「－」の理由が流れと矛盾", title_en="waiver reason contradicts the flow")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    facts = ctx.facts
+
+    def media_of(refs):
+        return {r.step.medium for r in refs if r.step.medium}
+
+    def judge(subject, waivers, media):
+        for mid, reason in waivers.items():
+            if ELECTRONIC_ONLY.search(reason) and media & {Medium.PAPER, Medium.REMOVABLE}:
+                shown = "・".join(sorted(m.value for m in media & {Medium.PAPER, Medium.REMOVABLE}))
+                yield Problem(subject, f"「{ctx.label(mid)}」を「{reason}」として不要にしていますが、{shown}を扱う手順があります",
+                              "waived as electronic-only although paper or media are handled",
+                              "保護対策を宣言するか、理由を正してください", mid)
+            elif PAPER_ONLY.search(reason) and media & {Medium.ELECTRONIC, Medium.REMOVABLE}:
+                yield Problem(subject, f"「{ctx.label(mid)}」を「{reason}」として不要にしていますが、電子データを扱う手順があります",
+                              "waived as paper-only although electronic data is handled",
+                              "保護対策を宣言するか、理由を正してください", mid)
+
+    for party in ctx.flow.parties:
+        mine = set(facts.endpoints_of(party))
+        touching = [r for r in facts.steps if r.step.from_ in mine or r.step.to in mine]
+        yield from judge(ctx.party(party), party.waivers, media_of(touching))
+        for system in party.systems:
+            refs = [r for r in facts.steps if system.id in (r.step.from_, r.step.to)]
+            yield from judge(ctx.system(system), system.waivers, media_of(refs))
+    for ref in facts.steps:
+        yield from judge(ctx.step(ref), ref.step.waivers, media_of([ref]))

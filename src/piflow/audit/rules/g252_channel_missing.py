@@ -1,0 +1,31 @@
+"""G252 channel-missing: data crosses between parties with no channel declared.
+
+何を調べるか (What it does)
+    A step between two different parties that carries personal data but has no
+    ``channel``.
+
+なぜ (Why)
+    Without the channel nobody can check the measures the link needs, and the
+    figure shows no 【経路】 tag.
+
+違反例 (Example)
+    ``{n: 2, from: ward, to: vendor, text: データ提供}``
+
+修正例 (Use instead)
+    ``channel: 手渡し`` (or LGWAN, 専用回線 …) and the ``medium``.
+"""
+
+from piflow.audit.rules import rule
+
+
+@rule(code="G252", name="channel-missing", severity="warning",
+      title="経路が書かれていない", title_en="no channel on a cross-party step")
+def check(ctx):
+    from piflow.audit.engine import Problem
+
+    facts = ctx.facts
+    for ref in facts.steps:
+        if ref.step.channel is None and facts.cross_party(ref) and facts.carried(ref):
+            yield Problem(ctx.step(ref), "当事者の間で個人情報を渡す手順に経路 (channel) がありません",
+                          "personal data crosses parties with no channel declared",
+                          "channel（手渡し、LGWAN、郵送 …）を書いてください")

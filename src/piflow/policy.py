@@ -1,0 +1,128 @@
+"""The requirement policy: which measures each kind of step or party must declare.
+
+Policy is data (``piflow/data/policy.yaml``).  A user policy file has the same
+shape and is merged over the default: same id replaces, new id adds,
+``disable`` removes.  Conditions (``when``) are matched against the facts the
+audit computes for each subject (see ``piflow.audit.facts``).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from piflow.catalog import Catalog, default_catalog
+from piflow.diagnostics import Diagnostic, InputError
+from piflow.yamlsource import decode, parse
+
+Severity = Literal["error", "warning", "info"]
+
+# Facts a condition may test, with the values they take (documented in docs/audit.md).
+STEP_FACTS = {"channel", "channel_class", "medium", "data_class", "cross_party", "carries_data",
+              "involves_subject", "from_role", "to_role", "basis"}
+PARTY_FACTS = {"role", "holds_data", "receives_data", "has_subcontractor", "operates_systems",
+               "connected_or_cloud", "basis", "zone"}
+
+
+class Requirement(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*[0-9]+$")
+    name: str
+    title: str
+    title_en: str = ""
+    subject: Literal["step", "party"]
+    when: dict[str, bool | str | list[str]] = Field(default_factory=dict)
+    requires: tuple[str, ...] = Field(min_length=1)
+    where: tuple[Literal["step", "sender", "receiver", "self", "ward"], ...] = ()
+    severity: Severity = "error"
+    why: str = ""
+    why_en: str = ""
+
+    @field_validator("when")
+    @classmethod
+    def _known_facts(cls, when: dict, info) -> dict:
+        subject = info.data.get("subject")
+        allowed = STEP_FACTS if subject == "step" else PARTY_FACTS
+        unknown = sorted(set(when) - allowed)
+        if unknown:
+            raise ValueError(f"unknown fact(s) {unknown} for subject {subject}; allowed: {sorted(allowed)}")
+        return when
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        if self.where:
+            return self.where
+        return ("step", "sender", "receiver") if self.subject == "step" else ("self",)
+
+
+class PolicyFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1] = 1
+    requirements: tuple[Requirement, ...] = ()
+    disable: tuple[str, ...] = ()
+
+
+class Policy:
+    def __init__(self, requirements: list[Requirement]):
+        self.requirements = sorted(requirements, key=lambda r: r.id)
+
+    def __iter__(self):
+        return iter(self.requirements)
+
+    def get(self, rid: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == rid), None)
+
+
+def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
+    source, errors = parse(name, text)
+    if source is None or errors:
+        raise InputError(errors)
+    try:
+        policy = PolicyFile.model_validate(source.data)
+    except ValidationError as exc:
+        diags = []
+        for err in exc.errors():
+            line, col = source.where(tuple(err["loc"]))
+            diags.append(Diagnostic(name, line, col, "P101", f"ポリシーの誤り: {err['msg']}", err["msg"]))
+        raise InputError(diags) from None
+    diags = []
+    for i, req in enumerate(policy.requirements):
+        for j, mid in enumerate(req.requires):
+            if mid not in catalog:
+                line, col = source.where(("requirements", i, "requires", j))
+                diags.append(Diagnostic(name, line, col, "P205", f"保護対策の ID「{mid}」はカタログにありません",
+                                        f"unknown measure id {mid!r}"))
+    if diags:
+        raise InputError(diags)
+    return policy
+
+
+@cache
+def default_policy() -> Policy:
+    text = resources.files("piflow.data").joinpath("policy.yaml").read_text(encoding="utf-8")
+    return Policy(list(_parse_policy("piflow/data/policy.yaml", text, default_catalog()).requirements))
+
+
+def load_policy(path: str | None, catalog: Catalog | None = None) -> Policy:
+    """The default policy, with the user's file merged over it when given."""
+    base = default_policy()
+    if path is None:
+        return base
+    try:
+        raw = open(path, "rb").read()
+    except OSError as exc:
+        raise InputError([Diagnostic(path, 1, 1, "P001", "ポリシーファイルを読めません", str(exc))]) from None
+    text, errors = decode(path, raw)
+    if text is None:
+        raise InputError(errors)
+    user = _parse_policy(path, text, catalog or default_catalog())
+    merged = {r.id: r for r in base}
+    merged.update({r.id: r for r in user.requirements})
+    for rid in user.disable:
+        merged.pop(rid, None)
+    return Policy(list(merged.values()))

@@ -1,0 +1,1 @@
+"""Writers turn findings or models into text or bytes; they make no decisions."""

@@ -1,0 +1,47 @@
+"""Findings as text for a terminal: grouped by file and by step or party."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from piflow.audit.finding import SEVERITY_JA, Finding
+
+
+def summary_counts(findings: list[Finding]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0}
+    for f in findings:
+        counts["accepted" if f.accepted else f.severity] += 1
+    return counts
+
+
+def render(results: list[tuple[str, str, list[Finding]]]) -> str:
+    """results: (path, title, findings) per file."""
+    lines: list[str] = []
+    every: list[Finding] = []
+    for path, title, findings in results:
+        every += findings
+        lines.append(f"{path} — {title}")
+        if not findings:
+            lines.append("  指摘なし (no findings)")
+        for _, group in groupby(findings, key=lambda f: f.subject.key):
+            group = list(group)
+            head = group[0]
+            lines.append(f"  {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
+            for f in group:
+                mark = "承認済み" if f.accepted else SEVERITY_JA[f.severity]
+                lines.append(f"    {mark} {f.code} {f.message}")
+                lines.append(f"        ({f.message_en})")
+                if f.accepted:
+                    lines.append(f"        承認: {f.accepted_reason}（{f.accepted_by}{'、' + f.accepted_date if f.accepted_date else ''}）")
+                elif f.fix:
+                    lines.append(f"        修正 (fix): {f.fix}")
+                if f.checklist:
+                    lines.append(f"        根拠 (from): {'、'.join(f.checklist)}")
+                lines.append(f"        キー (key): {f.key}")
+        lines.append("")
+    c = summary_counts(every)
+    lines.append(
+        f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}"
+        f"（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}"
+    )
+    return "\n".join(lines) + "\n"
