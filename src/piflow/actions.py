@@ -141,3 +141,70 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
     for i in infos:
         print(f"{i.code}  {i.severity:7}  {i.name:28} {i.title} ({i.title_en})", file=out)
     return exitcodes.OK
+
+
+def _safe_name(text: str) -> str:
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "figure"
+
+
+def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario: str | None = None,
+         dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
+         audit_marks: bool = False, policy_path: str | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Render every scenario (or one) of each flow; one file per 資料 tag."""
+    from pathlib import Path
+
+    from piflow.diagnostics import InputError
+    from piflow.draw.figure import Options, build_figure
+    from piflow.draw.render import dot_path, render
+    from piflow.draw.style import load_style
+    from piflow.textnorm import did_you_mean, normalize
+    from piflow.writers.files import OutputError, write_atomic
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        theme = load_style(style)
+        if fmt != "dot":
+            dot_path()
+        if audit_marks:
+            from piflow.audit.engine import audit as run_audit
+            from piflow.policy import load_policy
+
+            policy = load_policy(policy_path)
+    except InputError as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return exitcodes.BAD_INPUT
+    documents, failed = load_all(paths, err)
+    jobs = []
+    for doc in documents:
+        chosen = list(doc.flow.scenarios)
+        if scenario:
+            want = normalize(scenario)
+            chosen = [s for s in chosen if want in (s.id, normalize(s.tag), normalize(s.tag).removeprefix("資料"))]
+            if not chosen:
+                names = [s.id for s in doc.flow.scenarios] + [s.tag for s in doc.flow.scenarios]
+                print(f"{doc.path}: シナリオ「{scenario}」がありません (no such scenario). "
+                      f"{did_you_mean(scenario, names) or '使えるもの: ' + ', '.join(names)}", file=err)
+                failed = True
+                continue
+        findings = run_audit(doc, policy) if audit_marks else None
+        jobs += [(doc, sc, findings) for sc in chosen]
+    single_file = output is not None and output.lower().endswith(f".{fmt}") and len(jobs) == 1
+    folder = Path(output or "out")
+    inputs = tuple(d.path for d in documents)
+    for doc, sc, findings in jobs:
+        graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
+        data = render(graph.source, fmt, dpi)
+        target = Path(output) if single_file else folder / f"{_safe_name(sc.tag)}.{fmt}"
+        try:
+            write_atomic(target, data, inputs)
+        except OutputError as exc:
+            print(str(exc), file=err)
+            return exitcodes.BAD_INPUT
+        print(f"{target}  ← {doc.path} [{sc.tag}]", file=out)
+    if output and output.lower().endswith(f".{fmt}") and len(jobs) > 1:
+        print(f"注意: 図が {len(jobs)} 枚あるため、{folder} をフォルダとして使いました "
+              f"(several figures: wrote into the folder)", file=err)
+    return exitcodes.BAD_INPUT if failed else exitcodes.OK

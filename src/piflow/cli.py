@@ -105,6 +105,47 @@ def rules(
     raise typer.Exit(actions.rules(explain, measures, policy))
 
 
+class DrawFormat(str, Enum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+
+
+class MeasureMode(str, Enum):
+    show = "show"
+    hide = "hide"
+    footnote = "footnote"
+
+
+@app.command()
+def draw(
+    paths: Paths,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名 (folder, or file for one figure)"),
+    ] = None,
+    fmt: Annotated[DrawFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = DrawFormat.svg,
+    scenario: Annotated[
+        Optional[str], typer.Option("--scenario", "-s", help="描くシナリオの id または資料番号 (one scenario: id or tag)")
+    ] = None,
+    dpi: Annotated[Optional[int], typer.Option("--dpi", min=30, max=1200, help="PNG の解像度（印刷は 300） (PNG resolution)")] = None,
+    style: Annotated[
+        Optional[str], typer.Option("--style", help="テーマ名（default, mono）または YAML ファイル (theme name or file)")
+    ] = None,
+    measures: Annotated[
+        MeasureMode, typer.Option("--measures", help="保護対策の表示: show 図中 / footnote 脚注 / hide 非表示")
+    ] = MeasureMode.show,
+    data: Annotated[bool, typer.Option("--data", help="手順に情報項目を書く (show data items on steps)")] = False,
+    audit_marks: Annotated[bool, typer.Option("--audit", help="監査の指摘を図に赤で示す (mark audit findings)")] = False,
+    policy: PolicyOpt = None,
+) -> None:
+    """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag)."""
+    from piflow import actions
+
+    raise typer.Exit(actions.draw(paths, output, fmt.value, scenario, dpi, style, measures.value, data, audit_marks, policy))
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
     app()

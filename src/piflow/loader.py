@@ -294,6 +294,11 @@ def check_references(source: Source) -> list[Diagnostic]:
             if ident in scenario_ids:
                 err(("scenarios", i, "id"), "P202", f"シナリオの ID「{ident}」が重複しています", f"duplicate scenario id {ident!r}")
             scenario_ids.setdefault(ident, ("scenarios", i, "id"))
+        lanes = scenario.get("lanes")
+        if isinstance(lanes, list):
+            parties_only = {k: v for k, v in endpoints.items() if k in roles}
+            for k, ident in enumerate(lanes):
+                check_ref(("scenarios", i, "lanes", k), ident, parties_only, "当事者", "party")
         numbers: Counter[str] = Counter()
         step_ids: dict[str, tuple] = {}
         for j, step in _items(scenario, "steps"):

@@ -1,0 +1,37 @@
+"""Safe file output: atomic replace, never over an input, folders created."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputError(Exception):
+    """An output path that cannot or must not be written."""
+
+
+def write_atomic(path: str | Path, data: bytes, inputs: tuple[str | Path, ...] = ()) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and rename.
+
+    On failure the previous file (if any) is intact.  Refuses to write over any
+    of ``inputs``.
+    """
+    target = Path(path)
+    resolved = target.resolve()
+    for source in inputs:
+        if Path(source).resolve() == resolved:
+            raise OutputError(f"出力先が入力ファイルと同じです (output would overwrite the input): {target}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"書き込めません (cannot write) {target}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"書き込めません (cannot write) {target}: {exc.strerror}") from None
+    return target

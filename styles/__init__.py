@@ -1,0 +1,1 @@
+"""Built-in figure themes (YAML); see README.md in this folder."""
