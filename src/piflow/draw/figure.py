@@ -169,7 +169,8 @@ class FigureBuilder:
             graph_attr={
                 "rankdir": "LR", "newrank": "true", "compound": "true", "nodesep": "0.35", "ranksep": "1.6",
                 "fontname": self.font, "fontsize": str(st["fontsize"]), "bgcolor": st["background"],
-                "label": f"<{esc('（' + self.scenario.tag + '）')}>", "labelloc": "t", "labeljust": "r",
+                # The title sits outside every cluster so no arrow can cross it.
+                "label": f"<{self._title()}>", "labelloc": "t", "labeljust": "l",
                 "fontcolor": st["text"], "pad": "0.3",
             },
             node_attr={"fontname": self.font, "fontsize": str(st["fontsize"]), "fontcolor": st["text"],
@@ -180,10 +181,7 @@ class FigureBuilder:
         lanes = self.lanes()
         used = self.endpoints()
         with g.subgraph(name="cluster_figure") as fig:
-            title = f'<B><FONT POINT-SIZE="{st["title_fontsize"]}">{esc(self.scenario.title)}</FONT></B>'
-            for note in self.scenario.notes:
-                title += f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="{st["small_fontsize"]}">{esc(note)}</FONT>'
-            fig.attr(label=f"<{title}<BR ALIGN=\"LEFT\"/>>", labeljust="l", labelloc="t", style="invis" if False else "",
+            fig.attr(label=f"<<B>{esc('（' + self.scenario.tag + '）')}</B>>", labeljust="r", labelloc="t",
                      penwidth="0", fontname=self.font)
             spans = [self._lane(fig, party, index, used) for index, party in enumerate(lanes)]
             for (_, last), (first, _) in zip(spans, spans[1:]):
@@ -194,6 +192,13 @@ class FigureBuilder:
             self._operates(fig, lanes, used)
             self._extras(fig, anchors)
         return g
+
+    def _title(self) -> str:
+        st = self.style
+        title = f'<B><FONT POINT-SIZE="{st["title_fontsize"]}">{esc(self.scenario.title)}</FONT></B>'
+        for note in self.scenario.notes:
+            title += f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="{st["small_fontsize"]}">{esc(note)}</FONT>'
+        return title + '<BR ALIGN="LEFT"/>'
 
     def _lane(self, fig: graphviz.Digraph, party: Party, index: int, used: set[str]) -> tuple[str, str]:
         """One cluster per party: its own node in a left column, its systems in a right one.
@@ -226,7 +231,9 @@ class FigureBuilder:
                 system_col += self._callout(lane, f"s_{system.id}", system.measures, system.waivers)
             if show_party:
                 party_col += self._callout(lane, f"p_{party.id}", party.measures, party.waivers)
-            columns = [c for c in (party_col, system_col) if len(c) > 1] or [party_col]
+            # Put the party's own node on the side most of its arrows leave from.
+            ordered = (system_col, party_col) if self._faces_right(party, index) else (party_col, system_col)
+            columns = [c for c in ordered if len(c) > 1] or [party_col]
             for column in columns:
                 lane.node(column[0], label="", shape="point", style="invis", width="0")
                 with lane.subgraph() as same:
@@ -234,8 +241,21 @@ class FigureBuilder:
                     for m in column:
                         same.node(m)
             if len(columns) == 2:
-                lane.edge(left, right, style="invis", weight="100")
+                lane.edge(columns[0][0], columns[1][0], style="invis", weight="100")
         return columns[0][0], columns[-1][0]
+
+    def _faces_right(self, party: Party, index: int) -> bool:
+        """More of the party node's arrows go to lanes on its right than on its left."""
+        lane_of = {p.id: i for i, p in enumerate(self.lanes())}
+        right = left = 0
+        for step in self.scenario.steps:
+            for mine, other in ((step.from_, step.to), (step.to, step.from_)):
+                if mine != party.id:
+                    continue
+                j = lane_of.get(self.flow.owner(other).id, index)
+                right += j > index
+                left += j < index
+        return right > left
 
     def _party_subtitle(self, party: Party) -> str | None:
         bits = []

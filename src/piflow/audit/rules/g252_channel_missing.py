@@ -2,7 +2,8 @@
 
 何を調べるか (What it does)
     A step between two different parties that carries personal data but has no
-    ``channel``.
+    ``channel``.  Spoken statements (``medium: 口頭``, e.g. remarks recorded at a
+    meeting) have no channel and are not reported.
 
 なぜ (Why)
     Without the channel nobody can check the measures the link needs, and the
@@ -16,6 +17,7 @@
 """
 
 from piflow.audit.rules import rule
+from piflow.vocab import Medium
 
 
 @rule(code="G252", name="channel-missing", severity="warning",
@@ -25,7 +27,7 @@ def check(ctx):
 
     facts = ctx.facts
     for ref in facts.steps:
-        if ref.step.channel is None and facts.cross_party(ref) and facts.carried(ref):
+        if ref.step.channel is None and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
             yield Problem(ctx.step(ref), "当事者の間で個人情報を渡す手順に経路 (channel) がありません",
                           "personal data crosses parties with no channel declared",
                           "channel（手渡し、LGWAN、郵送 …）を書いてください")
