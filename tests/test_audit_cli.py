@@ -20,7 +20,7 @@ def test_text_output_groups_by_subject_and_summarises():
     out = result.output
     assert "資料49-3 ② 印字データ（CD-R、DVD-R等）の提供" in out
     assert "M104@step:printing/media_handover:data-encryption" in out
-    assert out.rstrip().splitlines()[-1].startswith("集計 (summary): エラー 5、警告 1")
+    assert out.rstrip().splitlines()[-1].startswith("集計 (summary): エラー 5、警告 0")
 
 
 def test_clean_flow_exits_0(tmp_path):

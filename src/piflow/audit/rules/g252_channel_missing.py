@@ -3,7 +3,10 @@
 何を調べるか (What it does)
     A step between two different parties that carries personal data but has no
     ``channel``.  Spoken statements (``medium: 口頭``, e.g. remarks recorded at a
-    meeting) have no channel and are not reported.
+    meeting) have no channel and are not reported, and neither are steps between
+    two parties outside the ward's reach (data subjects and その他, e.g. an
+    employer handing a certificate to its employee): the checklists govern the
+    ward and the partners it binds by contract.
 
 なぜ (Why)
     Without the channel nobody can check the measures the link needs, and the
@@ -17,7 +20,9 @@
 """
 
 from piflow.audit.rules import rule
-from piflow.vocab import Medium
+from piflow.vocab import Medium, Role
+
+OUTSIDE = (Role.SUBJECT, Role.OTHER)
 
 
 @rule(code="G252", name="channel-missing", severity="warning",
@@ -27,6 +32,9 @@ def check(ctx):
 
     facts = ctx.facts
     for ref in facts.steps:
+        ends = (facts.owner(ref.step.from_), facts.owner(ref.step.to))
+        if all(p.role and set(p.role) <= set(OUTSIDE) for p in ends):
+            continue
         if ref.step.channel is None and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
             yield Problem(ctx.step(ref), "当事者の間で個人情報を渡す手順に経路 (channel) がありません",
                           "personal data crosses parties with no channel declared",
