@@ -11,6 +11,9 @@ audit_rc=${PIPESTATUS[0]}
 $PIFLOW draw flows/ -o out/svg || exit $?
 $PIFLOW draw flows/ -f png --dpi 150 -o out/png || exit $?
 $PIFLOW draw flows/ --audit -o out/audited || exit $?
+$PIFLOW checklist flows/ -f xlsx -o out/checklists || exit $?
+$PIFLOW report flows/ -o out/report || exit $?
 echo
 echo "図 (figures): out/svg/*.svg, out/png/*.png, 指摘入り (with findings): out/audited/*.svg"
+echo "チェックリスト: out/checklists/*.xlsx   レポート (report): out/report/index.html"
 echo "監査 (audit): out/audit.txt, out/audit.sarif  — exit code of audit: $audit_rc (1 = findings in the real papers, expected)"

@@ -9,9 +9,10 @@ need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 if [ "${PIFLOW_SETUP_EXTRA:-}" = "1" ]; then
-  # Only for the report checks (issue: HTML/DOCX viewed as a user would).
+  # The report checks: HTML in a real browser, DOCX through LibreOffice.
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (Debian packages)"

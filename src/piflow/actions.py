@@ -208,3 +208,87 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
         print(f"注意: 図が {len(jobs)} 枚あるため、{folder} をフォルダとして使いました "
               f"(several figures: wrote into the folder)", file=err)
     return exitcodes.BAD_INPUT if failed else exitcodes.OK
+
+
+def _targets(output: str | None, names: list[str], fmt: str):
+    """Where each output goes: a single file when one is asked for, else names in a folder (default out/)."""
+    from pathlib import Path
+
+    if output is not None and output.lower().endswith(f".{fmt}") and len(names) == 1:
+        return [Path(output)], Path(output).parent
+    folder = Path(output or "out")
+    return [folder / f"{n}.{fmt}" for n in names], folder
+
+
+def _write_all(pairs, inputs, out, err) -> int:
+    from piflow.writers.files import OutputError, write_atomic
+
+    for target, data, note in pairs:
+        try:
+            write_atomic(target, data, inputs)
+        except OutputError as exc:
+            print(str(exc), file=err)
+            return exitcodes.BAD_INPUT
+        print(f"{target}  ← {note}", file=out)
+    return exitcodes.OK
+
+
+def checklist(paths: list[str], fmt: str = "html", output: str | None = None, policy_path: str | None = None,
+              out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Fill the checklists that apply to each flow."""
+    from pathlib import Path
+
+    from piflow.audit.engine import audit as run_audit
+    from piflow.checklist import fill
+    from piflow.diagnostics import InputError
+    from piflow.policy import load_policy
+    from piflow.writers.checklist_out import WRITERS
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        policy = load_policy(policy_path)
+    except InputError as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return exitcodes.BAD_INPUT
+    documents, failed = load_all(paths, err)
+    targets, _ = _targets(output, [f"{Path(d.path).stem}.checklist" for d in documents], fmt)
+    pairs = [(t, WRITERS[fmt](d, fill(d, run_audit(d, policy))), d.path) for t, d in zip(targets, documents)]
+    rc = _write_all(pairs, tuple(d.path for d in documents), out, err)
+    return exitcodes.BAD_INPUT if failed else rc
+
+
+def report(paths: list[str], fmt: str = "html", output: str | None = None, style: str | None = None,
+           dpi: int = 200, policy_path: str | None = None,
+           out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """One self-contained HTML (or DOCX) report per flow, and an index page for several."""
+    from pathlib import Path
+
+    from piflow.audit.engine import audit as run_audit
+    from piflow.diagnostics import InputError
+    from piflow.draw.render import dot_path
+    from piflow.draw.style import load_style
+    from piflow.policy import load_policy
+    from piflow.report import build
+    from piflow.writers import report_docx, report_html
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        policy = load_policy(policy_path)
+        theme = load_style(style)
+        dot_path()
+    except InputError as exc:
+        _print_diagnostics(exc.diagnostics, err)
+        return exitcodes.BAD_INPUT
+    documents, failed = load_all(paths, err)
+    targets, folder = _targets(output, [Path(d.path).stem for d in documents], fmt)
+    pairs, rows = [], []
+    for target, doc in zip(targets, documents):
+        rep = build(doc, run_audit(doc, policy), theme, with_png=(fmt == "docx"), dpi=dpi)
+        data = report_docx.to_docx(rep) if fmt == "docx" else report_html.to_html(rep)
+        pairs.append((target, data, doc.path))
+        rows.append({"href": target.name, "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
+                     "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
+    if fmt == "html" and len(documents) > 1:
+        pairs.append((folder / "index.html", report_html.index_html(rows), "index"))
+    rc = _write_all(pairs, tuple(d.path for d in documents), out, err)
+    return exitcodes.BAD_INPUT if failed else rc

@@ -47,6 +47,7 @@ class Measure:
     ward_text: str
     partner_text: str
     sources: tuple[ChecklistRef, ...]
+    implies: tuple[str, ...] = ()
 
     @property
     def category_ja(self) -> str:
@@ -84,6 +85,18 @@ class Catalog:
     def __iter__(self):
         return iter(self.measures.values())
 
+    def closure(self, ids) -> tuple[str, ...]:
+        """The ids plus every measure they imply (特記事項 implies 法令等の遵守)."""
+        out: dict[str, None] = {}
+        todo = list(ids)
+        while todo:
+            mid = todo.pop(0)
+            if mid in out:
+                continue
+            out[mid] = None
+            todo += list(self.measures[mid].implies) if mid in self.measures else []
+        return tuple(out)
+
     def resolve(self, text: str) -> tuple[str, ...]:
         """Measure ids for what the user wrote; raises UnknownMeasure with suggestions."""
         key = match_key(text)
@@ -108,6 +121,7 @@ def _measure_from(entry: dict) -> Measure:
         ward_text=entry["ward_text"],
         partner_text=entry["partner_text"],
         sources=tuple(ChecklistRef(str(s)) for s in entry.get("sources") or ()),
+        implies=tuple(entry.get("implies") or ()),
     )
 
 

@@ -146,6 +146,52 @@ def draw(
     raise typer.Exit(actions.draw(paths, output, fmt.value, scenario, dpi, style, measures.value, data, audit_marks, policy))
 
 
+class ChecklistFormat(str, Enum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    docx = "docx"
+
+
+OutputOpt = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、またはファイルが1つのときのファイル名 (folder, or file)"),
+]
+
+
+@app.command()
+def checklist(
+    paths: Paths,
+    fmt: Annotated[ChecklistFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = ChecklistFormat.html,
+    output: OutputOpt = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """別紙チェックリストを記入する (fill checklists 1-8: ○ / －（理由） / 未対応)."""
+    from piflow import actions
+
+    raise typer.Exit(actions.checklist(paths, fmt.value, output, policy))
+
+
+@app.command()
+def report(
+    paths: Paths,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = ReportFormat.html,
+    output: OutputOpt = None,
+    style: Annotated[Optional[str], typer.Option("--style", help="図のテーマ (figure theme)")] = None,
+    dpi: Annotated[int, typer.Option("--dpi", min=72, max=600, help="DOCX に入れる図の解像度 (figure resolution in DOCX)")] = 200,
+    policy: PolicyOpt = None,
+) -> None:
+    """付議資料用のレポート（HTML または Word）を作る (HTML/DOCX report: overview, figures, findings, checklists)."""
+    from piflow import actions
+
+    raise typer.Exit(actions.report(paths, fmt.value, output, style, dpi, policy))
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
     app()

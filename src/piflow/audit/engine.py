@@ -34,7 +34,7 @@ class Context:
     def __init__(self, doc: Document, catalog: Catalog):
         self.doc = doc
         self.flow = doc.flow
-        self.facts = FlowFacts(doc)
+        self.facts = FlowFacts(doc, catalog)
         self.catalog = catalog
 
     def step(self, ref: StepRef) -> Subject:

@@ -11,6 +11,7 @@ from functools import cached_property
 
 import networkx as nx
 
+from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
 from piflow.model import Party, Scenario, Step
 from piflow.textnorm import circled
@@ -48,9 +49,10 @@ class StepRef:
 
 
 class FlowFacts:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, catalog: Catalog | None = None):
         self.doc = doc
         self.flow = doc.flow
+        self.catalog = catalog or default_catalog()
 
     # --- structure -----------------------------------------------------------------
 
@@ -161,8 +163,7 @@ class FlowFacts:
         out: dict[str, str | None] = {}
         for holder in (party, *party.systems):
             out.update({m: reason for m, reason in holder.waivers.items()})
-            out.update(dict.fromkeys(holder.checklist_measures))
-            out.update(dict.fromkeys(holder.measures))
+            out.update(dict.fromkeys(self.catalog.closure((*holder.checklist_measures, *holder.measures))))
         return out
 
     def step_measures(self, ref: StepRef, where: tuple[str, ...]) -> dict[str, str | None]:
@@ -173,7 +174,7 @@ class FlowFacts:
             out.update(self.party_measures(self.owner(ref.step.to)))
         if "step" in where:
             out.update(ref.step.waivers)
-            out.update(dict.fromkeys(ref.step.measures))
+            out.update(dict.fromkeys(self.catalog.closure(ref.step.measures)))
         return out
 
     def wards(self) -> list[Party]:

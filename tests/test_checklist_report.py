@@ -1,0 +1,195 @@
+"""Checklists and reports: what is filled, how it is written, and how it looks to a user."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import FLOWS, SHARED
+from piflow.audit.engine import audit
+from piflow.checklist import applicable, checklist_data, fill
+from piflow.cli import app
+from piflow.loader import load
+
+runner = CliRunner()
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+
+
+def forms_of(name: str):
+    doc = load(FLOWS / name)
+    return fill(doc, audit(doc))
+
+
+def item(forms, number, side, partner, index):
+    form = next(f for f in forms if f.number == number and f.side == side and f.partner == partner)
+    return [i for s in form.sections for i in s.items][index - 1]
+
+
+def test_checklists_keep_the_papers_order_and_size():
+    sizes = {n: [[len(s["items"]) for s in f["sections"]] for f in c["forms"]] for n, c in checklist_data().items()}
+    assert sizes == {1: [[5]], 2: [[5]], 3: [[11, 11], [11, 11]], 4: [[5, 11], [5, 11]], 5: [[13, 11], [13, 11]],
+                     6: [[10], [10]], 7: [[11, 11], [11, 11]], 8: [[10], [10]]}
+
+
+def test_checklist_wording_matches_the_seed_papers():
+    seed = SHARED / "seeds" / "checklists-1-8.txt"
+    if not seed.exists():
+        pytest.skip(f"seed papers not found at {seed} (../shared is absent outside the project checkout)")
+    text = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", seed.read_text(encoding="utf-8")))
+    for number in (1, 2, 4, 6, 7, 8):
+        for form in checklist_data()[number]["forms"]:
+            for section in form["sections"]:
+                for it in section["items"]:
+                    assert re.sub(r"\s+", "", it["text"]) in text, (number, it["text"][:30])
+
+
+def test_which_checklists_apply():
+    def numbers(name):
+        return [(n, p.id if p else None) for n, p in applicable(load(FLOWS / name))]
+
+    assert numbers("49-kosodate-ouen-teate.yaml") == [(3, "densan"), (5, "densan"), (5, "printer")]
+    assert numbers("01-tape-hanyaku-box.yaml") == [(4, "box"), (5, "contractor")]
+    assert numbers("23-kumin-iken-faq-dynamics365.yaml") == [(3, "nec"), (4, "nec"), (5, "nec"), (5, "nec_si")]
+
+
+def test_marks_trace_back_to_the_flow():
+    forms = forms_of("49-kosodate-ouen-teate.yaml")
+    enc = item(forms, 5, "partner", "委託先（未定）", 7)  # データの暗号化 / パスワード通知書
+    assert enc.status == "missing" and enc.mark == "未対応"
+    assert "M104@step:printing/media_handover:data-encryption" in enc.findings
+    bag = item(forms, 5, "partner", "委託先（未定）", 8)  # 鍵付きカバン
+    assert bag.status == "done" and any("49-kosodate-ouen-teate.yaml:" in s for s in bag.sources)
+
+
+def test_waiver_fills_the_ward_form_only():
+    forms = forms_of("01-tape-hanyaku-box.yaml")
+    ward_bag = item(forms, 5, "ward", "委託先（未定）", 8)
+    assert ward_bag.mark == "－（電子データのみの取扱いのため）"
+    assert item(forms, 5, "partner", "委託先（未定）", 8).mark == "○"
+
+
+def test_paper_only_contractor_gets_checklist_6(tmp_path):
+    from conftest import MINIMAL, write
+
+    text = MINIMAL.replace("role: 委託先", "role: 委託先\n    measures: [特記事項等の遵守]")
+    doc = load(write(tmp_path, text))
+    assert [n for n, _ in applicable(doc)] == [6]
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "csv", "xlsx"])
+def test_checklist_formats_are_deterministic(tmp_path, fmt):
+    flow = str(FLOWS / "49-kosodate-ouen-teate.yaml")
+    a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    assert runner.invoke(app, ["checklist", flow, "-f", fmt, "-o", str(a)]).exit_code == 0
+    assert runner.invoke(app, ["checklist", flow, "-f", fmt, "-o", str(b)]).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_checklist_csv_and_xlsx_content(tmp_path):
+    flow = str(FLOWS / "49-kosodate-ouen-teate.yaml")
+    runner.invoke(app, ["checklist", flow, "-f", "csv", "-o", str(tmp_path / "c.csv")])
+    raw = (tmp_path / "c.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["チェックリスト", "区分", "相手方"] and any(r[6] == "未対応" for r in rows[1:])
+    runner.invoke(app, ["checklist", flow, "-f", "xlsx", "-o", str(tmp_path / "c.xlsx")])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "c.xlsx")
+    assert len(wb.sheetnames) == 6  # 3 and 5 for densan, 5 for printer, each in two forms
+    values = [c.value for row in wb[wb.sheetnames[-1]].iter_rows() for c in row]
+    assert "未対応" in values
+
+
+@needs_dot
+def test_report_html_is_self_contained(tmp_path):
+    result = runner.invoke(app, ["report", str(FLOWS), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "49-kosodate-ouen-teate.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "別紙チェックリスト" in html and "監査の結果" in html
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{p.stem}.html"' in index for p in FLOWS.glob("*.yaml"))
+
+
+@needs_dot
+def test_report_outputs_are_deterministic(tmp_path):
+    flow = str(FLOWS / "49-kosodate-ouen-teate.yaml")
+    for fmt in ("html", "docx"):
+        a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        assert runner.invoke(app, ["report", flow, "-f", fmt, "--dpi", "72", "-o", str(a)]).exit_code == 0
+        assert runner.invoke(app, ["report", flow, "-f", fmt, "--dpi", "72", "-o", str(b)]).exit_code == 0
+        assert a.read_bytes() == b.read_bytes(), fmt
+
+
+@needs_dot
+def test_report_docx_has_figures_and_real_tables(tmp_path):
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    assert runner.invoke(app, ["report", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", "docx", "--dpi", "72",
+                               "-o", str(out)]).exit_code == 0
+    doc = Document(out)
+    assert len(doc.inline_shapes) == 3
+    texts = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "未対応" in texts and "○" in texts
+
+
+# --- as a user sees them: a real browser and a real office suite -----------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+VIEWERS_MISSING = "missing {}: install with `PIFLOW_SETUP_EXTRA=1 make setup` (.ci/run does)"
+
+
+def pdf_pages_and_text(pdf: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return pages, text
+
+
+@needs_dot
+@pytest.mark.skipif(CHROMIUM is None or shutil.which("pdfinfo") is None,
+                    reason=VIEWERS_MISSING.format("chromium or poppler-utils"))
+def test_report_prints_in_chromium(tmp_path):
+    html = tmp_path / "r.html"
+    runner.invoke(app, ["report", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-o", str(html)])
+    pdf, png = tmp_path / "r.pdf", tmp_path / "r.png"
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    subprocess.run([*flags, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", html.as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    subprocess.run([*flags, "--window-size=1000,1400", f"--screenshot={png}", html.as_uri()],
+                   capture_output=True, timeout=180, check=True)
+    pages, text = pdf_pages_and_text(pdf)
+    assert pages >= 8  # overview, three landscape figures, findings, checklists
+    assert "物価高対応子育て応援手当" in text and "別紙チェックリスト" in text and "未対応" in text
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+@needs_dot
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
+                    reason=VIEWERS_MISSING.format("libreoffice or poppler-utils"))
+def test_report_docx_opens_in_libreoffice(tmp_path):
+    docx = tmp_path / "r.docx"
+    runner.invoke(app, ["report", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", "docx", "-o", str(docx)])
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   capture_output=True, timeout=300, check=True)
+    pages, text = pdf_pages_and_text(tmp_path / "r.pdf")
+    assert pages >= 4
+    assert "5 業務委託にかかる個人情報保護対策チェックリスト" in text and "未対応" in text
+    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) >= 2 + 3  # header lines + the three figures
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "p")],
+                   check=True)
+    assert list(tmp_path.glob("p-*.png"))
