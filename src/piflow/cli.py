@@ -192,6 +192,53 @@ def report(
     raise typer.Exit(actions.report(paths, fmt.value, output, style, dpi, policy))
 
 
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="旧版のフローファイル (--rev のときは比べるファイル)", show_default=False)],
+    new: Annotated[Optional[str], typer.Argument(help="新版のフローファイル", show_default=False)] = None,
+    rev: Annotated[
+        Optional[str], typer.Option("--rev", help="git のリビジョンの版と作業中の版を比べる (compare with a git revision)")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text または json")] = Format.text,
+    figure: Annotated[
+        Optional[str], typer.Option("--figure", help="変更点を示した新版の図 (SVG) を書くフォルダ (folder for highlighted figures)")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="この重大度以上の指摘が新たに出たら終了コード 1")
+    ] = FailOn.error,
+    policy: PolicyOpt = None,
+) -> None:
+    """二つの版を意味で比べる (semantic diff of two versions and its effect on the audit)."""
+    from piflow import actions
+
+    if fmt is Format.sarif:
+        raise typer.BadParameter("diff は text か json です (text or json)", param_hint="--format")
+    raise typer.Exit(actions.diff(old, new, rev, fmt.value, figure, fail_on.value, policy))
+
+
+@app.command()
+def init(
+    path: Annotated[Optional[str], typer.Argument(help="作るフローファイル (the file to create)", show_default=False)] = None,
+    template: Annotated[
+        Optional[str], typer.Option("--template", "-t", help="テンプレート名（省略すると質問します）")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="件名 (the proposal's title)")] = None,
+    list_only: Annotated[bool, typer.Option("--list", help="テンプレートの一覧 (list templates)")] = False,
+) -> None:
+    """新しいフローファイルを雛形から作る (scaffold a flow file; never overwrites)."""
+    import sys
+
+    from piflow import actions
+
+    def ask(names: list[str]) -> str:
+        for i, name in enumerate(names, start=1):
+            typer.echo(f"  {i}. {name}")
+        choice = typer.prompt("テンプレートの番号 (template number)", type=int)
+        return names[choice - 1] if 1 <= choice <= len(names) else str(choice)
+
+    raise typer.Exit(actions.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
     app()

@@ -16,6 +16,7 @@ import graphviz
 
 from piflow.audit.finding import Finding
 from piflow.catalog import Catalog, default_catalog
+from piflow.diff import step_key as diff_step_key
 from piflow.loader import Document
 from piflow.model import Party, Scenario, Step, System
 from piflow.textnorm import circled
@@ -66,6 +67,17 @@ class Options:
     show_data: bool = False
     findings: list[Finding] | None = None  # --audit: mark these in place
     catalog: Catalog = field(default_factory=default_catalog)
+    # piflow diff: what changed since the old version, and the old steps that are gone.
+    changes: list | None = None
+    removed_steps: list[Step] = field(default_factory=list)
+
+    def change_kind(self, key: str) -> str | None:
+        """How the step, party or system with this diff key changed, if at all."""
+        if not self.changes:
+            return None
+        from piflow.diff import change_kinds
+
+        return change_kinds(self.changes).get(key)
 
 
 class FigureBuilder:
@@ -134,7 +146,14 @@ class FigureBuilder:
         return f'<TR><TD ALIGN="LEFT"><FONT COLOR="{color}" POINT-SIZE="{self.style["small_fontsize"]}"><B>【指摘】{esc(codes)}</B></FONT></TD></TR>'
 
     def step_label(self, step: Step, findings: list[Finding]) -> str:
-        rows = [f"<TR><TD><B>{esc(circled(step.number, step.suffix))}</B> {esc(wrap(step.text))}</TD></TR>"]
+        text = f"<B>{esc(circled(step.number, step.suffix))}</B> {esc(wrap(step.text))}"
+        kind = self.opt.change_kind(diff_step_key(self.scenario, step)) if self.opt.changes else None
+        if kind:
+            # The papers mark what changed since the approved version in bold, underlined.
+            color = self.style["diff"]["added" if kind == "added" else "changed"]
+            tag = {"added": "【追加】", "renumbered": "【番号変更】"}.get(kind, "【変更】")
+            text = f'<FONT COLOR="{color}"><B><U>{esc(tag)}{text}</U></B></FONT>'
+        rows = [f"<TR><TD>{text}</TD></TR>"]
         tags = []
         if step.channel:
             tags.append(step.channel.tag)
@@ -153,8 +172,14 @@ class FigureBuilder:
         rows.append(self.finding_row(findings))
         return _table(rows)
 
-    def holder_label(self, title: str, subtitle: str | None, findings: list[Finding]) -> str:
-        rows = [f"<TR><TD><B>{esc(title)}</B></TD></TR>"]
+    def holder_label(self, title: str, subtitle: str | None, findings: list[Finding], key: str = "") -> str:
+        kind = self.opt.change_kind(key) if key else None
+        if kind:
+            color = self.style["diff"]["added" if kind == "added" else "changed"]
+            tag = "【追加】" if kind == "added" else "【変更】"
+            rows = [f'<TR><TD><FONT COLOR="{color}"><B><U>{esc(tag + title)}</U></B></FONT></TD></TR>']
+        else:
+            rows = [f"<TR><TD><B>{esc(title)}</B></TD></TR>"]
         if subtitle:
             rows.append(f'<TR><TD><FONT POINT-SIZE="{self.style["small_fontsize"]}">{esc(subtitle)}</FONT></TD></TR>')
         rows.append(self.finding_row(findings))
@@ -189,6 +214,7 @@ class FigureBuilder:
             anchors = [first for first, _ in spans]
             for step in self.scenario.ordered_steps:
                 self._step(fig, step)
+            self._ghosts(fig, used)
             self._operates(fig, lanes, used)
             self._extras(fig, anchors)
         return g
@@ -218,14 +244,14 @@ class FigureBuilder:
             show_party = party.id in used or bool(party_findings)
             if show_party:
                 subtitle = self._party_subtitle(party)
-                lane.node(f"p_{party.id}", label=f"<{self.holder_label(party.name, subtitle, party_findings)}>",
+                lane.node(f"p_{party.id}", label=f"<{self.holder_label(party.name, subtitle, party_findings, f'party:{party.id}')}>",
                           **self._flagged(party_findings))
                 party_col.append(f"p_{party.id}")
             for system in party.systems:
                 sys_findings = self.findings_for(f"system:{system.id}")
                 if system.id not in used and not any(system.id in p.operates and p.id in used for p in self.flow.parties):
                     continue
-                lane.node(f"s_{system.id}", label=f"<{self.holder_label(system.name, system.note, sys_findings)}>",
+                lane.node(f"s_{system.id}", label=f"<{self.holder_label(system.name, system.note, sys_findings, f'system:{system.id}')}>",
                           shape=SHAPES[system.kind], style="filled", **self._flagged(sys_findings))
                 system_col.append(f"s_{system.id}")
                 system_col += self._callout(lane, f"s_{system.id}", system.measures, system.waivers)
@@ -298,6 +324,16 @@ class FigureBuilder:
             attrs.update(color=self.style["finding"]["color"], fontcolor=self.style["finding"]["color"])
         fig.edge(self._node_of(step.from_), self._node_of(step.to), **attrs)
 
+    def _ghosts(self, fig: graphviz.Digraph, used: set[str]) -> None:
+        """Steps removed since the old version, struck through, where both ends still exist."""
+        look = self.style["diff"]
+        for step in self.opt.removed_steps:
+            if step.from_ in used and step.to in used:
+                label = f"<S>【削除】{esc(circled(step.number, step.suffix))} {esc(wrap(step.text))}</S>"
+                fig.edge(self._node_of(step.from_), self._node_of(step.to), style="dashed", color=look["removed"],
+                         fontcolor=look["removed"], constraint="false",
+                         label=f"<{_table([f'<TR><TD>{label}</TD></TR>'])}>")
+
     def _operates(self, fig: graphviz.Digraph, lanes: list[Party], used: set[str]) -> None:
         look = self.style["channels"]["operates"]
         for party in lanes:
@@ -335,6 +371,15 @@ class FigureBuilder:
                 frows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{color}">{esc(f.code)}</FONT> '
                              f'{esc(f.subject.label)}<BR ALIGN="LEFT"/>{esc(f.message.split(" — ")[0])}</TD></TR>')
             boxes.append(("findings", _table(frows)))
+        if self.opt.changes:
+            rows = [f'<TR><TD ALIGN="LEFT"><B>承認済みの内容からの変更点（{len(self.opt.changes)}件）</B></TD></TR>']
+            from piflow.diff import KIND_JA
+
+            for c in self.opt.changes[:40]:
+                rows.append(f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">［{esc(KIND_JA[c.kind])}］{esc(c.describe())}</TD></TR>')
+            if len(self.opt.changes) > 40:
+                rows.append(f'<TR><TD ALIGN="LEFT">… ほか {len(self.opt.changes) - 40} 件</TD></TR>')
+            boxes.append(("changes", _table(rows)))
         if not boxes:
             return
         with fig.subgraph(name="cluster_extras") as extras:
