@@ -111,3 +111,12 @@ def test_rules_list_and_explain():
     assert "通信内容は暗号化し" in runner.invoke(app, ["rules", "-e", "通信暗号化"]).output
     assert runner.invoke(app, ["rules", "-e", "G999"]).exit_code == 2
     assert "comm-encryption" in runner.invoke(app, ["rules", "--measures"]).output
+
+
+def test_bundled_policy_names_only_catalog_measures():
+    from piflow.catalog import default_catalog
+    from piflow.policy import default_policy
+
+    catalog = default_catalog()
+    for req in default_policy():
+        assert set(req.requires) <= set(catalog.measures), req.id

@@ -125,8 +125,13 @@ def _measure_from(entry: dict) -> Measure:
     )
 
 
+def load_bundled_yaml(text: str):
+    """Our own data files: trusted, no positions needed, so the fast C loader when present."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def default_catalog() -> Catalog:
     text = resources.files("piflow.data").joinpath("measures.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_bundled_yaml(text)
     return Catalog([_measure_from(e) for e in data["measures"]], data.get("combined") or {})

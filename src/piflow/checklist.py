@@ -16,10 +16,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
-
 from piflow.audit.facts import FlowFacts
 from piflow.audit.finding import Finding
+from piflow.catalog import load_bundled_yaml
 from piflow.loader import Document
 from piflow.model import Party
 from piflow.textnorm import circled
@@ -68,7 +67,7 @@ class FormResult:
 @cache
 def checklist_data() -> dict:
     text = resources.files("piflow.data").joinpath("checklists.yaml").read_text(encoding="utf-8")
-    return {c["number"]: c for c in yaml.safe_load(text)["checklists"]}
+    return {c["number"]: c for c in load_bundled_yaml(text)["checklists"]}
 
 
 @dataclass

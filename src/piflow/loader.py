@@ -20,7 +20,7 @@ from piflow.diagnostics import Diagnostic, InputError
 from piflow.model import Flow
 from piflow.textnorm import did_you_mean
 from piflow.vocab import Role, parse_vocab
-from piflow.yamlsource import Source, decode, parse
+from piflow.yamlsource import MAX_BYTES, Source, decode, parse
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -75,6 +75,9 @@ def _read(name: str) -> bytes:
         if p.is_dir():
             raise InputError([Diagnostic(name, 1, 1, "P001", "フォルダです。フローファイル (.yaml) を指定してください",
                                          "is a directory")])
+        if p.stat().st_size > MAX_BYTES:  # refuse before reading it into memory
+            raise InputError([Diagnostic(name, 1, 1, "P005", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）",
+                                         "file too large")])
         return p.read_bytes()
     except FileNotFoundError:
         near = did_you_mean(p.name, [c.name for c in p.parent.glob("*")] if p.parent.is_dir() else [])

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from piflow.catalog import Catalog, default_catalog
+from piflow.catalog import Catalog, default_catalog, load_bundled_yaml
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.yamlsource import decode, parse
 
@@ -105,7 +105,8 @@ def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
 @cache
 def default_policy() -> Policy:
     text = resources.files("piflow.data").joinpath("policy.yaml").read_text(encoding="utf-8")
-    return Policy(list(_parse_policy("piflow/data/policy.yaml", text, default_catalog()).requirements))
+    policy = PolicyFile.model_validate(load_bundled_yaml(text))
+    return Policy(list(policy.requirements))
 
 
 def load_policy(path: str | None, catalog: Catalog | None = None) -> Policy:

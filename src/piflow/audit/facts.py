@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import networkx as nx
-
 from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
 from piflow.model import Party, Scenario, Step
@@ -77,13 +75,15 @@ class FlowFacts:
         return [party.id, *(s.id for s in party.systems)]
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self):
         """Endpoints as nodes; one edge per step, plus system -> owner.
 
         A party's staff see what its systems hold; the reverse (what staff
         receive ends up in a system) needs a step, or everything would flow
         everywhere.
         """
+        import networkx as nx  # heavy: imported only when a flow is audited
+
         g = nx.MultiDiGraph()
         for party in self.flow.parties:
             g.add_node(party.id)
@@ -101,6 +101,8 @@ class FlowFacts:
     @cached_property
     def reach(self) -> dict[str, set[str]]:
         """Data id -> endpoints that end up holding it, over any number of hops."""
+        import networkx as nx
+
         flow, g = self.flow, self.graph
         result: dict[str, set[str]] = {}
         for item in flow.data:

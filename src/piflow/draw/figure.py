@@ -31,8 +31,13 @@ SHAPES = {
 
 
 def esc(text: str) -> str:
-    """Text for an HTML-like label: escaped, newlines as line breaks."""
-    return "<BR/>".join(html.escape(line, quote=True) for line in str(text).splitlines() or [""])
+    """Text for an HTML-like label: escaped, newlines as line breaks.
+
+    Graphviz expands \\N, \\G, \\L … even inside HTML labels (entities too), so a
+    backslash is doubled to stay a literal backslash.
+    """
+    lines = str(text).splitlines() or [""]
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
 
 
 def wrap(text: str, width: int = 22) -> str:
