@@ -92,6 +92,22 @@ def test_checklist_formats_are_deterministic(tmp_path, fmt):
     assert a.read_bytes() == b.read_bytes()
 
 
+@pytest.mark.parametrize("command,fmt", [("checklist", "xlsx"), ("report", "docx")])
+def test_office_files_carry_no_clock_time(tmp_path, command, fmt):
+    # Byte-identical output needs every timestamp fixed, including the ones the
+    # libraries add on save (a second boundary between two runs showed this).
+    import zipfile
+
+    out = tmp_path / f"o.{fmt}"
+    args = [command, str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", fmt, "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        core = archive.read("docProps/core.xml").decode()
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core)
+    assert stamps and all(s.startswith("2000-01-01") for s in stamps), stamps
+
+
 def test_checklist_csv_and_xlsx_content(tmp_path):
     flow = str(FLOWS / "49-kosodate-ouen-teate.yaml")
     runner.invoke(app, ["checklist", flow, "-f", "csv", "-o", str(tmp_path / "c.csv")])

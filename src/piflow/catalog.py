@@ -66,6 +66,7 @@ class Catalog:
 
     def __init__(self, measures: list[Measure], combined: dict[str, list[str]]):
         self.measures = {m.id: m for m in measures}
+        self._labels: dict[str, tuple[str, ...]] = {}
         self._index: dict[str, tuple[str, ...]] = {}
         for m in measures:
             for spelling in (m.id, m.label, *m.aliases):
@@ -84,6 +85,12 @@ class Catalog:
 
     def __iter__(self):
         return iter(self.measures.values())
+
+    def source_labels(self, measure_id: str) -> tuple[str, ...]:
+        """「チェックリスト5 運用上の対策 7」 … for a measure (computed once)."""
+        if measure_id not in self._labels:
+            self._labels[measure_id] = tuple(str(s) for s in self.measures[measure_id].sources)
+        return self._labels[measure_id]
 
     def closure(self, ids) -> tuple[str, ...]:
         """The ids plus every measure they imply (特記事項 implies 法令等の遵守)."""

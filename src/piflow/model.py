@@ -237,17 +237,19 @@ class Step(Frozen):
     occasion: str | None = Field(None, description="受渡しの機会（同じ機会の受渡しを照合するため）")
     note: str | None = None
 
+    @cached_property
+    def sort_key(self) -> tuple[int, str]:
+        """(3, "") for ③, (1, "'") for ①'; parsed once, steps are sorted often."""
+        m = _STEP_NO.match(self.n)
+        return (int(m.group(1)), m.group(2))  # type: ignore[union-attr]
+
     @property
     def number(self) -> int:
-        return int(_STEP_NO.match(self.n).group(1))  # type: ignore[union-attr]
+        return self.sort_key[0]
 
     @property
     def suffix(self) -> str:
-        return _STEP_NO.match(self.n).group(2)  # type: ignore[union-attr]
-
-    @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self.number, self.suffix)
+        return self.sort_key[1]
 
 
 class Scenario(Frozen):

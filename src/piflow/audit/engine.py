@@ -66,8 +66,8 @@ def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None =
     ctx = Context(doc, catalog)
     findings: list[Finding] = []
     for req in policy:
-        findings += [_stamp(ctx, p, req.id, req.severity, _req_checklist(req, catalog), req.name)
-                     for p in _check_requirement(ctx, req)]
+        refs = _req_checklist(req, catalog)
+        findings += [_stamp(ctx, p, req.id, req.severity, refs, req.name) for p in _check_requirement(ctx, req)]
     for rule in all_rules():
         findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
     findings = _dedupe(findings)
@@ -77,12 +77,13 @@ def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None =
 
 def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
     facts = ctx.facts
+    texts = {mid: _missing_text(ctx, req, mid) for mid in req.requires}  # once per requirement, not per finding
     if req.subject == "step":
         for ref in facts.steps:
-            if not matches(req.when, facts.step_facts(ref)):
-                continue
-            declared = facts.step_measures(ref, req.locations)
-            yield from _missing(ctx, req, ctx.step(ref), declared)
+            if matches(req.when, facts.step_facts(ref)):
+                declared = facts.step_measures(ref, req.locations)
+                subject = ctx.step(ref)
+                yield from (Problem(subject, *texts[mid]["step"], mid) for mid in req.requires if mid not in declared)
     else:
         for party in ctx.flow.parties:
             if not matches(req.when, facts.party_facts(party)):
@@ -91,36 +92,32 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
             if "ward" in req.locations:
                 for ward in facts.wards():
                     declared.update(facts.party_measures(ward))
-            yield from _missing(ctx, req, ctx.party(party), declared)
+            subject = ctx.party(party)
+            yield from (Problem(subject, *texts[mid]["party"], mid) for mid in req.requires if mid not in declared)
 
 
-def _missing(ctx: Context, req: Requirement, subject: Subject, declared: dict) -> Iterable[Problem]:
-    for mid in req.requires:
-        if mid in declared:
-            continue
-        label = ctx.label(mid)
-        where = "この手順・送り手・受け手" if subject.kind == "step" else "この当事者（またはそのシステム）"
-        yield Problem(
-            subject,
-            f"「{label}」がありません — {req.title}。{req.why}",
-            f"missing {ctx.catalog[mid].en} — {req.title_en}",
-            f"{where}の measures に「{label}」を書くか、不要なら waivers に理由を書いてください "
-            f"(declare it, or waive it with a reason)",
-            mid,
-        )
+def _missing_text(ctx: Context, req: Requirement, mid: str) -> dict[str, tuple[str, str, str]]:
+    label = ctx.label(mid)
+    message = f"「{label}」がありません — {req.title}。{req.why}"
+    message_en = f"missing {ctx.catalog[mid].en} — {req.title_en}"
+    tail = f"の measures に「{label}」を書くか、不要なら waivers に理由を書いてください (declare it, or waive it with a reason)"
+    return {
+        "step": (message, message_en, "この手順・送り手・受け手" + tail),
+        "party": (message, message_en, "この当事者（またはそのシステム）" + tail),
+    }
 
 
 def _req_checklist(req: Requirement, catalog: Catalog) -> tuple[str, ...]:
     refs: dict[str, None] = {}
     for mid in req.requires:
-        refs.update(dict.fromkeys(str(s) for s in catalog[mid].sources))
+        refs.update(dict.fromkeys(catalog.source_labels(mid)))
     return tuple(refs)
 
 
 def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str) -> Finding:
     line, col = ctx.doc.where(p.subject.path)
     if p.measure:
-        checklist = tuple(str(s) for s in ctx.catalog[p.measure].sources) or checklist
+        checklist = ctx.catalog.source_labels(p.measure) or checklist
     return Finding(code, severity, p.subject, p.message, p.message_en, p.fix, checklist, p.measure,  # type: ignore[arg-type]
                    ctx.doc.path, line, col, rule_name=name)
 

@@ -51,6 +51,11 @@ class FlowFacts:
         self.doc = doc
         self.flow = doc.flow
         self.catalog = catalog or default_catalog()
+        # Caches: the same facts are asked for by every requirement and rule.
+        self._step_facts: dict[tuple[int, int], LazyFacts] = {}
+        self._carried: dict[tuple[int, int], frozenset[str]] = {}
+        self._party_measures: dict[str, dict[str, str | None]] = {}
+        self._step_measures: dict[tuple, dict[str, str | None]] = {}
 
     # --- structure -----------------------------------------------------------------
 
@@ -140,17 +145,42 @@ class FlowFacts:
 
     def carried(self, ref: StepRef) -> frozenset[str]:
         """What a step carries: its data list, or everything the sender holds."""
-        if ref.step.data is not None:
-            return frozenset(ref.step.data)
-        return frozenset(self.holdings.get(ref.step.from_, set()))
+        key = (ref.scenario_index, ref.step_index)
+        if key not in self._carried:
+            data = ref.step.data
+            self._carried[key] = frozenset(data if data is not None else self.holdings.get(ref.step.from_, ()))
+        return self._carried[key]
+
+    @cached_property
+    def _class_of(self) -> dict[str, str]:
+        return {d.id: d.class_.value for d in self.flow.data}
 
     def data_classes(self, ref: StepRef) -> set[str]:
-        return {self.flow.data_by_id[d].class_.value for d in self.carried(ref)}
+        class_of = self._class_of
+        return {class_of[d] for d in self.carried(ref)}
+
+    @cached_property
+    def steps_touching(self) -> dict[str, list[StepRef]]:
+        """Endpoint id -> the steps that start or end there."""
+        out: dict[str, list[StepRef]] = {}
+        for r in self.steps:
+            out.setdefault(r.step.from_, []).append(r)
+            if r.step.to != r.step.from_:
+                out.setdefault(r.step.to, []).append(r)
+        return out
+
+    @cached_property
+    def _incoming(self) -> dict[str, list[StepRef]]:
+        out: dict[str, list[StepRef]] = {p.id: [] for p in self.flow.parties}
+        for r in self.steps:
+            src, dst = self.owner(r.step.from_).id, self.owner(r.step.to).id
+            if src != dst and self.carried(r):
+                out[dst].append(r)
+        return out
 
     def incoming(self, party: Party) -> list[StepRef]:
         """Steps that bring data into ``party`` from another party."""
-        mine = set(self.endpoints_of(party))
-        return [r for r in self.steps if r.step.to in mine and r.step.from_ not in mine and self.carried(r)]
+        return self._incoming[party.id]
 
     def received_media(self, party: Party) -> set[Medium]:
         media = {r.step.medium for r in self.incoming(party) if r.step.medium}
@@ -162,13 +192,21 @@ class FlowFacts:
 
     def party_measures(self, party: Party) -> dict[str, str | None]:
         """Measure id -> None if declared, or the waiver reason, on the party or its systems."""
-        out: dict[str, str | None] = {}
+        if party.id in self._party_measures:
+            return self._party_measures[party.id]
+        out: dict[str, str | None] = self._party_measures.setdefault(party.id, {})
         for holder in (party, *party.systems):
             out.update({m: reason for m, reason in holder.waivers.items()})
             out.update(dict.fromkeys(self.catalog.closure((*holder.checklist_measures, *holder.measures))))
         return out
 
     def step_measures(self, ref: StepRef, where: tuple[str, ...]) -> dict[str, str | None]:
+        key = (ref.scenario_index, ref.step_index, where)
+        if key not in self._step_measures:
+            self._step_measures[key] = self._compute_step_measures(ref, where)
+        return self._step_measures[key]
+
+    def _compute_step_measures(self, ref: StepRef, where: tuple[str, ...]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
         if "sender" in where:
             out.update(self.party_measures(self.owner(ref.step.from_)))
@@ -184,21 +222,23 @@ class FlowFacts:
 
     # --- facts for policy conditions --------------------------------------------------------
 
-    def step_facts(self, ref: StepRef) -> dict[str, object]:
-        s = ref.step
-        src, dst = self.owner(s.from_), self.owner(s.to)
-        return {
-            "channel": s.channel.value if s.channel else None,
-            "channel_class": s.channel.klass.value if s.channel else None,
-            "medium": s.medium.value if s.medium else None,
-            "data_class": self.data_classes(ref),
-            "cross_party": src.id != dst.id,
-            "carries_data": bool(self.carried(ref)),
-            "involves_subject": src.has_role(Role.SUBJECT) or dst.has_role(Role.SUBJECT),
-            "from_role": {r.value for r in src.role},
-            "to_role": {r.value for r in dst.role},
-            "basis": {b.value for b in self.flow.proposal.bases},
-        }
+    def step_facts(self, ref: StepRef) -> "LazyFacts":
+        """The facts a policy condition may test about a step, computed only when asked."""
+        key = (ref.scenario_index, ref.step_index)
+        if key not in self._step_facts:
+            self._step_facts[key] = LazyFacts(_STEP_FACTS, self, ref)
+        return self._step_facts[key]
+
+    @cached_property
+    def _roles(self) -> dict[str, frozenset[str]]:
+        return {p.id: frozenset(r.value for r in p.role) for p in self.flow.parties}
+
+    @cached_property
+    def _bases(self) -> frozenset[str]:
+        return frozenset(b.value for b in self.flow.proposal.bases)
+
+    def _ends(self, ref: StepRef) -> tuple[str, str]:
+        return self.owner(ref.step.from_).id, self.owner(ref.step.to).id
 
     def party_facts(self, party: Party) -> dict[str, object]:
         return {
@@ -213,6 +253,43 @@ class FlowFacts:
         }
 
 
+class LazyFacts:
+    """A mapping of fact name -> value that computes each value on first use.
+
+    Most conditions fail on a cheap fact (the channel), so the expensive ones
+    (what data a step carries) are only worked out for the steps that need them.
+    """
+
+    __slots__ = ("_table", "_facts", "_subject", "_values")
+
+    def __init__(self, table: dict, facts: "FlowFacts", subject):
+        self._table, self._facts, self._subject, self._values = table, facts, subject, {}
+
+    def get(self, name: str, default=None):
+        if name not in self._values:
+            getter = self._table.get(name)
+            self._values[name] = getter(self._facts, self._subject) if getter else default
+        return self._values[name]
+
+    def __getitem__(self, name: str):
+        return self.get(name)
+
+
+_SUBJECT = Role.SUBJECT.value
+_STEP_FACTS = {
+    "channel": lambda f, r: r.step.channel.value if r.step.channel else None,
+    "channel_class": lambda f, r: r.step.channel.klass.value if r.step.channel else None,
+    "medium": lambda f, r: r.step.medium.value if r.step.medium else None,
+    "data_class": lambda f, r: f.data_classes(r),
+    "cross_party": lambda f, r: f.cross_party(r),
+    "carries_data": lambda f, r: bool(f.carried(r)),
+    "involves_subject": lambda f, r: any(_SUBJECT in f._roles[e] for e in f._ends(r)),
+    "from_role": lambda f, r: f._roles[f._ends(r)[0]],
+    "to_role": lambda f, r: f._roles[f._ends(r)[1]],
+    "basis": lambda f, r: f._bases,
+}
+
+
 def _carries(edge: dict, item: str) -> bool:
     if edge["kind"] != "step":
         return True
@@ -220,7 +297,7 @@ def _carries(edge: dict, item: str) -> bool:
     return data is None or item in data
 
 
-def matches(when: dict[str, object], facts: dict[str, object]) -> bool:
+def matches(when: dict[str, object], facts) -> bool:
     """All conditions hold; a list condition means any of its values."""
     for name, wanted in when.items():
         have = facts.get(name)
@@ -229,7 +306,7 @@ def matches(when: dict[str, object], facts: dict[str, object]) -> bool:
                 return False
             continue
         options = {wanted} if isinstance(wanted, str) else set(wanted)
-        values = have if isinstance(have, set) else ({have} if have is not None else set())
+        values = have if isinstance(have, (set, frozenset)) else ({have} if have is not None else set())
         if not values & options:
             return False
     return True

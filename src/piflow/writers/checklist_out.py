@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import datetime
 
 from piflow import __version__
@@ -66,6 +67,7 @@ def to_csv(doc: Document, forms: list[FormResult]) -> bytes:
 def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.writer.excel import ExcelWriter
 
     from piflow.writers.zipnorm import normalise
 
@@ -105,7 +107,10 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
     wb.properties.creator = "piflow"
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
     buf = io.BytesIO()
-    wb.save(buf)
+    # Not wb.save(): it stamps the current time into docProps/core.xml, which
+    # made two runs differ whenever a second boundary fell between them.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
     return normalise(buf.getvalue())
 
 

@@ -28,6 +28,12 @@ def check(ctx):
     from piflow.audit.engine import Problem
 
     facts = ctx.facts
+    # The latest removable-media step per (scenario, from party, to party): one pass, not one per step.
+    latest: dict[tuple, tuple] = {}
+    for r in facts.steps:
+        if r.step.medium is Medium.REMOVABLE:
+            key = (r.scenario.id, facts.owner(r.step.from_).id, facts.owner(r.step.to).id)
+            latest[key] = max(latest.get(key, r.step.sort_key), r.step.sort_key)
     for ref in facts.steps:
         step = ref.step
         if step.medium is not Medium.REMOVABLE or not facts.cross_party(ref):
@@ -35,12 +41,7 @@ def check(ctx):
         receiver, sender = facts.owner(step.to), facts.owner(step.from_)
         if not receiver.has_role(*PARTNER_ROLES):
             continue
-        back = [
-            r for r in facts.steps
-            if r.scenario is ref.scenario and r.step.sort_key > step.sort_key
-            and r.step.medium is Medium.REMOVABLE
-            and facts.owner(r.step.from_).id == receiver.id and facts.owner(r.step.to).id == sender.id
-        ]
-        if not back:
+        back = latest.get((ref.scenario.id, receiver.id, sender.id))
+        if back is None or back <= step.sort_key:
             yield Problem(ctx.step(ref), f"{receiver.name} に渡した媒体を返却する手順がありません",
                           "no later step returns the medium", "媒体の返却の手順を加えてください")

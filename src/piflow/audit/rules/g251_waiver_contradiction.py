@@ -48,12 +48,13 @@ def check(ctx):
                               "waived as paper-only although electronic data is handled",
                               "保護対策を宣言するか、理由を正してください", mid)
 
+    touching = facts.steps_touching
     for party in ctx.flow.parties:
-        mine = set(facts.endpoints_of(party))
-        touching = [r for r in facts.steps if r.step.from_ in mine or r.step.to in mine]
-        yield from judge(ctx.party(party), party.waivers, media_of(touching))
+        if party.waivers:
+            refs = [r for e in facts.endpoints_of(party) for r in touching.get(e, ())]
+            yield from judge(ctx.party(party), party.waivers, media_of(refs))
         for system in party.systems:
-            refs = [r for r in facts.steps if system.id in (r.step.from_, r.step.to)]
-            yield from judge(ctx.system(system), system.waivers, media_of(refs))
+            if system.waivers:
+                yield from judge(ctx.system(system), system.waivers, media_of(touching.get(system.id, ())))
     for ref in facts.steps:
         yield from judge(ctx.step(ref), ref.step.waivers, media_of([ref]))

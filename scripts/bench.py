@@ -1,0 +1,219 @@
+"""piflow benchmark: run on demand (`make bench`), prints ratios; never part of the tests.
+
+    .venv/bin/python scripts/bench.py [--quick] [--runs N]
+
+1. draw of the largest shipped figure vs `dot -Tsvg` on the DOT piflow emits
+   (start-up subtracted; goal <= 1.5x)
+2. cold start of `piflow audit` on a real flow vs `python -c pass` (goal <= 2.5x)
+3. audit and DOT generation on synthetic flows of 10 .. 10,000 steps (goal: linear,
+   10,000 steps < 1 s for audit)
+4. batch: N flow files audited in one process vs N separate processes
+5. the same model (資料49-3) in OWASP pytm: its --dfd and --report beside piflow's
+   draw and audit (skipped with a note when pytm is not installed:
+   `.venv/bin/pip install pytm`)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PIFLOW = str(BIN / "piflow")
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def median_time(cmd: list[str], runs: int, **kw) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def median_call(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+MEASURED = ("[通信内容の暗号化, 特定相手以外との通信不可, ネットワーク機器やサーバの制御, 外部からの攻撃防御, ウイルス対策,"
+            " ID/パスワード等認証, アクセスログ取得、分析, 鍵付きカバン等による運搬, 受渡し時の管理簿への記載, データの暗号化,"
+            " パスワード通知書は媒体と別の機会に手渡し, 特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告,"
+            " 区が作成した業務フローに基づく業務の履行, 鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備,"
+            " 事故発生時等の協議, 個人情報の返却及び消去]")
+
+
+def synthetic(steps: int, parties: int = 12, measured: bool = False) -> str:
+    """A valid flow with ``steps`` steps among ``parties`` parties (ward, subjects, contractors).
+
+    ``measured=False`` is the worst case (almost every step is flagged); ``measured=True``
+    declares the measures a careful author would, so findings are rare.
+    """
+    lines = ["piflow: 1", "proposal: {title: 合成フロー, section: ベンチマーク課, bases: [業務委託, 外部結合]}", "data:"]
+    lines += [f"  - {{id: d{i}, name: 項目{i}}}" for i in range(8)]
+    lines += ["parties:", "  - {id: ward, name: 区, role: 区, data: [d0, d1, d2, d3, d4, d5, d6, d7],"
+              " systems: [{id: sys, name: システム, measures: [通信内容の暗号化]}]}",
+              "  - {id: people, name: 対象者, role: 対象者}"]
+    for i in range(parties - 2):
+        extra = MEASURED if measured else "[特記事項等の遵守, 個人情報の返却]"
+        lines.append(f"  - {{id: c{i}, name: 委託先{i}, role: 委託先, measures: {extra}}}")
+    lines += ["scenarios:", "  - {id: s, tag: 資料0-1, title: 合成, steps: ["]
+    channels = ["LGWAN", "手渡し", "インターネット", "郵送", "専用回線"]
+    media = ["電子データ", "紙", "電磁的媒体", "紙", "電子データ"]
+    ends = ["ward", "sys", "people"] + [f"c{i}" for i in range(parties - 2)]
+    for n in range(1, steps + 1):
+        a, b = ends[n % len(ends)], ends[(n * 7 + 3) % len(ends)]
+        k = n % len(channels)
+        data = "" if n % 3 else f", data: [d{n % 8}, d{(n + 1) % 8}]"
+        lines.append(f"      {{n: {n}, id: st{n}, from: {a}, to: {b}, text: 手順{n}, channel: {channels[k]},"
+                     f" medium: {media[k]}{data}}},")
+    lines.append("    ]}")
+    return "\n".join(lines) + "\n"
+
+
+def section(title: str) -> None:
+    print(f"\n== {title}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer runs and a smaller batch (a rough look)")
+    ap.add_argument("--runs", type=int, default=None, help="repetitions per measurement (median)")
+    args = ap.parse_args()
+    runs = args.runs or (3 if args.quick else 7)
+    batch = 50 if args.quick else 500
+    print(f"piflow benchmark — {platform.platform()}, Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, median of {runs}")
+    dot = shutil.which("dot")
+    if not dot:
+        print("Graphviz 'dot' is not installed; run `make setup` first.")
+        return 2
+    print(subprocess.run([dot, "-V"], capture_output=True, text=True).stderr.strip())
+
+    from piflow.audit.engine import audit
+    from piflow.draw.figure import build_figure
+    from piflow.draw.style import load_style
+    from piflow.loader import load, loads
+
+    tmp = Path(tempfile.mkdtemp(prefix="piflow-bench-"))
+    flows = sorted((ROOT / "flows").glob("*.yaml"))
+    largest = max(((f, sc) for f in flows for sc in load(f).flow.scenarios), key=lambda x: len(x[1].steps))
+    flow_path, scenario = largest
+
+    section(f"1. draw vs dot -Tsvg (largest figure: {scenario.tag}, {len(scenario.steps)} steps)")
+    start = median_time([PIFLOW, "--version"], runs)
+    draw = median_time([PIFLOW, "draw", str(flow_path), "-s", scenario.id, "-o", str(tmp / "f.svg")], runs)
+    dot_file = tmp / "f.dot"
+    subprocess.run([PIFLOW, "draw", str(flow_path), "-s", scenario.id, "-f", "dot", "-o", str(dot_file)], check=True,
+                   stdout=subprocess.DEVNULL)
+    dot_only = median_time([dot, "-Tsvg", str(dot_file), "-o", str(tmp / "g.svg")], runs)
+    from piflow import actions
+
+    sink = open(os.devnull, "w", encoding="utf-8")
+    args = ([str(flow_path)], str(tmp / "w.svg"), "svg", scenario.id)
+    actions.draw(*args, out=sink)  # warm: imports and caches done, as after start-up
+    warm = median_call(lambda: actions.draw(*args, out=sink), runs)
+    ratio = warm / dot_only
+    print(f"end to end: piflow draw {draw*1000:.0f} ms (of which CLI start-up and imports ≈ {(draw - warm)*1000:.0f} ms; "
+          f"`piflow --version` alone {start*1000:.0f} ms)")
+    print(f"after start-up: load + layout + dot + write {warm*1000:.0f} ms vs dot -Tsvg {dot_only*1000:.0f} ms")
+    print(f"ratio {ratio:.2f}x  (goal <= 1.5x) {'MET' if ratio <= 1.5 else 'NOT MET'}")
+
+    section("2. cold start: piflow audit vs python -c pass")
+    py = median_time([sys.executable, "-c", "pass"], runs)
+    t = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([PIFLOW, "audit", str(ROOT / "flows" / "49-kosodate-ouen-teate.yaml")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # exit 1: findings
+        t.append(time.perf_counter() - t0)
+    cold = statistics.median(t)
+    for sub in (["--version"], ["validate", str(ROOT / "flows" / "49-kosodate-ouen-teate.yaml")]):
+        print(f"piflow {sub[0]:10} {median_time([PIFLOW, *sub], runs)*1000:.0f} ms")
+    print(f"python -c pass {py*1000:.0f} ms, piflow audit {cold*1000:.0f} ms: {cold/py:.1f}x  (goal <= 2.5x) "
+          f"{'MET' if cold / py <= 2.5 else 'NOT MET'}")
+
+    section("3. synthetic flows: load, audit and DOT generation (in process)")
+    style = load_style(None)
+    audit(loads(synthetic(10), "warm.yaml"))  # first-use imports (networkx, rules) are not per-step cost
+    for measured in (True, False):
+        print(f"-- {'measures declared (realistic)' if measured else 'no measures (worst case: most steps flagged)'}")
+        print(f"{'steps':>7} {'load ms':>9} {'audit ms':>9} {'dot ms':>8} {'findings':>9} {'audit µs/step':>14}")
+        per_step = []
+        for n in (10, 100, 1000, 10000):
+            text = synthetic(n, measured=measured)
+            t0 = time.perf_counter()
+            doc = loads(text, f"s{n}.yaml")
+            load_s = time.perf_counter() - t0
+            reps = max(1, runs if n <= 1000 else 3)
+            audit_s = median_call(lambda: audit(doc), reps)
+            found = len(audit(doc))
+            dot_s = median_call(lambda: build_figure(doc, doc.flow.scenarios[0], style).source, reps)
+            per_step.append(audit_s / n)
+            print(f"{n:>7} {load_s*1000:>9.0f} {audit_s*1000:>9.1f} {dot_s*1000:>8.1f} {found:>9} {audit_s / n * 1e6:>14.1f}")
+        growth = per_step[-1] / per_step[1]
+        total = per_step[-1] * 10000
+        print(f"audit per step at 10,000 vs 100 steps: {growth:.2f}x (≈1 means linear); "
+              f"10,000 steps audit {total:.2f} s (goal < 1 s) {'MET' if total < 1 else 'NOT MET'}")
+
+    section(f"4. batch: {batch} flow files, one process vs {batch} processes")
+    bdir = tmp / "batch"
+    bdir.mkdir()
+    text = synthetic(20)
+    for i in range(batch):
+        (bdir / f"f{i:04d}.yaml").write_text(text, encoding="utf-8")
+    t0 = time.perf_counter()
+    subprocess.run([PIFLOW, "audit", str(bdir), "-f", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for f in sorted(bdir.iterdir()):
+        subprocess.run([PIFLOW, "audit", str(f), "-f", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    many = time.perf_counter() - t0
+    print(f"one process {one:.2f} s ({one / batch * 1000:.1f} ms/file), {batch} processes {many:.2f} s "
+          f"({many / batch * 1000:.0f} ms/file): {many / one:.1f}x faster in one process")
+
+    section("5. OWASP pytm on the same model (資料49-3)")
+    try:
+        import pytm  # noqa: F401
+    except ImportError:
+        print("pytm is not installed: `.venv/bin/pip install pytm` to include this comparison")
+    else:
+        model = ROOT / "scripts" / "bench_pytm_model.py"
+        dfd = median_time([sys.executable, str(model), "--dfd"], runs)
+        report_cmd = [sys.executable, str(model), "--report", str(model.with_name("bench_pytm_template.md"))]
+        report = median_time(report_cmd, runs)
+        pdraw = median_time([PIFLOW, "draw", str(ROOT / "flows" / "49-kosodate-ouen-teate.yaml"), "-s", "49-3",
+                             "-f", "dot", "-o", str(tmp / "p.dot")], runs)
+        paudit_t = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([PIFLOW, "audit", str(ROOT / "flows" / "49-kosodate-ouen-teate.yaml")],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            paudit_t.append(time.perf_counter() - t0)
+        paudit = statistics.median(paudit_t)
+        from importlib.metadata import version
+
+        print(f"pytm {version('pytm')} --dfd {dfd*1000:.0f} ms, "
+              f"--report {report*1000:.0f} ms")
+        print(f"piflow draw -f dot {pdraw*1000:.0f} ms, piflow audit {paudit*1000:.0f} ms")
+        print(f"ratios: draw/dfd {pdraw/dfd:.2f}x, audit/report {paudit/report:.2f}x")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
