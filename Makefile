@@ -12,5 +12,7 @@ demo: setup
 test: setup
 	.venv/bin/python -m pytest -q
 
+# Benchmark, on demand (prints ratios; results in docs/performance.md).
 bench: setup
+	.venv/bin/python -m pip install -q -e '.[bench]'
 	.venv/bin/python scripts/bench.py

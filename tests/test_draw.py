@@ -171,3 +171,36 @@ def test_missing_graphviz_says_how_to_install(monkeypatch, tmp_path):
 def test_unknown_style_is_bad_input():
     result = runner.invoke(app, ["draw", str(FLOWS), "-f", "dot", "--style", "neon"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("text,code,line", [
+    ("node: {fill: '#eee'\n  bad: [\n", "P003", 2),  # syntax error, located
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi")), "P005", None),  # billion laughs in a theme
+    ("- just\n- a list\n", "P007", 1),
+])
+def test_user_style_file_is_parsed_like_a_flow_file(tmp_path, text, code, line):
+    theme = tmp_path / "theme.yaml"
+    theme.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["draw", str(FLOWS / "01-tape-hanyaku-box.yaml"), "-f", "dot", "--style", str(theme)])
+    assert result.exit_code == 2, result.output
+    assert f"[{code}]" in result.output
+    if line:
+        assert f"theme.yaml:{line}:" in result.output
+
+
+def test_user_style_merges_over_default_and_empty_changes_nothing(tmp_path):
+    theme = tmp_path / "t.yaml"
+    theme.write_text("", encoding="utf-8")
+    assert load_style(str(theme)) == load_style(None)
+    theme.write_text("\ufeffnode: {fill: '#eeeeee'}\n", encoding="utf-8")
+    merged = load_style(str(theme))
+    assert merged["node"] == {"fill": "#eeeeee", "border": "#4a5568"}  # key by key
+    assert load_style(None)["node"]["fill"] == "#ffffff"
+
+
+def test_builtin_theme_is_parsed_once_but_never_shared():
+    first = load_style(None)
+    first["node"]["fill"] = "changed"
+    assert load_style(None)["node"]["fill"] == "#ffffff"

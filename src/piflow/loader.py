@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from piflow.catalog import Catalog, default_catalog
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.gcpause import gc_paused
 from piflow.model import Flow
 from piflow.textnorm import did_you_mean
 from piflow.vocab import Role, parse_vocab
@@ -47,6 +48,7 @@ def load(path: str | Path, catalog: Catalog | None = None) -> Document:
     return loads(text, name, catalog)
 
 
+@gc_paused()
 def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> Document:
     """Validate flow text (already decoded)."""
     source, errors = parse(name, text)

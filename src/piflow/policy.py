@@ -8,7 +8,7 @@ audit computes for each subject (see ``piflow.audit.facts``).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -51,6 +51,12 @@ class Requirement(BaseModel):
         if unknown:
             raise ValueError(f"unknown fact(s) {unknown} for subject {subject}; allowed: {sorted(allowed)}")
         return when
+
+    @cached_property
+    def conditions(self) -> tuple[tuple[str, bool | frozenset[str]], ...]:
+        """``when`` compiled once: a flag, or the set of values any of which will do."""
+        return tuple((name, w if isinstance(w, bool) else frozenset([w] if isinstance(w, str) else w))
+                     for name, w in self.when.items())
 
     @property
     def locations(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from piflow.audit.facts import FlowFacts, StepRef, matches
 from piflow.audit.finding import Finding, Subject
 from piflow.audit.rules import Rule, all_rules
 from piflow.catalog import Catalog, default_catalog
+from piflow.gcpause import gc_paused
 from piflow.loader import Document
 from piflow.model import Party, System
 from piflow.policy import Policy, Requirement, default_policy
@@ -36,9 +37,14 @@ class Context:
         self.flow = doc.flow
         self.facts = FlowFacts(doc, catalog)
         self.catalog = catalog
+        self._steps: dict[tuple[int, int], Subject] = {}
 
     def step(self, ref: StepRef) -> Subject:
-        return Subject("step", ref.key, ref.label, ref.path, ref.order)
+        # Cached: a step with several findings is one subject (its label is formatted once).
+        key = (ref.scenario_index, ref.step_index)
+        if key not in self._steps:
+            self._steps[key] = Subject("step", ref.key, ref.label, ref.path, ref.order)
+        return self._steps[key]
 
     def party(self, party: Party) -> Subject:
         i = self.facts.party_index(party)
@@ -59,6 +65,7 @@ class Context:
         return self.catalog[measure_id].label
 
 
+@gc_paused()
 def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None = None) -> list[Finding]:
     """Every finding for one flow, sorted, with acceptances applied."""
     catalog = catalog or default_catalog()
@@ -80,13 +87,13 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
     texts = {mid: _missing_text(ctx, req, mid) for mid in req.requires}  # once per requirement, not per finding
     if req.subject == "step":
         for ref in facts.steps:
-            if matches(req.when, facts.step_facts(ref)):
+            if matches(req.conditions, facts.step_facts(ref)):
                 declared = facts.step_measures(ref, req.locations)
                 subject = ctx.step(ref)
                 yield from (Problem(subject, *texts[mid]["step"], mid) for mid in req.requires if mid not in declared)
     else:
         for party in ctx.flow.parties:
-            if not matches(req.when, facts.party_facts(party)):
+            if not matches(req.conditions, facts.party_facts(party)):
                 continue
             declared = dict(facts.party_measures(party)) if "self" in req.locations else {}
             if "ward" in req.locations:
@@ -130,6 +137,8 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    if not ctx.flow.accepted:
+        return findings
     by_key = {a.key: a for a in ctx.flow.accepted}
     out = []
     for f in findings:

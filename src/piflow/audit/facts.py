@@ -253,26 +253,23 @@ class FlowFacts:
         }
 
 
-class LazyFacts:
-    """A mapping of fact name -> value that computes each value on first use.
+class LazyFacts(dict):
+    """Fact name -> value, each computed on first use (``__missing__``).
 
     Most conditions fail on a cheap fact (the channel), so the expensive ones
-    (what data a step carries) are only worked out for the steps that need them.
+    (what data a step carries) are only worked out for the steps that need them;
+    later lookups are plain dict hits.
     """
 
-    __slots__ = ("_table", "_facts", "_subject", "_values")
+    __slots__ = ("_table", "_facts", "_subject")
 
     def __init__(self, table: dict, facts: "FlowFacts", subject):
-        self._table, self._facts, self._subject, self._values = table, facts, subject, {}
+        super().__init__()
+        self._table, self._facts, self._subject = table, facts, subject
 
-    def get(self, name: str, default=None):
-        if name not in self._values:
-            getter = self._table.get(name)
-            self._values[name] = getter(self._facts, self._subject) if getter else default
-        return self._values[name]
-
-    def __getitem__(self, name: str):
-        return self.get(name)
+    def __missing__(self, name: str):
+        value = self[name] = self._table[name](self._facts, self._subject)
+        return value
 
 
 _SUBJECT = Role.SUBJECT.value
@@ -297,16 +294,16 @@ def _carries(edge: dict, item: str) -> bool:
     return data is None or item in data
 
 
-def matches(when: dict[str, object], facts) -> bool:
-    """All conditions hold; a list condition means any of its values."""
-    for name, wanted in when.items():
-        have = facts.get(name)
-        if isinstance(wanted, bool):
+def matches(conditions: tuple[tuple[str, bool | frozenset[str]], ...], facts) -> bool:
+    """All conditions hold (see ``Requirement.conditions``); a set means any of its values."""
+    for name, wanted in conditions:
+        have = facts[name]
+        if wanted is True or wanted is False:
             if bool(have) is not wanted:
                 return False
-            continue
-        options = {wanted} if isinstance(wanted, str) else set(wanted)
-        values = have if isinstance(have, (set, frozenset)) else ({have} if have is not None else set())
-        if not values & options:
+        elif isinstance(have, (set, frozenset)):
+            if wanted.isdisjoint(have):
+                return False
+        elif have not in wanted:  # also None: an absent fact matches no value
             return False
     return True

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from importlib import resources
 from pathlib import Path
-
-import yaml
 
 from piflow.diagnostics import Diagnostic, InputError
 
 
 def _read_builtin(name: str) -> dict | None:
+    parsed = _parse_builtin(name)
+    return copy.deepcopy(parsed) if parsed is not None else None  # callers get their own copy
+
+
+@cache
+def _parse_builtin(name: str) -> dict | None:
+    # Parsed once per process: a batch draw or report uses the theme for every figure.
+    from piflow.catalog import load_bundled_yaml
+
     res = resources.files("piflow.styles").joinpath(f"{name}.yaml")
     if not res.is_file():
         return None
-    return yaml.safe_load(res.read_text(encoding="utf-8")) or {}
+    return load_bundled_yaml(res.read_text(encoding="utf-8")) or {}
 
 
 def builtin_names() -> list[str]:
@@ -43,11 +52,16 @@ def load_style(name_or_path: str | None) -> dict:
         raise InputError([Diagnostic(name_or_path, 1, 1, "P001", "テーマが見つかりません（名前またはファイル）",
                                      "no such style name or file", did_you_mean(name_or_path, builtin_names())
                                      or f"組み込み (built-in): {', '.join(builtin_names())}")])
-    try:
-        user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(name_or_path, 1, 1, "P003", "テーマファイルを読めません", str(exc))]) from None
-    if not isinstance(user, dict):
+    # A user's theme is input like a flow file: the same bounded parser, located errors.
+    from piflow.yamlsource import decode, parse
+
+    text, errors = decode(name_or_path, path.read_bytes())
+    if text is not None and not text.strip():
+        return base  # an empty theme changes nothing
+    source, more = parse(name_or_path, text) if text is not None else (None, [])
+    if source is None or errors or more:
+        raise InputError(errors + more)
+    if not isinstance(source.data, dict):
         raise InputError([Diagnostic(name_or_path, 1, 1, "P007", "テーマは「キー: 値」の形で書いてください",
                                      "a style is a mapping")])
-    return merge(base, user)
+    return merge(base, source.data)

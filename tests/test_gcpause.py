@@ -1,0 +1,38 @@
+import gc
+
+import pytest
+
+from piflow.gcpause import gc_paused
+
+
+def test_collector_is_off_inside_and_restored_after():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # nested use keeps it off and does not turn it on early
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_restored_after_an_error_and_left_off_if_it_was_off():
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_loading_and_auditing_leave_the_collector_on(tmp_path):
+    from conftest import MINIMAL, write
+
+    from piflow.audit.engine import audit
+    from piflow.loader import load
+
+    audit(load(write(tmp_path, MINIMAL)))
+    assert gc.isenabled()
