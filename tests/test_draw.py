@@ -204,3 +204,58 @@ def test_builtin_theme_is_parsed_once_but_never_shared():
     first = load_style(None)
     first["node"]["fill"] = "changed"
     assert load_style(None)["node"]["fill"] == "#ffffff"
+
+
+def _all_figures():
+    return [(f.name, sc.id) for f in sorted(FLOWS.glob("*.yaml")) for sc in load(f).flow.scenarios]
+
+
+def _box_of_path(d: str) -> tuple[float, float, float, float]:
+    nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    xs, ys = nums[0::2], nums[1::2]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _text_box(t: ET.Element) -> tuple[float, float, float, float]:
+    size = float(t.get("font-size"))
+    # Estimated width: full-width (CJK) characters one em, others about half.
+    width = sum(size if ord(ch) >= 0x2E80 else 0.55 * size for ch in (t.text or ""))
+    x, y = float(t.get("x")), float(t.get("y"))
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[t.get("text-anchor", "start")]
+    return left, y - size * 0.8, left + width, y
+
+
+def _overlap(a, b, slack: float = 1.0) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+@needs_dot
+@pytest.mark.parametrize(("flow", "scenario"), _all_figures())
+def test_no_step_label_lands_in_a_lane_it_does_not_belong_to(flow, scenario):
+    # The figures' recurring defect: an arrow between two lanes whose text sits
+    # inside a third lane (or one of its own), so a reader takes it for that
+    # party's work. Checked on the real layout Graphviz produced.
+    doc = load(FLOWS / flow)
+    sc = next(s for s in doc.flow.scenarios if s.id == scenario)
+    svg = render(build_figure(doc, sc, load_style(None)).source, "svg")
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    lanes = {}
+    for g in root.iterfind(".//s:g[@class='cluster']", ns):
+        title = g.findtext("s:title", namespaces=ns)
+        shape = g.find("s:path", ns)
+        if title.startswith("cluster_lane_") and shape is not None:
+            lanes[title.removeprefix("cluster_lane_")] = _box_of_path(shape.get("d"))
+    assert lanes, "no lanes found in the SVG"
+    owner = {e: doc.flow.owner(e).id for step in sc.steps for e in (step.from_, step.to)}
+    checked = 0
+    for g in root.iterfind(".//s:g[@class='edge']", ns):
+        tail, _, head = g.findtext("s:title", namespaces=ns).partition("->")
+        ends = {owner.get(n[2:]) for n in (tail, head)}
+        if None in ends or len(ends) == 1:
+            continue  # callouts, lane anchors, or a step inside one lane
+        for t in g.iterfind("s:text", ns):
+            checked += 1
+            inside = [lane for lane, box in lanes.items() if _overlap(_text_box(t), box)]
+            assert not inside, f"{scenario}: label {t.text!r} of {tail}->{head} overlaps lane(s) {inside}"
+    assert checked

@@ -262,9 +262,20 @@ class FigureBuilder:
                 system_col += self._callout(lane, f"s_{system.id}", system.measures, system.waivers)
             if show_party:
                 party_col += self._callout(lane, f"p_{party.id}", party.measures, party.waivers)
-            # Put the party's own node on the side most of its arrows leave from.
-            ordered = (system_col, party_col) if self._faces_right(party, index) else (party_col, system_col)
-            columns = [c for c in ordered if len(c) > 1] or [party_col]
+            # Two columns only when arrows run inside the lane (抽出, 登録): those then run
+            # between ranks where their labels fit. Otherwise one column, so that no arrow to
+            # another lane, nor its label, lands inside this lane.
+            systems = {s.id for s in party.systems}
+            if not self._internal_arrows(party.id, systems):
+                columns = [[left, *party_col[1:], *system_col[1:]]]
+                # Keep each holder next to its own callout (flat invisible edges fix the order).
+                for above, below in zip(columns[0][1:], columns[0][2:]):
+                    lane.edge(below, above, style="invis")  # in LR, a flat edge runs upwards
+            else:
+                # The party node right of its systems when its arrows lean further right.
+                party_right = self._lean({party.id}, index) > self._lean(systems, index)
+                ordered = (system_col, party_col) if party_right else (party_col, system_col)
+                columns = [c for c in ordered if len(c) > 1] or [party_col]
             for column in columns:
                 lane.node(column[0], label="", shape="point", style="invis", width="0")
                 with lane.subgraph() as same:
@@ -275,18 +286,21 @@ class FigureBuilder:
                 lane.edge(columns[0][0], columns[1][0], style="invis", weight="100")
         return columns[0][0], columns[-1][0]
 
-    def _faces_right(self, party: Party, index: int) -> bool:
-        """More of the party node's arrows go to lanes on its right than on its left."""
+    def _internal_arrows(self, party_id: str, systems: set[str]) -> bool:
+        """A step between two holders of this lane: staff and system (抽出, 登録) or two systems."""
+        mine = {party_id, *systems}
+        return any(st.from_ != st.to and st.from_ in mine and st.to in mine for st in self.scenario.steps)
+
+    def _lean(self, endpoints: set[str], index: int) -> int:
+        """Arrows from ``endpoints`` to lanes on the right minus those to lanes on the left."""
         lane_of = {p.id: i for i, p in enumerate(self.lanes())}
-        right = left = 0
+        lean = 0
         for step in self.scenario.steps:
             for mine, other in ((step.from_, step.to), (step.to, step.from_)):
-                if mine != party.id:
-                    continue
-                j = lane_of.get(self.flow.owner(other).id, index)
-                right += j > index
-                left += j < index
-        return right > left
+                if mine in endpoints:
+                    j = lane_of.get(self.flow.owner(other).id, index)
+                    lean += (j > index) - (j < index)
+        return lean
 
     def _party_subtitle(self, party: Party) -> str | None:
         bits = []
