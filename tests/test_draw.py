@@ -230,14 +230,18 @@ def _overlap(a, b, slack: float = 1.0) -> bool:
 
 
 @needs_dot
+@pytest.mark.parametrize("marked", [False, True], ids=["plain", "audit"])
 @pytest.mark.parametrize(("flow", "scenario"), _all_figures())
-def test_no_step_label_lands_in_a_lane_or_the_legend(flow, scenario):
+def test_no_step_label_lands_in_a_lane_or_the_legend(flow, scenario, marked):
     # The figures' recurring defect: an arrow between two lanes whose text sits
     # inside a third lane (or one of its own), so a reader takes it for that
     # party's work. Checked on the real layout Graphviz produced.
     doc = load(FLOWS / flow)
     sc = next(s for s in doc.flow.scenarios if s.id == scenario)
-    svg = render(build_figure(doc, sc, load_style(None)).source, "svg")
+    from piflow.audit.engine import audit
+
+    options = Options(findings=audit(doc)) if marked else Options()
+    svg = render(build_figure(doc, sc, load_style(None), options).source, "svg")
     ns = {"s": "http://www.w3.org/2000/svg"}
     root = ET.fromstring(svg)
     lanes = {}
@@ -255,11 +259,12 @@ def test_no_step_label_lands_in_a_lane_or_the_legend(flow, scenario):
     for g in root.iterfind(".//s:g[@class='edge']", ns):
         boxes = [_text_box(t) for t in g.iterfind("s:text", ns)]
         for box in boxes:  # nor on another step's text
-            assert not any(_overlap(box, other, slack=2.0) for other in placed), f"{scenario}: labels overlap"
+            clash = [other for other in placed if _overlap(box, other, slack=2.0)]
+            assert not clash, f"{scenario}: step labels overlap at {box} and {clash}"
         placed += boxes
 
         tail, _, head = g.findtext("s:title", namespaces=ns).partition("->")
-        ends = {owner.get(n[2:]) for n in (tail, head)}
+        ends = {owner.get(n.split(":")[0][2:]) for n in (tail, head)}  # "p_ward:n" -> ward
         if None in ends or len(ends) == 1:
             continue  # callouts, lane anchors, or a step inside one lane
         for t in g.iterfind("s:text", ns):
@@ -267,3 +272,18 @@ def test_no_step_label_lands_in_a_lane_or_the_legend(flow, scenario):
             inside = [lane for lane, box in lanes.items() if _overlap(_text_box(t), box)]
             assert not inside, f"{scenario}: label {t.text!r} of {tail}->{head} overlaps lane(s) {inside}"
     assert checked
+
+
+@pytest.mark.parametrize("command", ["draw", "report"])
+def test_graphviz_giving_up_is_a_clear_error_not_a_traceback(tmp_path, monkeypatch, command):
+    # Old Graphviz releases abort on some layouts ("trouble in init_rank").
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'Error: trouble in init_rank' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    result = runner.invoke(app, [command, str(FLOWS / "01-tape-hanyaku-box.yaml"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "[P008]" in result.output and "trouble in init_rank" in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

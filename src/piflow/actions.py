@@ -196,7 +196,12 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
     inputs = tuple(d.path for d in documents)
     for doc, sc, findings in jobs:
         graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
-        data = render(graph.source, fmt, dpi)
+        try:
+            data = render(graph.source, fmt, dpi)
+        except InputError as exc:
+            _print_diagnostics(exc.diagnostics, err)
+            failed = True
+            continue
         target = Path(output) if single_file else folder / f"{_safe_name(sc.tag)}.{fmt}"
         try:
             write_atomic(target, data, inputs)
@@ -283,7 +288,12 @@ def report(paths: list[str], fmt: str = "html", output: str | None = None, style
     targets, folder = _targets(output, [Path(d.path).stem for d in documents], fmt)
     pairs, rows = [], []
     for target, doc in zip(targets, documents):
-        rep = build(doc, run_audit(doc, policy), theme, with_png=(fmt == "docx"), dpi=dpi)
+        try:
+            rep = build(doc, run_audit(doc, policy), theme, with_png=(fmt == "docx"), dpi=dpi)
+        except InputError as exc:  # dot could not draw one of its figures
+            _print_diagnostics(exc.diagnostics, err)
+            failed = True
+            continue
         data = report_docx.to_docx(rep) if fmt == "docx" else report_html.to_html(rep)
         pairs.append((target, data, doc.path))
         rows.append({"href": target.name, "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,

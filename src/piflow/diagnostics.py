@@ -18,6 +18,7 @@ INPUT_CODES = {
     "P005": "大きさ・深さ・エイリアスの制限超過 (size, depth or alias limit)",
     "P006": "使えない YAML タグ (unsupported YAML tag)",
     "P007": "フローファイルの形でない (not a flow file)",
+    "P008": "Graphviz が図を描けない (Graphviz failed to lay out a figure)",
     "P101": "項目の型・値の誤り (wrong type or value)",
     "P102": "不明なキー (unknown key)",
     "P103": "必須の項目がない (missing key)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import graphviz
@@ -341,7 +342,22 @@ class FigureBuilder:
                  "constraint": "false", "label": f"<{self.step_label(step, findings)}>"}
         if findings:
             attrs.update(color=self.style["finding"]["color"], fontcolor=self.style["finding"]["color"])
-        fig.edge(self._node_of(step.from_), self._node_of(step.to), **attrs)
+        tail, head = self._node_of(step.from_), self._node_of(step.to)
+        if (step.to, step.from_) in self._pairs and self._lane_index(step.from_) < self._lane_index(step.to):
+            # dot can put the labels of two opposite arrows between two lanes on one spot.
+            # The rightward one may constrain the ranks (it agrees with the lane order),
+            # which gives its label a rank of its own.
+            attrs["constraint"] = "true"
+        fig.edge(tail, head, **attrs)
+
+    def _lane_index(self, endpoint: str) -> int:
+        lanes = [p.id for p in self.lanes()]
+        owner = self.flow.owner(endpoint).id
+        return lanes.index(owner) if owner in lanes else -1
+
+    @cached_property
+    def _pairs(self) -> set[tuple[str, str]]:
+        return {(st.from_, st.to) for st in self.scenario.steps if st.from_ != st.to}
 
     def _ghosts(self, fig: graphviz.Digraph, used: set[str]) -> None:
         """Steps removed since the old version, struck through, where both ends still exist."""

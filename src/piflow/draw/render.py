@@ -38,8 +38,13 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
         cmd.append(f"-Gdpi={dpi}")
     proc = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False)
     if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(f"dot failed ({proc.returncode}): {message}")
+        # The source is ours and always valid DOT, so this is dot itself giving up (old
+        # Graphviz releases have layout bugs): say so plainly instead of a traceback.
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError([Diagnostic("dot", 1, 1, "P008", f"Graphviz の dot が図を描けませんでした: {message[0] if message else ''}",
+                                     f"Graphviz dot failed (exit {proc.returncode})",
+                                     "Graphviz を更新するか、--measures footnote で図を簡単にしてください "
+                                     "(update Graphviz, or simplify the figure with --measures footnote)")])
     if fmt == "svg":
         text = proc.stdout.decode("utf-8")
         text = _DOCTYPE.sub("", text)
