@@ -294,12 +294,11 @@ class FigureBuilder:
 
     def _lean(self, endpoints: set[str], index: int) -> int:
         """Arrows from ``endpoints`` to lanes on the right minus those to lanes on the left."""
-        lane_of = {p.id: i for i, p in enumerate(self.lanes())}
         lean = 0
         for step in self.scenario.steps:
             for mine, other in ((step.from_, step.to), (step.to, step.from_)):
                 if mine in endpoints:
-                    j = lane_of.get(self.flow.owner(other).id, index)
+                    j = self._lane_of.get(self.flow.owner(other).id, index)
                     lean += (j > index) - (j < index)
         return lean
 
@@ -343,17 +342,19 @@ class FigureBuilder:
         if findings:
             attrs.update(color=self.style["finding"]["color"], fontcolor=self.style["finding"]["color"])
         tail, head = self._node_of(step.from_), self._node_of(step.to)
-        if (step.to, step.from_) in self._pairs and self._lane_index(step.from_) < self._lane_index(step.to):
+        lanes = self._lane_of
+        src, dst = lanes.get(self.flow.owner(step.from_).id), lanes.get(self.flow.owner(step.to).id)
+        if (step.to, step.from_) in self._pairs and src is not None and dst is not None and src < dst:
             # dot can put the labels of two opposite arrows between two lanes on one spot.
             # The rightward one may constrain the ranks (it agrees with the lane order),
             # which gives its label a rank of its own.
             attrs["constraint"] = "true"
         fig.edge(tail, head, **attrs)
 
-    def _lane_index(self, endpoint: str) -> int:
-        lanes = [p.id for p in self.lanes()]
-        owner = self.flow.owner(endpoint).id
-        return lanes.index(owner) if owner in lanes else -1
+    @cached_property
+    def _lane_of(self) -> dict[str, int]:
+        """Party id -> its lane's position, left to right."""
+        return {p.id: i for i, p in enumerate(self.lanes())}
 
     @cached_property
     def _pairs(self) -> set[tuple[str, str]]:
