@@ -120,3 +120,21 @@ def test_bundled_policy_names_only_catalog_measures():
     catalog = default_catalog()
     for req in default_policy():
         assert set(req.requires) <= set(catalog.measures), req.id
+
+
+@pytest.mark.parametrize("command", [
+    ["audit"], ["rules"], ["draw", "--audit", "-f", "dot"], ["checklist"], ["report"],
+    ["diff", FLOW49],
+])
+def test_every_command_reports_a_bad_policy_located_with_exit_2(tmp_path, command):
+    # All commands share one handler for input errors; each must reach it, not a traceback.
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("requirements:\n  - {id: M900, name: x, title: x, subject: step, requires: [nope]}\n", encoding="utf-8")
+    args = [*command, "--policy", str(policy)] + ([] if command == ["rules"] else [FLOW49])
+    if command[0] in ("draw", "checklist", "report"):
+        args += ["-o", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "policy.yaml:2:" in result.output
+    assert not (tmp_path / "out").exists()

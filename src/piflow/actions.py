@@ -8,6 +8,7 @@ functions that need them so ``piflow --help`` starts fast.
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import TextIO
 
@@ -17,6 +18,29 @@ from piflow import exitcodes
 def _print_diagnostics(diagnostics, err: TextIO) -> None:
     for d in diagnostics:
         print(d.format(), file=err)
+
+
+def _input_errors_exit_2(action):
+    """A command whose input (flow, policy, theme, Graphviz) fails prints the located diagnostics and exits 2.
+
+    One place for what every command did in its own try/except; errors that should
+    only skip one file or figure are still caught where they happen.
+    """
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        from piflow.diagnostics import InputError
+
+        try:
+            return action(*args, **kwargs)
+        except InputError as exc:
+            import inspect
+
+            err = inspect.signature(action).bind(*args, **kwargs).arguments.get("err") or sys.stderr
+            _print_diagnostics(exc.diagnostics, err)
+            return exitcodes.BAD_INPUT
+
+    return run
 
 
 def load_all(paths: list[str], err: TextIO):
@@ -66,19 +90,15 @@ def _threshold_hit(findings, fail_on: str) -> bool:
     return any(not f.accepted and SEVERITY_RANK[f.severity] <= limit for f in findings)
 
 
+@_input_errors_exit_2
 def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_path: str | None = None,
           out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Audit every flow in one process; print findings in ``fmt``."""
     from piflow.audit.engine import audit as run_audit
-    from piflow.diagnostics import InputError
     from piflow.policy import load_policy
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        policy = load_policy(policy_path)
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
     results = [(doc.path, doc.flow.proposal.title, run_audit(doc, policy)) for doc in documents]
     if fmt == "json":
@@ -100,21 +120,17 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     return exitcodes.FINDINGS if _threshold_hit(every, fail_on) else exitcodes.OK
 
 
+@_input_errors_exit_2
 def rules(explain: str | None = None, measures: bool = False, policy_path: str | None = None,
           out: TextIO | None = None, err: TextIO | None = None) -> int:
     """List rules (or measures), or explain one code or measure id."""
     from piflow.audit.catalogue import all_rule_infos
     from piflow.catalog import default_catalog
-    from piflow.diagnostics import InputError
     from piflow.policy import load_policy
     from piflow.textnorm import did_you_mean
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        infos = all_rule_infos(load_policy(policy_path))
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    infos = all_rule_infos(load_policy(policy_path))
     catalog = default_catalog()
     if explain:
         info = next((i for i in infos if i.code.lower() == explain.lower() or i.name == explain), None)
@@ -149,6 +165,7 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "figure"
 
 
+@_input_errors_exit_2
 def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario: str | None = None,
          dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
          audit_marks: bool = False, policy_path: str | None = None,
@@ -164,18 +181,14 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
     from piflow.writers.files import OutputError, write_atomic
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        theme = load_style(style)
-        if fmt != "dot":
-            dot_path()
-        if audit_marks:
-            from piflow.audit.engine import audit as run_audit
-            from piflow.policy import load_policy
+    theme = load_style(style)
+    if fmt != "dot":
+        dot_path()
+    if audit_marks:
+        from piflow.audit.engine import audit as run_audit
+        from piflow.policy import load_policy
 
-            policy = load_policy(policy_path)
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+        policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
     jobs = []
     for doc in documents:
@@ -238,6 +251,7 @@ def _write_all(pairs, inputs, out, err) -> int:
     return exitcodes.OK
 
 
+@_input_errors_exit_2
 def checklist(paths: list[str], fmt: str = "html", output: str | None = None, policy_path: str | None = None,
               out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Fill the checklists that apply to each flow."""
@@ -245,16 +259,11 @@ def checklist(paths: list[str], fmt: str = "html", output: str | None = None, po
 
     from piflow.audit.engine import audit as run_audit
     from piflow.checklist import fill
-    from piflow.diagnostics import InputError
     from piflow.policy import load_policy
     from piflow.writers.checklist_out import WRITERS
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        policy = load_policy(policy_path)
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
     targets, _ = _targets(output, [f"{Path(d.path).stem}.checklist" for d in documents], fmt)
     pairs = [(t, WRITERS[fmt](d, fill(d, run_audit(d, policy))), d.path) for t, d in zip(targets, documents)]
@@ -262,6 +271,7 @@ def checklist(paths: list[str], fmt: str = "html", output: str | None = None, po
     return exitcodes.BAD_INPUT if failed else rc
 
 
+@_input_errors_exit_2
 def report(paths: list[str], fmt: str = "html", output: str | None = None, style: str | None = None,
            dpi: int = 200, policy_path: str | None = None,
            out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -277,13 +287,9 @@ def report(paths: list[str], fmt: str = "html", output: str | None = None, style
     from piflow.writers import report_docx, report_html
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        policy = load_policy(policy_path)
-        theme = load_style(style)
-        dot_path()
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    policy = load_policy(policy_path)
+    theme = load_style(style)
+    dot_path()
     documents, failed = load_all(paths, err)
     targets, folder = _targets(output, [Path(d.path).stem for d in documents], fmt)
     pairs, rows = [], []
@@ -330,12 +336,12 @@ def _load_revision(path: str, rev: str, err: TextIO):
     return loads(text, name)
 
 
+@_input_errors_exit_2
 def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt: str = "text",
          figure: str | None = None, fail_on: str = "error", policy_path: str | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     """What changed between two versions of a flow, and what that does to the audit."""
     import json
-    from pathlib import Path
 
     from piflow.audit.engine import audit as run_audit
     from piflow.diagnostics import Diagnostic, InputError
@@ -344,16 +350,12 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
     from piflow.policy import load_policy
 
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        if (new_path is None) == (rev is None):
-            raise InputError([Diagnostic(old_path, 1, 1, "P001", "比べる相手を NEW か --rev のどちらか一つで指定してください",
-                                         "give either NEW or --rev")])
-        old = _load_revision(old_path, rev, err) if rev else load(old_path)
-        new = load(old_path if rev else new_path)
-        policy = load_policy(policy_path)
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    if (new_path is None) == (rev is None):
+        raise InputError([Diagnostic(old_path, 1, 1, "P001", "比べる相手を NEW か --rev のどちらか一つで指定してください",
+                                     "give either NEW or --rev")])
+    old = _load_revision(old_path, rev, err) if rev else load(old_path)
+    new = load(old_path if rev else new_path)
+    policy = load_policy(policy_path)
     changes = sorted(run_diff(old, new), key=lambda c: (KIND_ORDER[c.kind], c.entity, c.key))
     before = {f.key: f for f in run_audit(old, policy) if not f.accepted}
     after = {f.key: f for f in run_audit(new, policy) if not f.accepted}
@@ -397,26 +399,21 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
 def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> int:
     from pathlib import Path
 
-    from piflow.diagnostics import InputError
     from piflow.diff import step_identity
     from piflow.draw.figure import Options, build_figure
     from piflow.draw.render import render
     from piflow.draw.style import load_style
 
-    try:
-        theme = load_style(None)
-        old_scenarios = {s.id: s for s in old.flow.scenarios}
-        pairs = []
-        for sc in new.flow.scenarios:
-            prev = old_scenarios.get(sc.id)
-            kept = {step_identity(s) for s in sc.steps}
-            removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
-            mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
-            graph = build_figure(new, sc, theme, Options(changes=mine, removed_steps=removed))
-            pairs.append((Path(folder) / f"{_safe_name(sc.tag)}.diff.svg", render(graph.source, "svg"), sc.tag))
-    except InputError as exc:
-        _print_diagnostics(exc.diagnostics, err)
-        return exitcodes.BAD_INPUT
+    theme = load_style(None)
+    old_scenarios = {s.id: s for s in old.flow.scenarios}
+    pairs = []
+    for sc in new.flow.scenarios:
+        prev = old_scenarios.get(sc.id)
+        kept = {step_identity(s) for s in sc.steps}
+        removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
+        mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
+        graph = build_figure(new, sc, theme, Options(changes=mine, removed_steps=removed))
+        pairs.append((Path(folder) / f"{_safe_name(sc.tag)}.diff.svg", render(graph.source, "svg"), sc.tag))
     return _write_all(pairs, (new.path,), out, err)
 
 

@@ -19,7 +19,7 @@ from piflow.audit.finding import Finding
 from piflow.catalog import Catalog, default_catalog
 from piflow.diff import step_key as diff_step_key
 from piflow.loader import Document
-from piflow.model import Party, Scenario, Step, System
+from piflow.model import Party, Scenario, Step
 from piflow.textnorm import circled
 from piflow.vocab import ChannelClass, Medium, Role, SystemKind
 
