@@ -171,14 +171,12 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
          audit_marks: bool = False, policy_path: str | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Render every scenario (or one) of each flow; one file per 資料 tag."""
-    from pathlib import Path
 
     from piflow.diagnostics import InputError
     from piflow.draw.figure import Options, build_figure
     from piflow.draw.render import dot_path, render
     from piflow.draw.style import load_style
     from piflow.textnorm import did_you_mean, normalize
-    from piflow.writers.files import OutputError, write_atomic
 
     out, err = out or sys.stdout, err or sys.stderr
     theme = load_style(style)
@@ -204,26 +202,20 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
                 continue
         findings = run_audit(doc, policy) if audit_marks else None
         jobs += [(doc, sc, findings) for sc in chosen]
-    single_file = output is not None and output.lower().endswith(f".{fmt}") and len(jobs) == 1
-    folder = Path(output or "out")
-    inputs = tuple(d.path for d in documents)
+    rendered = []
     for doc, sc, findings in jobs:
         graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
         try:
-            data = render(graph.source, fmt, dpi)
-        except InputError as exc:
+            rendered.append((doc, sc, render(graph.source, fmt, dpi)))
+        except InputError as exc:  # dot could not draw this figure; the others are still written
             _print_diagnostics(exc.diagnostics, err)
             failed = True
-            continue
-        target = Path(output) if single_file else folder / f"{_safe_name(sc.tag)}.{fmt}"
-        try:
-            write_atomic(target, data, inputs)
-        except OutputError as exc:
-            print(str(exc), file=err)
-            return exitcodes.BAD_INPUT
-        print(f"{target}  ← {doc.path} [{sc.tag}]", file=out)
-    if output and output.lower().endswith(f".{fmt}") and len(jobs) > 1:
-        print(f"注意: 図が {len(jobs)} 枚あるため、{folder} をフォルダとして使いました "
+    targets, folder = _targets(output, [_safe_name(sc.tag) for _, sc, _ in rendered], fmt)
+    pairs = [(t, data, f"{doc.path} [{sc.tag}]") for t, (doc, sc, data) in zip(targets, rendered)]
+    if _write_all(pairs, tuple(d.path for d in documents), out, err):
+        return exitcodes.BAD_INPUT
+    if output and output.lower().endswith(f".{fmt}") and len(rendered) > 1:
+        print(f"注意: 図が {len(rendered)} 枚あるため、{folder} をフォルダとして使いました "
               f"(several figures: wrote into the folder)", file=err)
     return exitcodes.BAD_INPUT if failed else exitcodes.OK
 
