@@ -35,10 +35,15 @@ def esc(text: str) -> str:
     """Text for an HTML-like label: escaped, newlines as line breaks.
 
     Graphviz expands \\N, \\G, \\L … even inside HTML labels (entities too), so a
-    backslash is doubled to stay a literal backslash.
+    backslash is doubled to stay a literal backslash.  Its HTML lexer also fails on
+    text that starts with ``]`` right after a tag (``<FONT>]</FONT>``, found by the
+    property tests), so brackets go in as character references.
     """
     lines = str(text).splitlines() or [""]
-    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\").translate(_BRACKETS) for line in lines)
+
+
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
 
 
 def wrap(text: str, width: int = 22) -> str:
