@@ -122,12 +122,12 @@ def main() -> int:
     subprocess.run([PIFLOW, "draw", str(flow_path), "-s", scenario.id, "-f", "dot", "-o", str(dot_file)], check=True,
                    stdout=subprocess.DEVNULL)
     dot_only = median_time([dot, "-Tsvg", str(dot_file), "-o", str(tmp / "g.svg")], runs)
-    from piflow import actions
+    from piflow.commands import draw as draw_command
 
     sink = open(os.devnull, "w", encoding="utf-8")
     args = ([str(flow_path)], str(tmp / "w.svg"), "svg", scenario.id)
-    actions.draw(*args, out=sink)  # warm: imports and caches done, as after start-up
-    warm = median_call(lambda: actions.draw(*args, out=sink), runs)
+    draw_command.draw(*args, out=sink)  # warm: imports and caches done, as after start-up
+    warm = median_call(lambda: draw_command.draw(*args, out=sink), runs)
     ratio = warm / dot_only
     print(f"end to end: piflow draw {draw*1000:.0f} ms (of which CLI start-up and imports ≈ {(draw - warm)*1000:.0f} ms; "
           f"`piflow --version` alone {start*1000:.0f} ms)")

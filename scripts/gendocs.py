@@ -51,14 +51,14 @@ FIGURES = [
 
 def main() -> int:
     (ROOT / "docs" / "rules.md").write_text(rules_markdown(), encoding="utf-8")
-    from piflow import actions
+    from piflow.commands import draw as draw_command
 
     for flow, tags in FIGURES:
         for tag in tags:
             name = tag.removeprefix("資料")
             for args in ((), ("--audit",)):
                 suffix = "-audit" if args else ""
-                rc = actions.draw([str(ROOT / flow)], str(ROOT / "docs" / "figures" / f"{name}{suffix}.svg"),
+                rc = draw_command.draw([str(ROOT / flow)], str(ROOT / "docs" / "figures" / f"{name}{suffix}.svg"),
                                   "svg", tag, audit_marks=bool(args))
                 if rc:
                     return rc

@@ -12,7 +12,7 @@ if [ "${PIFLOW_SETUP_EXTRA:-}" = "1" ]; then
   # The report checks: HTML in a real browser, DOCX through LibreOffice.
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-  command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+  command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (Debian packages)"

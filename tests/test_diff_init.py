@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FLOWS
-from piflow import actions
+from piflow.commands import init as init_command
 from piflow.audit.engine import audit
 from piflow.cli import app
 from piflow.diff import diff
@@ -134,7 +134,7 @@ def test_init_never_overwrites(tmp_path):
 
 def test_init_asks_when_no_template_given(tmp_path):
     target = tmp_path / "q.yaml"
-    assert actions.init(str(target), None, ask=lambda names: names[2]) == 0
+    assert init_command.init(str(target), None, ask=lambda names: names[2]) == 0
     assert "外部結合" in target.read_text(encoding="utf-8")
     # Without a terminal to ask on, it says which templates exist.
     result = runner.invoke(app, ["init", str(tmp_path / "r.yaml")])

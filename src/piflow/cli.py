@@ -1,4 +1,4 @@
-"""The ``piflow`` command line: argument parsing only; the work is in piflow.actions.
+"""The ``piflow`` command line: argument parsing only; the work is in piflow.commands (one module per command).
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage.
 """
@@ -45,17 +45,17 @@ def main_options(
 @app.command()
 def validate(paths: Paths) -> None:
     """フローファイルを検証する (check flow files; exit 0 valid, 2 invalid)."""
-    from piflow import actions
+    from piflow.commands import validate as command
 
-    raise typer.Exit(actions.validate(paths))
+    raise typer.Exit(command.validate(paths))
 
 
 @app.command()
 def schema() -> None:
     """フローファイルの JSON Schema を出力する (print the JSON Schema for editors)."""
-    from piflow import actions
+    from piflow.commands import validate as command
 
-    raise typer.Exit(actions.schema())
+    raise typer.Exit(command.schema())
 
 
 class Format(str, Enum):
@@ -86,9 +86,9 @@ def audit(
     policy: PolicyOpt = None,
 ) -> None:
     """必要な保護対策の抜けを指摘する (audit flows: exit 0 clean, 1 findings, 2 bad input)."""
-    from piflow import actions
+    from piflow.commands import audit as command
 
-    raise typer.Exit(actions.audit(paths, fmt.value, fail_on.value, policy))
+    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
 
 
 @app.command()
@@ -100,9 +100,9 @@ def rules(
     policy: PolicyOpt = None,
 ) -> None:
     """ルールと保護対策の一覧・説明 (list rules and measures, or explain one)."""
-    from piflow import actions
+    from piflow.commands import audit as command
 
-    raise typer.Exit(actions.rules(explain, measures, policy))
+    raise typer.Exit(command.rules(explain, measures, policy))
 
 
 class DrawFormat(str, Enum):
@@ -141,9 +141,9 @@ def draw(
     policy: PolicyOpt = None,
 ) -> None:
     """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag)."""
-    from piflow import actions
+    from piflow.commands import draw as command
 
-    raise typer.Exit(actions.draw(paths, output, fmt.value, scenario, dpi, style, measures.value, data, audit_marks, policy))
+    raise typer.Exit(command.draw(paths, output, fmt.value, scenario, dpi, style, measures.value, data, audit_marks, policy))
 
 
 class ChecklistFormat(str, Enum):
@@ -172,9 +172,9 @@ def checklist(
     policy: PolicyOpt = None,
 ) -> None:
     """別紙チェックリストを記入する (fill checklists 1-8: ○ / －（理由） / 未対応)."""
-    from piflow import actions
+    from piflow.commands import checklist as command
 
-    raise typer.Exit(actions.checklist(paths, fmt.value, output, policy))
+    raise typer.Exit(command.checklist(paths, fmt.value, output, policy))
 
 
 @app.command()
@@ -187,9 +187,9 @@ def report(
     policy: PolicyOpt = None,
 ) -> None:
     """付議資料用のレポート（HTML または Word）を作る (HTML/DOCX report: overview, figures, findings, checklists)."""
-    from piflow import actions
+    from piflow.commands import report as command
 
-    raise typer.Exit(actions.report(paths, fmt.value, output, style, dpi, policy))
+    raise typer.Exit(command.report(paths, fmt.value, output, style, dpi, policy))
 
 
 @app.command()
@@ -209,11 +209,11 @@ def diff(
     policy: PolicyOpt = None,
 ) -> None:
     """二つの版を意味で比べる (semantic diff of two versions and its effect on the audit)."""
-    from piflow import actions
+    from piflow.commands import diff as command
 
     if fmt is Format.sarif:
         raise typer.BadParameter("diff は text か json です (text or json)", param_hint="--format")
-    raise typer.Exit(actions.diff(old, new, rev, fmt.value, figure, fail_on.value, policy))
+    raise typer.Exit(command.diff(old, new, rev, fmt.value, figure, fail_on.value, policy))
 
 
 @app.command()
@@ -228,7 +228,7 @@ def init(
     """新しいフローファイルを雛形から作る (scaffold a flow file; never overwrites)."""
     import sys
 
-    from piflow import actions
+    from piflow.commands import init as command
 
     def ask(names: list[str]) -> str:
         for i, name in enumerate(names, start=1):
@@ -236,7 +236,7 @@ def init(
         choice = typer.prompt("テンプレートの番号 (template number)", type=int)
         return names[choice - 1] if 1 <= choice <= len(names) else str(choice)
 
-    raise typer.Exit(actions.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
+    raise typer.Exit(command.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
 
 
 def main() -> None:

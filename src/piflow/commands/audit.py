@@ -1,0 +1,78 @@
+"""piflow audit and piflow rules."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from piflow import exitcodes
+from piflow.commands.common import input_errors_exit_2, load_all, threshold_hit
+
+
+@input_errors_exit_2
+def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_path: str | None = None,
+          out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Audit every flow in one process; print findings in ``fmt``."""
+    from piflow.audit.engine import audit as run_audit
+    from piflow.policy import load_policy
+
+    out, err = out or sys.stdout, err or sys.stderr
+    policy = load_policy(policy_path)
+    documents, failed = load_all(paths, err)
+    results = [(doc.path, doc.flow.proposal.title, run_audit(doc, policy)) for doc in documents]
+    if fmt == "json":
+        from piflow.writers import audit_json
+
+        out.write(audit_json.render(results))
+    elif fmt == "sarif":
+        from piflow.audit.catalogue import all_rule_infos
+        from piflow.writers import audit_sarif
+
+        out.write(audit_sarif.render(results, all_rule_infos(policy)))
+    else:
+        from piflow.writers import audit_text
+
+        out.write(audit_text.render(results))
+    if failed:
+        return exitcodes.BAD_INPUT
+    every = [f for _, _, fs in results for f in fs]
+    return exitcodes.FINDINGS if threshold_hit(every, fail_on) else exitcodes.OK
+
+
+@input_errors_exit_2
+def rules(explain: str | None = None, measures: bool = False, policy_path: str | None = None,
+          out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """List rules (or measures), or explain one code or measure id."""
+    from piflow.audit.catalogue import all_rule_infos
+    from piflow.catalog import default_catalog
+    from piflow.policy import load_policy
+    from piflow.textnorm import did_you_mean
+
+    out, err = out or sys.stdout, err or sys.stderr
+    infos = all_rule_infos(load_policy(policy_path))
+    catalog = default_catalog()
+    if explain:
+        info = next((i for i in infos if i.code.lower() == explain.lower() or i.name == explain), None)
+        if info:
+            print(info.doc, file=out)
+            return exitcodes.OK
+        try:
+            (mid,) = catalog.resolve(explain)
+        except ValueError:
+            mid = None
+        if mid:
+            m = catalog[mid]
+            refs = "、".join(str(s) for s in m.sources)
+            print(f"{m.id}: {m.label} ({m.en})\n{m.category_ja}\n\n区が行う: {m.ward_text}\n委託先等に行わせる: {m.partner_text}\n\n"
+                  f"出典 (from): {refs}\n別名 (aliases): {'、'.join(m.aliases) or '-'}", file=out)
+            return exitcodes.OK
+        hint = did_you_mean(explain, [i.code for i in infos] + [i.name for i in infos])
+        print(f"「{explain}」というルール・保護対策はありません (no such rule or measure). {hint}", file=err)
+        return exitcodes.BAD_INPUT
+    if measures:
+        for m in catalog:
+            print(f"{m.id:28} {m.label}  [{m.category_ja}] ({m.en})", file=out)
+        return exitcodes.OK
+    for i in infos:
+        print(f"{i.code}  {i.severity:7}  {i.name:28} {i.title} ({i.title_en})", file=out)
+    return exitcodes.OK

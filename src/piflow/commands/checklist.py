@@ -1,0 +1,29 @@
+"""piflow checklist: the checklists 1–8 filled per flow."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from piflow import exitcodes
+from piflow.commands.common import input_errors_exit_2, load_all, output_targets, write_all
+
+
+@input_errors_exit_2
+def checklist(paths: list[str], fmt: str = "html", output: str | None = None, policy_path: str | None = None,
+              out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Fill the checklists that apply to each flow."""
+    from pathlib import Path
+
+    from piflow.audit.engine import audit as run_audit
+    from piflow.checklist import fill
+    from piflow.policy import load_policy
+    from piflow.writers.checklist_out import WRITERS
+
+    out, err = out or sys.stdout, err or sys.stderr
+    policy = load_policy(policy_path)
+    documents, failed = load_all(paths, err)
+    targets, _ = output_targets(output, [f"{Path(d.path).stem}.checklist" for d in documents], fmt)
+    pairs = [(t, WRITERS[fmt](d, fill(d, run_audit(d, policy))), d.path) for t, d in zip(targets, documents)]
+    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
+    return exitcodes.BAD_INPUT if failed else rc

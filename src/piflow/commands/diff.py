@@ -1,0 +1,116 @@
+"""piflow diff: what changed between two versions, and its effect on the audit."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from piflow import exitcodes
+from piflow.commands.common import input_errors_exit_2, threshold_hit, safe_name, write_all
+
+
+def _load_revision(path: str, rev: str, err: TextIO):
+    """The flow file as it was at git revision ``rev``."""
+    import subprocess
+    from pathlib import Path
+
+    from piflow.diagnostics import Diagnostic, InputError
+    from piflow.loader import loads
+    from piflow.yamlsource import decode
+
+    p = Path(path).resolve()
+    try:
+        proc = subprocess.run(["git", "-C", str(p.parent), "show", f"{rev}:./{p.name}"],
+                              capture_output=True, check=False)
+    except FileNotFoundError:
+        raise InputError([Diagnostic(path, 1, 1, "P001", "git が見つかりません", "git not found")]) from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip()
+        raise InputError([Diagnostic(f"{path}@{rev}", 1, 1, "P001", f"git から読めません: {message}",
+                                     "cannot read the file at that revision")])
+    name = f"{path}@{rev}"
+    text, errors = decode(name, proc.stdout)
+    if text is None:
+        raise InputError(errors)
+    return loads(text, name)
+
+
+@input_errors_exit_2
+def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt: str = "text",
+         figure: str | None = None, fail_on: str = "error", policy_path: str | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """What changed between two versions of a flow, and what that does to the audit."""
+    import json
+
+    from piflow.audit.engine import audit as run_audit
+    from piflow.diagnostics import Diagnostic, InputError
+    from piflow.diff import KIND_JA, KIND_ORDER, diff as run_diff
+    from piflow.loader import load
+    from piflow.policy import load_policy
+
+    out, err = out or sys.stdout, err or sys.stderr
+    if (new_path is None) == (rev is None):
+        raise InputError([Diagnostic(old_path, 1, 1, "P001", "比べる相手を NEW か --rev のどちらか一つで指定してください",
+                                     "give either NEW or --rev")])
+    old = _load_revision(old_path, rev, err) if rev else load(old_path)
+    new = load(old_path if rev else new_path)
+    policy = load_policy(policy_path)
+    changes = sorted(run_diff(old, new), key=lambda c: (KIND_ORDER[c.kind], c.entity, c.key))
+    before = {f.key: f for f in run_audit(old, policy) if not f.accepted}
+    after = {f.key: f for f in run_audit(new, policy) if not f.accepted}
+    introduced = [after[k] for k in sorted(after.keys() - before.keys())]
+    resolved = [before[k] for k in sorted(before.keys() - after.keys())]
+    if fmt == "json":
+        doc = {
+            "old": old.path, "new": new.path,
+            "changes": [{"kind": c.kind, "entity": c.entity, "key": c.key, "label": c.label, "field": c.field,
+                         "before": c.before, "after": c.after, "text": c.describe()} for c in changes],
+            "findings": {"introduced": [{"key": f.key, "severity": f.severity, "message": f.message} for f in introduced],
+                         "resolved": [{"key": f.key, "severity": f.severity, "message": f.message} for f in resolved]},
+        }
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    else:
+        print(f"差分 (diff): {old.path} → {new.path}", file=out)
+        if not changes:
+            print("  意味のある変更はありません (no meaningful changes)", file=out)
+        mark = {"added": "+", "removed": "-", "changed": "~", "renumbered": "#"}
+        for kind in ("added", "removed", "changed", "renumbered"):
+            group = [c for c in changes if c.kind == kind]
+            if group:
+                print(f"{KIND_JA[kind]} ({kind})", file=out)
+                for c in group:
+                    print(f"  {mark[kind]} {c.describe()}", file=out)
+        print("監査への影響 (effect on the audit)", file=out)
+        for title, items in (("新たな指摘 (introduced)", introduced), ("解消した指摘 (resolved)", resolved)):
+            print(f"  {title}: {len(items)}", file=out)
+            for f in items:
+                print(f"    {f.severity} {f.key} — {f.message.split(' — ')[0]}", file=out)
+        counts = {k: sum(c.kind == k for c in changes) for k in KIND_JA}
+        print(f"集計 (summary): 追加 {counts['added']}、削除 {counts['removed']}、変更 {counts['changed']}、"
+              f"番号の変更 {counts['renumbered']}；新たな指摘 {len(introduced)}、解消 {len(resolved)}", file=out)
+    if figure:
+        rc = _diff_figures(old, new, changes, figure, out, err)
+        if rc:
+            return rc
+    return exitcodes.FINDINGS if threshold_hit(introduced, fail_on) else exitcodes.OK
+
+
+def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> int:
+    from pathlib import Path
+
+    from piflow.diff import step_identity
+    from piflow.draw.figure import Options, build_figure
+    from piflow.draw.render import render
+    from piflow.draw.style import load_style
+
+    theme = load_style(None)
+    old_scenarios = {s.id: s for s in old.flow.scenarios}
+    pairs = []
+    for sc in new.flow.scenarios:
+        prev = old_scenarios.get(sc.id)
+        kept = {step_identity(s) for s in sc.steps}
+        removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
+        mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
+        graph = build_figure(new, sc, theme, Options(changes=mine, removed_steps=removed))
+        pairs.append((Path(folder) / f"{safe_name(sc.tag)}.diff.svg", render(graph.source, "svg"), sc.tag))
+    return write_all(pairs, (new.path,), out, err)

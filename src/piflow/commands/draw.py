@@ -1,0 +1,64 @@
+"""piflow draw: one figure file per 資料 tag."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from piflow import exitcodes
+from piflow.commands.common import print_diagnostics, input_errors_exit_2, load_all, safe_name, output_targets, write_all
+
+
+@input_errors_exit_2
+def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario: str | None = None,
+         dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
+         audit_marks: bool = False, policy_path: str | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Render every scenario (or one) of each flow; one file per 資料 tag."""
+
+    from piflow.diagnostics import InputError
+    from piflow.draw.figure import Options, build_figure
+    from piflow.draw.render import dot_path, render
+    from piflow.draw.style import load_style
+    from piflow.textnorm import did_you_mean, normalize
+
+    out, err = out or sys.stdout, err or sys.stderr
+    theme = load_style(style)
+    if fmt != "dot":
+        dot_path()
+    if audit_marks:
+        from piflow.audit.engine import audit as run_audit
+        from piflow.policy import load_policy
+
+        policy = load_policy(policy_path)
+    documents, failed = load_all(paths, err)
+    jobs = []
+    for doc in documents:
+        chosen = list(doc.flow.scenarios)
+        if scenario:
+            want = normalize(scenario)
+            chosen = [s for s in chosen if want in (s.id, normalize(s.tag), normalize(s.tag).removeprefix("資料"))]
+            if not chosen:
+                names = [s.id for s in doc.flow.scenarios] + [s.tag for s in doc.flow.scenarios]
+                print(f"{doc.path}: シナリオ「{scenario}」がありません (no such scenario). "
+                      f"{did_you_mean(scenario, names) or '使えるもの: ' + ', '.join(names)}", file=err)
+                failed = True
+                continue
+        findings = run_audit(doc, policy) if audit_marks else None
+        jobs += [(doc, sc, findings) for sc in chosen]
+    rendered = []
+    for doc, sc, findings in jobs:
+        graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
+        try:
+            rendered.append((doc, sc, render(graph.source, fmt, dpi)))
+        except InputError as exc:  # dot could not draw this figure; the others are still written
+            print_diagnostics(exc.diagnostics, err)
+            failed = True
+    targets, folder = output_targets(output, [safe_name(sc.tag) for _, sc, _ in rendered], fmt)
+    pairs = [(t, data, f"{doc.path} [{sc.tag}]") for t, (doc, sc, data) in zip(targets, rendered)]
+    if write_all(pairs, tuple(d.path for d in documents), out, err):
+        return exitcodes.BAD_INPUT
+    if output and output.lower().endswith(f".{fmt}") and len(rendered) > 1:
+        print(f"注意: 図が {len(rendered)} 枚あるため、{folder} をフォルダとして使いました "
+              f"(several figures: wrote into the folder)", file=err)
+    return exitcodes.BAD_INPUT if failed else exitcodes.OK

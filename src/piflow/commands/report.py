@@ -1,0 +1,48 @@
+"""piflow report: the HTML or DOCX report per flow."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from piflow import exitcodes
+from piflow.commands.common import print_diagnostics, input_errors_exit_2, load_all, output_targets, write_all
+
+
+@input_errors_exit_2
+def report(paths: list[str], fmt: str = "html", output: str | None = None, style: str | None = None,
+           dpi: int = 200, policy_path: str | None = None,
+           out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """One self-contained HTML (or DOCX) report per flow, and an index page for several."""
+    from pathlib import Path
+
+    from piflow.audit.engine import audit as run_audit
+    from piflow.diagnostics import InputError
+    from piflow.draw.render import dot_path
+    from piflow.draw.style import load_style
+    from piflow.policy import load_policy
+    from piflow.report import build
+    from piflow.writers import report_docx, report_html
+
+    out, err = out or sys.stdout, err or sys.stderr
+    policy = load_policy(policy_path)
+    theme = load_style(style)
+    dot_path()
+    documents, failed = load_all(paths, err)
+    targets, folder = output_targets(output, [Path(d.path).stem for d in documents], fmt)
+    pairs, rows = [], []
+    for target, doc in zip(targets, documents):
+        try:
+            rep = build(doc, run_audit(doc, policy), theme, with_png=(fmt == "docx"), dpi=dpi)
+        except InputError as exc:  # dot could not draw one of its figures
+            print_diagnostics(exc.diagnostics, err)
+            failed = True
+            continue
+        data = report_docx.to_docx(rep) if fmt == "docx" else report_html.to_html(rep)
+        pairs.append((target, data, doc.path))
+        rows.append({"href": target.name, "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
+                     "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
+    if fmt == "html" and len(documents) > 1:
+        pairs.append((folder / "index.html", report_html.index_html(rows), "index"))
+    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
+    return exitcodes.BAD_INPUT if failed else rc
