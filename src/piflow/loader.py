@@ -7,6 +7,7 @@ read bytes -> decode -> parse YAML with positions -> validate the model
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections import Counter
@@ -19,7 +20,7 @@ from piflow.catalog import Catalog, default_catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.gcpause import gc_paused
 from piflow.model import Flow
-from piflow.textnorm import did_you_mean
+from piflow.textnorm import did_you_mean, normalize
 from piflow.vocab import Role, parse_vocab
 from piflow.yamlsource import MAX_BYTES, Source, decode, parse
 
@@ -225,6 +226,29 @@ def _roles(value: object) -> set[Role]:
     return out
 
 
+_STEP_INT = re.compile(r"([0-9]+)'*")
+_MISSING_SHOWN = 10
+
+
+def _missing_numbers(numbers: Counter[str]) -> list[int]:
+    """Gaps in 1..max of the step numbers, at most one more than we show.
+
+    Walks upwards instead of building range(1, max): ``n: 99999999999999999999``
+    must not allocate the range.
+    """
+    ints = sorted({int(m.group(1)) for n in numbers if (m := _STEP_INT.fullmatch(n))})
+    missing: list[int] = []
+    expected = 1
+    for n in ints:
+        while expected < n and len(missing) <= _MISSING_SHOWN:
+            missing.append(expected)
+            expected += 1
+        if len(missing) > _MISSING_SHOWN:
+            break
+        expected = n + 1
+    return missing
+
+
 def check_references(source: Source) -> list[Diagnostic]:
     data = source.data
     errors: list[Diagnostic] = []
@@ -313,7 +337,8 @@ def check_references(source: Source) -> list[Diagnostic]:
             check_data_list((*path, "data"), step.get("data"))
             no = step.get("n")
             if isinstance(no, (int, str)) and not isinstance(no, bool):
-                key = str(no).replace("’", "'").strip()
+                # The model's reading of the number (NFKC: ① -> 1, ² -> 2), so both agree on duplicates.
+                key = normalize(str(no)).replace("’", "'")
                 numbers[key] += 1
                 if numbers[key] == 2:
                     err((*path, "n"), "P203", f"ステップ番号 {key} が重複しています", f"duplicate step number {key}",
@@ -323,10 +348,10 @@ def check_references(source: Source) -> list[Diagnostic]:
                 if sid in step_ids:
                     err((*path, "id"), "P202", f"ステップの ID「{sid}」が重複しています", f"duplicate step id {sid!r}")
                 step_ids.setdefault(sid, (*path, "id"))
-        ints = {int(n.rstrip("'")) for n in numbers if n.rstrip("'").isdigit()}
-        missing = sorted(set(range(1, max(ints) + 1)) - ints) if ints else []
+        missing = _missing_numbers(numbers)
         if missing:
+            shown = ", ".join(map(str, missing[:_MISSING_SHOWN])) + (" …" if len(missing) > _MISSING_SHOWN else "")
             err(("scenarios", i, "steps"), "P203",
-                f"ステップ番号 {', '.join(map(str, missing))} が抜けています（1 から順に振ってください）",
-                f"missing step number(s) {missing}", key=True)
+                f"ステップ番号 {shown} が抜けています（1 から順に振ってください）",
+                f"missing step number(s) {shown}", key=True)
     return errors

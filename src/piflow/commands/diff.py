@@ -9,30 +9,55 @@ from piflow import exitcodes
 from piflow.commands.common import input_errors_exit_2, threshold_hit, safe_name, write_all
 
 
-def _load_revision(path: str, rev: str, err: TextIO):
-    """The flow file as it was at git revision ``rev``."""
+def _git(args: list[str], cwd, label: str):
+    """Run git with fixed leading options; ``label`` names the input in error messages."""
     import subprocess
+
+    from piflow.diagnostics import Diagnostic, InputError
+
+    try:
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise InputError([Diagnostic(label, 1, 1, "P001", "git が見つかりません", "git not found")]) from None
+    except subprocess.TimeoutExpired:
+        raise InputError([Diagnostic(label, 1, 1, "P001", "git が応答しません（60 秒）", "git timed out")]) from None
+
+
+def _load_revision(path: str, rev: str, err: TextIO):
+    """The flow file as it was at git revision ``rev``.
+
+    ``rev`` is user text handed to git: one starting with '-' would be read as an
+    option (``--output=FILE`` writes a file), so it is refused, then resolved to a
+    commit id with ``--end-of-options`` and only that id reaches ``git show``.
+    """
     from pathlib import Path
 
     from piflow.diagnostics import Diagnostic, InputError
     from piflow.loader import loads
     from piflow.yamlsource import decode
 
+    label = f"{path}@{rev}"
+    if not rev.strip() or rev.startswith("-") or "\0" in rev:
+        raise InputError([Diagnostic(path, 1, 1, "P001",
+                                     f"git のリビジョン「{rev}」は使えません（空や「-」で始まるものは不可）",
+                                     "a revision must be non-empty and must not start with '-'",
+                                     "例 (e.g.): --rev HEAD~1, --rev main, --rev v1.0")])
     p = Path(path).resolve()
-    try:
-        proc = subprocess.run(["git", "-C", str(p.parent), "show", f"{rev}:./{p.name}"],
-                              capture_output=True, check=False)
-    except FileNotFoundError:
-        raise InputError([Diagnostic(path, 1, 1, "P001", "git が見つかりません", "git not found")]) from None
+    resolved = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], p.parent, label)
+    commit = resolved.stdout.decode("ascii", "replace").strip()
+    if resolved.returncode != 0 or not commit:
+        raise InputError([Diagnostic(label, 1, 1, "P001", f"git のリビジョン「{rev}」が見つかりません",
+                                     "unknown git revision (or not a git repository)",
+                                     "git log --oneline で版を確かめてください (check with git log --oneline)")])
+    proc = _git(["show", "--end-of-options", f"{commit}:./{p.name}"], p.parent, label)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
-        raise InputError([Diagnostic(f"{path}@{rev}", 1, 1, "P001", f"git から読めません: {message}",
+        raise InputError([Diagnostic(label, 1, 1, "P001", f"git から読めません: {message}",
                                      "cannot read the file at that revision")])
-    name = f"{path}@{rev}"
-    text, errors = decode(name, proc.stdout)
+    text, errors = decode(label, proc.stdout)
     if text is None:
         raise InputError(errors)
-    return loads(text, name)
+    return loads(text, label)
 
 
 @input_errors_exit_2
@@ -52,8 +77,8 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
     if (new_path is None) == (rev is None):
         raise InputError([Diagnostic(old_path, 1, 1, "P001", "比べる相手を NEW か --rev のどちらか一つで指定してください",
                                      "give either NEW or --rev")])
-    old = _load_revision(old_path, rev, err) if rev else load(old_path)
-    new = load(old_path if rev else new_path)
+    old = _load_revision(old_path, rev, err) if rev is not None else load(old_path)
+    new = load(old_path if rev is not None else new_path)
     policy = load_policy(policy_path)
     changes = sorted(run_diff(old, new), key=lambda c: (KIND_ORDER[c.kind], c.entity, c.key))
     before = {f.key: f for f in run_audit(old, policy) if not f.accepted}
