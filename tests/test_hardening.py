@@ -97,3 +97,82 @@ def test_any_step_number_loads_or_is_located(value):
         loads(text, "t.yaml")
     except InputError as exc:
         assert exc.diagnostics and all(d.line >= 1 and d.column >= 1 for d in exc.diagnostics)
+
+
+# --- items 5 and 8: characters no writer can hold, odd files, bounded diagnostics ---------
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x9b", "\ufffe", "\uffff"])
+def test_forbidden_character_typed_in_is_located(tmp_path, char):
+    path = tmp_path / "f.yaml"
+    path.write_bytes(MINIMAL.replace("text: 抽出", f"text: 抽{char}出").encode("utf-8"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    line = MINIMAL.splitlines().index(next(x for x in MINIMAL.splitlines() if "text: 抽出" in x)) + 1
+    column = MINIMAL.splitlines()[line - 1].index("抽出") + 2
+    assert (str(line), str(column)) == LOCATED.search(result.output).groups()[:2], result.output
+    assert f"U+{ord(char):04X}" in result.output
+
+
+@pytest.mark.parametrize("escape", ["\\x01", "\\x1f", "\\0", "\\e", "\\uFFFE", "\\x85", "\\x9f"])
+def test_forbidden_character_written_as_an_escape_is_located(escape):
+    with pytest.raises(InputError) as info:
+        loads(MINIMAL.replace("text: 抽出", f'text: "抽{escape}出"'), "t.yaml")
+    (d,) = info.value.diagnostics
+    assert d.code == "P101" and d.line == 23 and "U+" in d.message
+
+
+def test_forbidden_character_in_a_key_is_located():
+    with pytest.raises(InputError) as info:
+        loads(MINIMAL.replace("title: テスト事業", 'title: テスト事業\n  "ti\\x01tle": x'), "t.yaml")
+    assert "P101" in [d.code for d in info.value.diagnostics]
+
+
+def test_a_file_of_nul_bytes_is_located_and_bounded(tmp_path):
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"piflow: 1\n" + b"\x00" * 100_000)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert LOCATED.search(result.output).groups()[:2] == ("2", "1")
+    assert len(result.output.splitlines()) < 120 and "ほかにも" in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_only_regular_files_are_read(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        if not os.path.exists(path):
+            continue
+        result = runner.invoke(app, ["validate", path])
+        assert result.exit_code == 2 and "P001" in result.output and "通常のファイル" in result.output
+
+
+def test_many_diagnostics_are_capped(tmp_path):
+    keys = "".join(f"  x{i}: 1\n" for i in range(400))
+    path = write(tmp_path, MINIMAL.replace("  title: テスト事業\n", "  title: テスト事業\n" + keys))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert len(LOCATED.findall(result.output)) == 50
+    assert "…ほか 350 件 (and 350 more)" in result.output
+
+
+# --- item 9: the size limit, and raising it for generated flows ---------------------------
+
+def test_size_limit_is_5_mb_and_can_be_raised(tmp_path, monkeypatch):
+    path = tmp_path / "big.yaml"
+    path.write_text(MINIMAL + "# " + "x" * (6 * 1024 * 1024) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "5 MB まで" in result.output and "PIFLOW_MAX_SIZE" in result.output
+    monkeypatch.setenv("PIFLOW_MAX_SIZE", "7")
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    monkeypatch.setenv("PIFLOW_MAX_SIZE", "lots")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "PIFLOW_MAX_SIZE" in result.output
+
+
+def test_documented_limit_matches_the_code():
+    from conftest import ROOT
+    from piflow.yamlsource import MAX_BYTES
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    assert f"ファイルは {MAX_BYTES // 1024 // 1024} MB まで" in text and "PIFLOW_MAX_SIZE" in text

@@ -22,7 +22,7 @@ from piflow.gcpause import gc_paused
 from piflow.model import Flow
 from piflow.textnorm import did_you_mean, normalize
 from piflow.vocab import Role, parse_vocab
-from piflow.yamlsource import MAX_BYTES, Source, decode, parse
+from piflow.yamlsource import Source, decode, max_bytes, parse, too_large
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -73,15 +73,23 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
 
 
 def _read(name: str) -> bytes:
+    """The file's bytes: regular files only (not /dev/zero, a FIFO or a socket), never more than the limit."""
+    import stat
+
     p = Path(name)
     try:
         if p.is_dir():
             raise InputError([Diagnostic(name, 1, 1, "P001", "フォルダです。フローファイル (.yaml) を指定してください",
                                          "is a directory")])
-        if p.stat().st_size > MAX_BYTES:  # refuse before reading it into memory
-            raise InputError([Diagnostic(name, 1, 1, "P005", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）",
-                                         "file too large")])
-        return p.read_bytes()
+        if not stat.S_ISREG(p.stat().st_mode):  # stat first: opening a FIFO would block
+            raise InputError([Diagnostic(name, 1, 1, "P001", "通常のファイルではありません（デバイスや名前付きパイプは読めません）",
+                                         "not a regular file")])
+        limit = max_bytes()
+        with p.open("rb") as fh:
+            raw = fh.read(limit + 1)  # bounded even if the file grows while we read it
+        if len(raw) > limit:  # refuse before reading it all into memory
+            raise InputError([too_large(name)])
+        return raw
     except FileNotFoundError:
         near = did_you_mean(p.name, [c.name for c in p.parent.glob("*")] if p.parent.is_dir() else [])
         raise InputError([Diagnostic(name, 1, 1, "P001", "ファイルが見つかりません", "no such file", near)]) from None

@@ -9,19 +9,28 @@ aliases may expand to (billion-laughs), (c) reject duplicate keys, and
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from piflow.diagnostics import Diagnostic
 
-MAX_BYTES = 5 * 1024 * 1024  # a real flow file is a few kB; 10,000 steps are about 1.5 MB
+MAX_BYTES = 5 * 1024 * 1024  # a real flow file is a few kB; 10,000 steps are about 1.2 MB
+MAX_SIZE_ENV = "PIFLOW_MAX_SIZE"  # in MB: raises the limit for generated flows (100,000 steps are 11.6 MB)
 MAX_NODES = 2_000_000  # values built
 MAX_ALIAS_EXPANSION = 100_000  # values built again because an alias (*x) repeats them
 MAX_DEPTH = 64
 MAX_ALIASES = 1_000
 
+MAX_LISTED = 20  # located forbidden characters per file; the rest are counted (fewer than the printed cap)
+
 Path = tuple  # tuple[str | int, ...]
+
+# Characters no writer can carry: C0 controls but tab/newline/CR (XML 1.0 forbids them, so
+# XLSX/DOCX/SVG would fail), DEL and C1 controls, lone surrogates, U+FFFE/U+FFFF.  Refused
+# both as typed (libyaml would only say "position 30") and as written with escapes ("\x01").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -50,11 +59,65 @@ def _diag(file: str, code: str, ja: str, en: str, line: int = 1, col: int = 1, h
     return Diagnostic(file, line, col, code, ja, en, hint)
 
 
+def max_bytes() -> int:
+    """The size limit in bytes: 5 MB, or ``PIFLOW_MAX_SIZE`` megabytes (1-1024)."""
+    import os
+
+    from piflow.diagnostics import InputError
+
+    value = os.environ.get(MAX_SIZE_ENV, "").strip()
+    if not value:
+        return MAX_BYTES
+    try:
+        mb = float(value)
+    except ValueError:
+        mb = 0.0
+    if not 1 <= mb <= 1024:
+        raise InputError([_diag(MAX_SIZE_ENV, "P005", f"環境変数 {MAX_SIZE_ENV}={value} は 1〜1024 の数 (MB) で指定してください",
+                                f"{MAX_SIZE_ENV} must be a number of megabytes from 1 to 1024")])
+    return int(mb * 1024 * 1024)
+
+
+def too_large(file: str) -> Diagnostic:
+    limit = max_bytes() / 1024 / 1024
+    return _diag(file, "P005", f"ファイルが大きすぎます（{limit:g} MB まで）", f"file too large (limit {limit:g} MB)",
+                 hint=f"大きな生成フローは環境変数 {MAX_SIZE_ENV}（MB 単位）で上限を上げられます "
+                      f"(raise the limit with {MAX_SIZE_ENV}=20)")
+
+
+def _forbidden_message(char: str) -> tuple[str, str, str]:
+    code = f"U+{ord(char):04X}"
+    if char == "\x00":
+        return (f"NUL 文字 ({code}) があります。テキストファイルでないか、壊れているかもしれません",
+                f"NUL character ({code}): not a text file?",
+                "フローファイルは UTF-8 のテキストで保存してください (save the flow as UTF-8 text)")
+    return (f"使えない制御文字 ({code}) があります", f"control character {code} is not allowed",
+            "目に見えない文字です。その位置の文字を消してください (an invisible character: delete it)")
+
+
+def forbidden_characters(file: str, text: str) -> list[Diagnostic]:
+    """Located diagnostics for characters that no output can hold, typed into the file as they are."""
+    errors: list[Diagnostic] = []
+    line, line_start, more = 1, 0, 0
+    for m in FORBIDDEN.finditer(text):
+        if len(errors) >= MAX_LISTED:
+            more += 1
+            continue
+        line += text.count("\n", line_start, m.start())
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        ja, en, hint = _forbidden_message(m.group())
+        errors.append(_diag(file, "P003", f"YAML として読めません: {ja}", en, line, m.start() - line_start + 1, hint))
+    if more:
+        last = errors[-1]
+        errors.append(_diag(file, "P003", f"…ほかにも使えない文字が {more} 個あります", f"and {more} more",
+                            last.line, last.column))
+    return errors
+
+
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes -> text.  UTF-8 (with or without BOM) and UTF-16 with BOM are accepted."""
-    if len(raw) > MAX_BYTES:
-        return None, [_diag(file, "P005", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）",
-                            "file too large")]
+    if len(raw) > max_bytes():
+        return None, [too_large(file)]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -125,6 +188,8 @@ class _Walker:
             "str", "int", "float", "bool", "null", "timestamp",
         }:
             value = self.loader.construct_object(node, deep=False)
+            if isinstance(value, str):
+                self.check_text(value, node)
             # Dates and times stay text: the model wants 「令和8年1月」 as much as 2026-01.
             return node.value if tag.endswith(":timestamp") else value
         line, col = self.at(node)
@@ -133,6 +198,15 @@ class _Walker:
                   "タグ（! で始まる語）を消してください (remove the tag)")
         )
         return None
+
+    def check_text(self, value: str, node: yaml.Node) -> None:
+        """Escapes ("\\x01", "\\uffff") let YAML carry what no writer can; refuse them here."""
+        m = FORBIDDEN.search(value)
+        if m:
+            ja, en, _ = _forbidden_message(m.group())
+            line, col = self.at(node)
+            self.errors.append(_diag(self.file, "P101", f"{ja}（エスケープ「\\x{ord(m.group()):02x}」など）", en, line, col,
+                                     "その文字を消してください (remove the character)"))
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
@@ -151,6 +225,7 @@ class _Walker:
                                          line, col, "項目を書き出してください (write the keys out)"))
                 continue
             key = key_node.value
+            self.check_text(key, key_node)
             if key in result:
                 line, col = self.at(key_node)
                 first = self.key_positions.get((*path, key), (0, 0))[0]
@@ -205,9 +280,11 @@ def _mark_node(event) -> yaml.Node:
 
 def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
     """Text -> Source, or the diagnostics explaining why not."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return None, [_diag(file, "P005", f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MB まで）",
-                            "file too large")]
+    if len(text) > max_bytes() or len(text.encode("utf-8", "surrogatepass")) > max_bytes():
+        return None, [too_large(file)]
+    forbidden = forbidden_characters(file, text)
+    if forbidden:
+        return None, forbidden
     loader = _Loader(text)
     try:
         try:

@@ -9,9 +9,16 @@ from typing import TextIO
 from piflow import exitcodes
 
 
+MAX_PRINTED = 50  # a merge-key bomb gives hundreds; the first ones say what is wrong
+
+
 def print_diagnostics(diagnostics, err: TextIO) -> None:
-    for d in diagnostics:
+    diagnostics = list(diagnostics)
+    for d in diagnostics[:MAX_PRINTED]:
         print(d.format(), file=err)
+    if len(diagnostics) > MAX_PRINTED:
+        more = len(diagnostics) - MAX_PRINTED
+        print(f"…ほか {more} 件 (and {more} more)", file=err)
 
 
 def input_errors_exit_2(action):
