@@ -52,3 +52,20 @@ def test_inputs_are_never_written(tmp_path, command):
     result = runner.invoke(app, [command[0], str(flow), *command[1:], "-o", str(flow)])
     assert result.exit_code == 2
     assert flow.read_text(encoding="utf-8") == MINIMAL
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit, MemoryError])
+def test_no_temporary_file_survives_an_interrupt(tmp_path, monkeypatch, interrupt):
+    def interrupted(src, dst):
+        raise interrupt()
+
+    monkeypatch.setattr(files.os, "replace", interrupted)
+    with pytest.raises(interrupt):
+        write_atomic(tmp_path / "big.html", b"x" * 1_000_000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_nul_in_an_output_name_is_an_output_error(tmp_path):
+    with pytest.raises(OutputError):
+        write_atomic(tmp_path / "a\x00b.svg", b"x")
+    assert list(tmp_path.iterdir()) == []

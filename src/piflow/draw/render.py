@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.draw.dotrun import find_dot, fixed_pdf_dates, run_dot
 
 FORMATS = ("svg", "png", "pdf", "dot")
-
-INSTALL_HINT = (
-    "Graphviz の dot が見つかりません。インストールしてください (Graphviz 'dot' not found; install it):\n"
-    "    Debian/Ubuntu: sudo apt-get install graphviz fonts-noto-cjk\n"
-    "    macOS (Homebrew): brew install graphviz\n"
-    "    Windows: winget install graphviz （または https://graphviz.org/download/ ）し、dot を PATH に通す"
-)
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.S)
 _XLINK_NS = re.compile(r'\s+xmlns:xlink="[^"]*"')
 
 
 def dot_path() -> str:
-    path = shutil.which("dot")
-    if path is None:
-        raise InputError([Diagnostic("dot", 1, 1, "P001", "Graphviz の dot が見つかりません", "Graphviz 'dot' not found",
-                                     INSTALL_HINT)])
-    return path
+    return find_dot()
 
 
 def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
     """Run dot; for SVG, drop the DOCTYPE (an external reference) so the file stands alone."""
     if fmt == "dot":
         return source.encode("utf-8")
-    cmd = [dot_path(), f"-T{fmt}"]
+    cmd = [f"-T{fmt}"]
     if dpi and fmt == "png":
         cmd.append(f"-Gdpi={dpi}")
-    proc = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False)
+    proc = run_dot(cmd, source.encode("utf-8"))
     if proc.returncode != 0:
         # The source is ours and always valid DOT, so this is dot itself giving up (old
         # Graphviz releases have layout bugs): say so plainly instead of a traceback.
@@ -50,4 +38,4 @@ def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
         text = _DOCTYPE.sub("", text)
         text = _XLINK_NS.sub("", text)
         return text.encode("utf-8")
-    return proc.stdout
+    return fixed_pdf_dates(proc.stdout) if fmt == "pdf" else proc.stdout

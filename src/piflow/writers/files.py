@@ -24,21 +24,27 @@ def write_atomic(path: str | Path, data: bytes, inputs: tuple[str | Path, ...] =
     of ``inputs``.
     """
     target = Path(path)
-    resolved = target.resolve()
+    try:
+        resolved = target.resolve()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise OutputError(f"書き込めません (cannot write) {str(target)!r}: {exc}") from None
     for source in inputs:
         if Path(source).resolve() == resolved:
             raise OutputError(f"出力先が入力ファイルと同じです (output would overwrite the input): {target}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"書き込めません (cannot write) {target}: {exc.strerror}") from None
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"書き込めません (cannot write) {target}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"書き込めません (cannot write) {target}: {exc.strerror}") from None
+    finally:
+        # Every way out (a full disk, Ctrl+C, SystemExit) leaves no .x.tmp behind; after a
+        # successful replace the temporary name no longer exists.
+        Path(tmp).unlink(missing_ok=True)
     return target

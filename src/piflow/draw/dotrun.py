@@ -1,0 +1,149 @@
+"""Finding and running Graphviz's ``dot``: where it is, a time limit, and no orphan on Ctrl+C.
+
+Ward PCs run Windows, often without admin rights, so Graphviz may be an unzipped
+folder that is not on PATH.  We look, in order: the ``--dot`` option
+(``set_dot``), the ``PIFLOW_DOT`` environment variable, PATH, and on Windows the
+usual install and zip-extract folders.  An explicit path that does not exist is
+an error, not a silent fallback to some other dot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from piflow.diagnostics import Diagnostic, InputError
+
+DOT_ENV = "PIFLOW_DOT"
+TIMEOUT_ENV = "PIFLOW_DOT_TIMEOUT"
+DEFAULT_TIMEOUT = 300.0  # seconds; the largest seed figure takes under 2 s
+
+INSTALL_HINT = (
+    "Graphviz の dot が見つかりません。インストールしてください (Graphviz 'dot' not found; install it):\n"
+    "    Debian/Ubuntu: sudo apt-get install graphviz fonts-noto-cjk\n"
+    "    macOS (Homebrew): brew install graphviz\n"
+    "    Windows: https://graphviz.org/download/ の zip を展開し、環境変数 PIFLOW_DOT か --dot で dot.exe を指定\n"
+    "             (unzip Graphviz and point PIFLOW_DOT or --dot at bin\\dot.exe; no admin rights needed)"
+)
+
+_chosen: str | None = None
+
+
+def set_dot(path: str | None) -> None:
+    """The ``--dot`` option: use this dot executable (or a folder holding it) before anything else."""
+    global _chosen
+    _chosen = path or None
+
+
+def _windows_candidates(env: dict[str, str]) -> list[Path]:
+    """Where Graphviz lands on Windows: the installer's folders and zips unpacked in the user's folders."""
+    found: list[Path] = []
+    for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432"):
+        if env.get(var):
+            found.append(Path(env[var]) / "Graphviz" / "bin" / "dot.exe")
+    homes = [env[v] for v in ("LOCALAPPDATA", "USERPROFILE") if env.get(v)]
+    if env.get("LOCALAPPDATA"):
+        found.append(Path(env["LOCALAPPDATA"]) / "Programs" / "Graphviz" / "bin" / "dot.exe")
+    if env.get("USERPROFILE"):
+        homes += [str(Path(env["USERPROFILE"]) / sub) for sub in ("Downloads", "Desktop", "Documents")]
+    for home in homes:
+        # Graphviz-12.2.1-win64\bin\dot.exe, or one folder deeper as Explorer's "extract all" makes it
+        for pattern in ("*raphviz*/bin/dot.exe", "*raphviz*/*raphviz*/bin/dot.exe"):
+            found += sorted(Path(home).glob(pattern), reverse=True)  # newest version name first
+    return found
+
+
+def _explicit(path: str, origin: str) -> str:
+    candidate = Path(path)
+    if candidate.is_dir():
+        for sub in ("dot.exe", "dot", "bin/dot.exe", "bin/dot"):
+            if (candidate / sub).is_file():
+                return str(candidate / sub)
+    if candidate.is_file():
+        return str(candidate)
+    raise InputError([Diagnostic(origin, 1, 1, "P001", f"{origin} で指定された dot が見つかりません: {path}",
+                                 f"dot not found at {path}", INSTALL_HINT)])
+
+
+def find_dot(env: dict[str, str] | None = None, windows: bool | None = None) -> str:
+    """The dot executable to run; InputError with install help when there is none."""
+    env = dict(os.environ) if env is None else env
+    windows = sys.platform == "win32" if windows is None else windows
+    if _chosen:
+        return _explicit(_chosen, "--dot")
+    if env.get(DOT_ENV):
+        return _explicit(env[DOT_ENV], DOT_ENV)
+    on_path = shutil.which("dot", path=env.get("PATH"))
+    if on_path:
+        return on_path
+    if windows:
+        for candidate in _windows_candidates(env):
+            if candidate.is_file():
+                return str(candidate)
+    raise InputError([Diagnostic("dot", 1, 1, "P001", "Graphviz の dot が見つかりません", "Graphviz 'dot' not found",
+                                 INSTALL_HINT)])
+
+
+def timeout() -> float:
+    value = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        return float(value) if value and float(value) > 0 else DEFAULT_TIMEOUT
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Stop dot and anything it started (its own process group on POSIX)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    proc.wait()
+
+
+def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``dot ARGS`` on ``source``; killed on timeout (P008) and on any exit of ours (Ctrl+C)."""
+    limit = timeout() if limit is None else limit
+    cmd = [find_dot(), *args]
+    group = {"start_new_session": True} if os.name == "posix" else \
+        {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **group)
+    try:
+        out, err = proc.communicate(source, timeout=limit)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise InputError([Diagnostic("dot", 1, 1, "P008",
+                                     f"Graphviz の dot が {limit:g} 秒たっても終わらないため止めました",
+                                     f"Graphviz dot did not finish within {limit:g} s",
+                                     f"図を --measures footnote で簡単にするか、環境変数 {TIMEOUT_ENV} で待つ秒数を"
+                                     f"増やしてください (simplify the figure, or raise {TIMEOUT_ENV})")]) from None
+    except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind us
+        _kill(proc)
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+_CREATION_DATE = re.compile(rb"/CreationDate \((D:[^)]*)\)")
+_FIXED_DATE = b"20000101000000"
+
+
+def fixed_pdf_dates(pdf: bytes) -> bytes:
+    """Same figure, same bytes: cairo stamps /CreationDate with the clock.
+
+    The date is overwritten digit for digit (2000-01-01 00:00:00, zone digits 0) so that
+    its length, and with it every offset in the cross-reference table, stays the same.
+    """
+    def fixed(m: re.Match) -> bytes:
+        digits = iter(_FIXED_DATE)
+        value = bytes(next(digits, ord("0")) if 48 <= c <= 57 else c for c in m.group(1))
+        return b"/CreationDate (" + value + b")"
+
+    return _CREATION_DATE.sub(fixed, pdf)

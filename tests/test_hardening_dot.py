@@ -1,0 +1,128 @@
+"""Issue 14 items 11, 12 and 18's finding of dot: where dot is, its time limit, no orphan dot, stable PDFs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import time
+
+import pytest
+
+from piflow.diagnostics import InputError
+from piflow.draw import dotrun
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="fake dot is a shell script")
+
+
+@pytest.fixture(autouse=True)
+def no_dot_option():
+    dotrun.set_dot(None)
+    yield
+    dotrun.set_dot(None)
+
+
+def fake_dot(folder, body: str, name: str = "dot"):
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def test_option_then_environment_then_path(tmp_path):
+    (tmp_path / "p").mkdir()
+    (tmp_path / "e").mkdir()
+    (tmp_path / "o").mkdir()
+    on_path = fake_dot(tmp_path / "p", "true")
+    in_env = fake_dot(tmp_path / "e", "true")
+    chosen = fake_dot(tmp_path / "o", "true")
+    env = {"PATH": str(tmp_path / "p")}
+    assert dotrun.find_dot(env) == str(on_path)
+    env[dotrun.DOT_ENV] = str(in_env)
+    assert dotrun.find_dot(env) == str(in_env)
+    dotrun.set_dot(str(tmp_path / "o"))  # a folder holding dot is fine too
+    assert dotrun.find_dot(env) == str(chosen)
+
+
+def test_an_explicit_dot_that_is_missing_is_named(tmp_path):
+    with pytest.raises(InputError) as info:
+        dotrun.find_dot({"PATH": "", dotrun.DOT_ENV: str(tmp_path / "nope.exe")})
+    assert "PIFLOW_DOT" in info.value.diagnostics[0].message and "nope.exe" in info.value.diagnostics[0].message
+
+
+def test_windows_zip_extract_and_install_folders(tmp_path):
+    unzipped = tmp_path / "me" / "Downloads" / "Graphviz-12.2.1-win64" / "Graphviz-12.2.1-win64" / "bin"
+    unzipped.mkdir(parents=True)
+    (unzipped / "dot.exe").write_bytes(b"")
+    env = {"PATH": "", "USERPROFILE": str(tmp_path / "me"), "ProgramFiles": str(tmp_path / "pf")}
+    assert dotrun.find_dot(env, windows=True) == str(unzipped / "dot.exe")
+    installed = tmp_path / "pf" / "Graphviz" / "bin"
+    installed.mkdir(parents=True)
+    (installed / "dot.exe").write_bytes(b"")
+    assert dotrun.find_dot(env, windows=True) == str(installed / "dot.exe")
+    with pytest.raises(InputError):
+        dotrun.find_dot(env, windows=False)
+
+
+def _gone(pid: int) -> bool:
+    """Not running: no such process, or a zombie waiting for a parent that is not us to reap it."""
+    for _ in range(200):  # SIGKILL is delivered asynchronously to the rest of the group
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.01)
+    return False
+
+
+@posix_only
+def test_a_dot_that_hangs_is_stopped_with_a_clear_message(tmp_path):
+    dotrun.set_dot(str(fake_dot(tmp_path, f"echo $$ > {tmp_path}/pid\nexec sleep 60")))
+    with pytest.raises(InputError) as info:
+        dotrun.run_dot(["-Tsvg"], b"digraph {}", limit=0.5)
+    (d,) = info.value.diagnostics
+    assert d.code == "P008" and "秒" in d.message and dotrun.TIMEOUT_ENV in d.hint
+    assert _gone(int((tmp_path / "pid").read_text()))
+
+
+@posix_only
+def test_ctrl_c_kills_dot_and_its_children(tmp_path, monkeypatch):
+    # dot's child (a second sleep) is in dot's process group and must go too.
+    dotrun.set_dot(str(fake_dot(tmp_path, f"sleep 60 & echo $! > {tmp_path}/child\necho $$ > {tmp_path}/pid\nwait")))
+
+    def interrupted(self, *args, **kwargs):  # Ctrl+C arrives while we wait for dot
+        for _ in range(1000):
+            if (tmp_path / "child").exists() and (tmp_path / "pid").exists():
+                break
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        dotrun.run_dot(["-Tsvg"], b"digraph {}")
+    assert _gone(int((tmp_path / "pid").read_text()))
+    assert _gone(int((tmp_path / "child").read_text()))
+
+
+def test_pdf_dates_are_fixed_without_moving_offsets():
+    a = b"%PDF-1.5\n<< /CreationDate (D:20261123134509Z) >>\nxref 123\n"
+    b = b"%PDF-1.5\n<< /CreationDate (D:20270102030405+09'00) >>\nxref 123\n"
+    fa, fb = dotrun.fixed_pdf_dates(a), dotrun.fixed_pdf_dates(b)
+    assert len(fa) == len(a) and len(fb) == len(b)
+    assert b"(D:20000101000000Z)" in fa and b"(D:20000101000000+00'00)" in fb
+
+
+@needs_dot
+def test_rendered_pdf_has_no_clock_in_it():
+    from piflow.draw.render import render
+
+    pdf = render('digraph { a -> b }', "pdf")
+    assert b"/CreationDate (D:20000101000000" in pdf
