@@ -72,13 +72,13 @@ def _explicit(path: str, origin: str) -> str:
 
 def find_dot(env: dict[str, str] | None = None, windows: bool | None = None) -> str:
     """The dot executable to run; InputError with install help when there is none."""
+    on_path = shutil.which("dot") if env is None else shutil.which("dot", path=env.get("PATH", ""))
     env = dict(os.environ) if env is None else env
     windows = sys.platform == "win32" if windows is None else windows
     if _chosen:
         return _explicit(_chosen, "--dot")
     if env.get(DOT_ENV):
         return _explicit(env[DOT_ENV], DOT_ENV)
-    on_path = shutil.which("dot", path=env.get("PATH"))
     if on_path:
         return on_path
     if windows:
