@@ -125,7 +125,10 @@ def draw(
         Optional[str],
         typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名 (folder, or file for one figure)"),
     ] = None,
-    fmt: Annotated[DrawFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = DrawFormat.svg,
+    fmt: Annotated[
+        Optional[DrawFormat],
+        typer.Option("--format", "-f", help="出力形式。省略すると -o の拡張子、なければ svg (output format; default: from -o, else svg)"),
+    ] = None,
     scenario: Annotated[
         Optional[str], typer.Option("--scenario", "-s", help="描くシナリオの id または資料番号 (one scenario: id or tag)")
     ] = None,
@@ -143,7 +146,7 @@ def draw(
     """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag)."""
     from piflow.commands import draw as command
 
-    raise typer.Exit(command.draw(paths, output, fmt.value, scenario, dpi, style, measures.value, data, audit_marks, policy))
+    raise typer.Exit(command.draw(paths, output, fmt.value if fmt else None, scenario, dpi, style, measures.value, data, audit_marks, policy))
 
 
 class ChecklistFormat(str, Enum):
@@ -167,20 +170,26 @@ OutputOpt = Annotated[
 @app.command()
 def checklist(
     paths: Paths,
-    fmt: Annotated[ChecklistFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = ChecklistFormat.html,
+    fmt: Annotated[
+        Optional[ChecklistFormat],
+        typer.Option("--format", "-f", help="出力形式。省略すると -o の拡張子、なければ html (output format; default: from -o, else html)"),
+    ] = None,
     output: OutputOpt = None,
     policy: PolicyOpt = None,
 ) -> None:
     """別紙チェックリストを記入する (fill checklists 1-8: ○ / －（理由） / 未対応)."""
     from piflow.commands import checklist as command
 
-    raise typer.Exit(command.checklist(paths, fmt.value, output, policy))
+    raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
 
 
 @app.command()
 def report(
     paths: Paths,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = ReportFormat.html,
+    fmt: Annotated[
+        Optional[ReportFormat],
+        typer.Option("--format", "-f", help="出力形式。省略すると -o の拡張子、なければ html (output format; default: from -o, else html)"),
+    ] = None,
     output: OutputOpt = None,
     style: Annotated[Optional[str], typer.Option("--style", help="図のテーマ (figure theme)")] = None,
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=600, help="DOCX に入れる図の解像度 (figure resolution in DOCX)")] = 200,
@@ -189,7 +198,7 @@ def report(
     """付議資料用のレポート（HTML または Word）を作る (HTML/DOCX report: overview, figures, findings, checklists)."""
     from piflow.commands import report as command
 
-    raise typer.Exit(command.report(paths, fmt.value, output, style, dpi, policy))
+    raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy))
 
 
 @app.command()

@@ -6,11 +6,11 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import input_errors_exit_2, load_all, output_targets, write_all
+from piflow.commands.common import choose_format, input_errors_exit_2, load_all, output_targets, write_all
 
 
 @input_errors_exit_2
-def checklist(paths: list[str], fmt: str = "html", output: str | None = None, policy_path: str | None = None,
+def checklist(paths: list[str], fmt: str | None = None, output: str | None = None, policy_path: str | None = None,
               out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Fill the checklists that apply to each flow."""
     from pathlib import Path
@@ -21,9 +21,11 @@ def checklist(paths: list[str], fmt: str = "html", output: str | None = None, po
     from piflow.writers.checklist_out import WRITERS
 
     out, err = out or sys.stdout, err or sys.stderr
+    fmt = choose_format(output, fmt, tuple(WRITERS), "html")
     policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
-    targets, _ = output_targets(output, [f"{Path(d.path).stem}.checklist" for d in documents], fmt)
+    targets, _ = output_targets(output, [f"{Path(d.path).stem}.checklist" for d in documents], fmt,
+                                [d.path for d in documents])
     pairs = [(t, WRITERS[fmt](d, fill(d, run_audit(d, policy))), d.path) for t, d in zip(targets, documents)]
     rc = write_all(pairs, tuple(d.path for d in documents), out, err)
     return exitcodes.BAD_INPUT if failed else rc

@@ -30,15 +30,18 @@ def input_errors_exit_2(action):
 
     @functools.wraps(action)
     def run(*args, **kwargs):
+        import inspect
+
         from piflow.diagnostics import InputError
 
+        err = inspect.signature(action).bind(*args, **kwargs).arguments.get("err") or sys.stderr
         try:
             return action(*args, **kwargs)
         except InputError as exc:
-            import inspect
-
-            err = inspect.signature(action).bind(*args, **kwargs).arguments.get("err") or sys.stderr
             print_diagnostics(exc.diagnostics, err)
+            return exitcodes.BAD_INPUT
+        except UsageError as exc:
+            print(f"使い方の誤り (usage error): {exc}", file=err)
             return exitcodes.BAD_INPUT
 
     return run
@@ -73,20 +76,82 @@ def threshold_hit(findings, fail_on: str) -> bool:
 
 
 
+class UsageError(Exception):
+    """A command line that contradicts itself (exit 2, like bad input)."""
+
+
+# Windows refuses these as file names whatever the extension (CON.svg is the console).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+NAME_BYTES = 120  # room for ".checklist.xlsx" and the temporary ".NAME.xxxxxxxx.tmp" within 255 bytes
+
+
 def safe_name(text: str) -> str:
+    """A file name from user text (a 資料 tag): no separators, controls or reserved names, bounded length."""
     import re
+    import unicodedata
 
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_") or "figure"
+    name = unicodedata.normalize("NFC", text)
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+', "_", name).strip("_. ")
+    encoded = name.encode("utf-8")
+    if len(encoded) > NAME_BYTES:
+        name = encoded[:NAME_BYTES].decode("utf-8", "ignore").rstrip("_. ")
+    if name.split(".")[0].upper() in _RESERVED:
+        name = f"_{name}"
+    return name or "figure"
 
 
+# What each extension of -o means; the command decides which of them it can make.
+EXTENSIONS = ("docx", "html", "xlsx", "csv", "md", "svg", "png", "pdf", "dot")
 
-def output_targets(output: str | None, names: list[str], fmt: str):
-    """Where each output goes: a single file when one is asked for, else names in a folder (default out/)."""
+
+def _extension(output: str | None) -> str | None:
+    from pathlib import PurePath
+
+    if output is None:
+        return None
+    suffix = PurePath(output).suffix.lower().lstrip(".")
+    return suffix if suffix in EXTENSIONS else None
+
+
+def choose_format(output: str | None, fmt: str | None, allowed: tuple[str, ...], default: str) -> str:
+    """-f when given, else the extension of -o, else ``default``; a contradiction is a usage error."""
+    ext = _extension(output)
+    if ext is not None and ext not in allowed:
+        raise UsageError(f"-o {output}: 拡張子 .{ext} の形式はこのコマンドでは作れません（作れるのは {', '.join(allowed)}）"
+                         f" (this command cannot write .{ext}; it writes {', '.join(allowed)})")
+    if ext is not None and fmt is not None and fmt != ext:
+        raise UsageError(f"-f {fmt} と -o {output}（拡張子 .{ext}）が食い違っています。どちらかに合わせてください"
+                         f" (-f {fmt} contradicts the extension of -o {output})")
+    return fmt or ext or default
+
+
+def output_targets(output: str | None, names: list[str], fmt: str, sources: list[str] | None = None):
+    """Where each output goes: the file -o names when there is one output, else names in a folder (default out/).
+
+    Refuses (UsageError, before anything is written) a file -o for several outputs, and two
+    outputs that would land on the same file (same tag, same file name in two folders);
+    names are compared the way Windows and macOS do, ignoring case.
+    """
+    import unicodedata
     from pathlib import Path
 
-    if output is not None and output.lower().endswith(f".{fmt}") and len(names) == 1:
-        return [Path(output)], Path(output).parent
+    sources = sources if sources is not None else names
+    if _extension(output) is not None:
+        if len(names) == 1:
+            return [Path(output)], Path(output).parent
+        listed = "、".join(sources[:5]) + (" …" if len(sources) > 5 else "")
+        raise UsageError(f"-o {output} はファイル 1 つ分ですが、出力は {len(names)} 個あります（{listed}）。"
+                         f"-o にはフォルダを指定してください (-o names one file but there are {len(names)} outputs; "
+                         f"give a folder)")
     folder = Path(output or "out")
+    seen: dict[str, str] = {}
+    for name, source in zip(names, sources):
+        key = unicodedata.normalize("NFC", f"{name}.{fmt}").casefold()
+        if key in seen:
+            raise UsageError(f"出力ファイル名 {folder / f'{name}.{fmt}'} が重なります: {seen[key]} と {source}。"
+                             "資料番号 (tag) を変えるか、別々に実行して -o で出力先を分けてください "
+                             f"(two outputs would be written to the same file: {seen[key]} and {source})")
+        seen[key] = source
     return [folder / f"{n}.{fmt}" for n in names], folder
 
 

@@ -6,11 +6,12 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import print_diagnostics, input_errors_exit_2, load_all, safe_name, output_targets, write_all
+from piflow.commands.common import (choose_format, print_diagnostics, input_errors_exit_2, load_all, safe_name,
+                                   output_targets, write_all)
 
 
 @input_errors_exit_2
-def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario: str | None = None,
+def draw(paths: list[str], output: str | None = None, fmt: str | None = None, scenario: str | None = None,
          dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
          audit_marks: bool = False, policy_path: str | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -23,6 +24,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
     from piflow.textnorm import did_you_mean, normalize
 
     out, err = out or sys.stdout, err or sys.stderr
+    fmt = choose_format(output, fmt, ("svg", "png", "pdf", "dot"), "svg")
     theme = load_style(style)
     if fmt != "dot":
         dot_path()
@@ -46,19 +48,17 @@ def draw(paths: list[str], output: str | None = None, fmt: str = "svg", scenario
                 continue
         findings = run_audit(doc, policy) if audit_marks else None
         jobs += [(doc, sc, findings) for sc in chosen]
-    rendered = []
-    for doc, sc, findings in jobs:
+    # Names first: two figures bound for one file stop the run before anything is drawn.
+    targets, _ = output_targets(output, [safe_name(sc.tag) for _, sc, _ in jobs], fmt,
+                                [f"{doc.path} [{sc.tag}]" for doc, sc, _ in jobs])
+    pairs = []
+    for target, (doc, sc, findings) in zip(targets, jobs):
         graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
         try:
-            rendered.append((doc, sc, render(graph.source, fmt, dpi)))
+            pairs.append((target, render(graph.source, fmt, dpi), f"{doc.path} [{sc.tag}]"))
         except InputError as exc:  # dot could not draw this figure; the others are still written
             print_diagnostics(exc.diagnostics, err)
             failed = True
-    targets, folder = output_targets(output, [safe_name(sc.tag) for _, sc, _ in rendered], fmt)
-    pairs = [(t, data, f"{doc.path} [{sc.tag}]") for t, (doc, sc, data) in zip(targets, rendered)]
     if write_all(pairs, tuple(d.path for d in documents), out, err):
         return exitcodes.BAD_INPUT
-    if output and output.lower().endswith(f".{fmt}") and len(rendered) > 1:
-        print(f"注意: 図が {len(rendered)} 枚あるため、{folder} をフォルダとして使いました "
-              f"(several figures: wrote into the folder)", file=err)
     return exitcodes.BAD_INPUT if failed else exitcodes.OK

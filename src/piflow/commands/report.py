@@ -6,11 +6,12 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import print_diagnostics, input_errors_exit_2, load_all, output_targets, write_all
+from piflow.commands.common import (choose_format, print_diagnostics, input_errors_exit_2, load_all, output_targets,
+                                   write_all)
 
 
 @input_errors_exit_2
-def report(paths: list[str], fmt: str = "html", output: str | None = None, style: str | None = None,
+def report(paths: list[str], fmt: str | None = None, output: str | None = None, style: str | None = None,
            dpi: int = 200, policy_path: str | None = None,
            out: TextIO | None = None, err: TextIO | None = None) -> int:
     """One self-contained HTML (or DOCX) report per flow, and an index page for several."""
@@ -25,11 +26,16 @@ def report(paths: list[str], fmt: str = "html", output: str | None = None, style
     from piflow.writers import report_docx, report_html
 
     out, err = out or sys.stdout, err or sys.stderr
+    fmt = choose_format(output, fmt, ("html", "docx"), "html")
     policy = load_policy(policy_path)
     theme = load_style(style)
     dot_path()
     documents, failed = load_all(paths, err)
-    targets, folder = output_targets(output, [Path(d.path).stem for d in documents], fmt)
+    names, sources = [Path(d.path).stem for d in documents], [d.path for d in documents]
+    with_index = fmt == "html" and len(documents) > 1
+    if with_index:  # a flow called index.yaml would meet the index page
+        names, sources = names + ["index"], sources + ["目次 (index)"]
+    targets, folder = output_targets(output, names, fmt, sources)
     pairs, rows = [], []
     for target, doc in zip(targets, documents):
         try:
@@ -42,7 +48,7 @@ def report(paths: list[str], fmt: str = "html", output: str | None = None, style
         pairs.append((target, data, doc.path))
         rows.append({"href": target.name, "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
                      "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
-    if fmt == "html" and len(documents) > 1:
+    if with_index:
         pairs.append((folder / "index.html", report_html.index_html(rows), "index"))
     rc = write_all(pairs, tuple(d.path for d in documents), out, err)
     return exitcodes.BAD_INPUT if failed else rc
