@@ -176,3 +176,27 @@ def test_documented_limit_matches_the_code():
 
     text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     assert f"ファイルは {MAX_BYTES // 1024 // 1024} MB まで" in text and "PIFLOW_MAX_SIZE" in text
+
+
+# --- item 17: audit JSON through the C encoder, still readable ------------------------------
+
+def test_audit_json_is_line_per_finding_and_means_what_json_dumps_means():
+    import json
+
+    from conftest import FLOWS
+    from piflow.audit.engine import audit
+    from piflow.loader import load
+    from piflow.writers import audit_json
+
+    docs = [load(p) for p in sorted(FLOWS.glob("*.yaml"))]
+    results = [(d.path, d.flow.proposal.title, audit(d)) for d in docs] + [("empty.yaml", "空", [])]
+    text = audit_json.render(results)
+    every = [f for _, _, fs in results for f in fs]
+    assert json.loads(text) == {
+        "tool": {"name": "piflow", "version": __import__("piflow").__version__},
+        "files": [{"path": p, "title": t, "findings": [audit_json.finding_dict(f) for f in fs]} for p, t, fs in results],
+        "summary": audit_json.summary_counts(every),
+    }
+    finding_lines = [line for line in text.splitlines() if line.startswith("        {")]
+    assert len(finding_lines) == len(every) and all(json.loads(line.rstrip(",")) for line in finding_lines)
+    assert json.loads(audit_json.render([]))["files"] == []
