@@ -126,3 +126,19 @@ def test_rendered_pdf_has_no_clock_in_it():
 
     pdf = render('digraph { a -> b }', "pdf")
     assert b"/CreationDate (D:20000101000000" in pdf
+
+
+def test_ctrl_c_exits_130_not_1(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import MINIMAL, write
+    from piflow.cli import app
+
+    def interrupted(paths, err):
+        raise KeyboardInterrupt
+
+    for module in ("validate", "audit", "checklist"):
+        monkeypatch.setattr(f"piflow.commands.{module}.load_all", interrupted)
+    for command in (["validate"], ["audit"], ["checklist", "-o", str(tmp_path / "o")]):
+        result = CliRunner().invoke(app, [command[0], str(write(tmp_path, MINIMAL)), *command[1:]])
+        assert result.exit_code == 130 and "中断しました" in result.output, (command, result.output)

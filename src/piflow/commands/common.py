@@ -9,6 +9,7 @@ from typing import TextIO
 from piflow import exitcodes
 
 
+INTERRUPTED = 130  # the shell's code for SIGINT; click would say "Aborted!" and exit 1 ("findings")
 MAX_PRINTED = 50  # a merge-key bomb gives hundreds; the first ones say what is wrong
 
 
@@ -43,6 +44,9 @@ def input_errors_exit_2(action):
         except UsageError as exc:
             print(f"使い方の誤り (usage error): {exc}", file=err)
             return exitcodes.BAD_INPUT
+        except KeyboardInterrupt:  # Ctrl+C: dot is killed and temp files removed on the way out
+            print("\n中断しました (interrupted)", file=err)
+            return INTERRUPTED
 
     return run
 

@@ -6,9 +6,10 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import load_all
+from piflow.commands.common import input_errors_exit_2, load_all
 
 
+@input_errors_exit_2
 def validate(paths: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     documents, failed = load_all(paths, err)
