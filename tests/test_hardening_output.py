@@ -122,3 +122,14 @@ def test_long_tags_make_bounded_names(tmp_path):
                                  "-f", "dot", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["資" * 40 + ".dot"]
+
+
+@needs_dot
+def test_diff_figures_with_colliding_tags_stop(tmp_path):
+    second = ("  - id: other\n    tag: \"資料1:1\"\n    title: 別\n    steps:\n"
+              "      - {n: 1, from: sys, to: ward, text: 抽出}\n")
+    text = MINIMAL.replace("tag: 資料1-1", 'tag: "資料1/1"') + second
+    old, new = write(tmp_path, text, "old.yaml"), write(tmp_path, text.replace("text: 提供", "text: 提供する"), "new.yaml")
+    result = runner.invoke(app, ["diff", str(old), str(new), "--figure", str(tmp_path / "figs")])
+    assert result.exit_code == 2 and "資料1/1" in result.output and "資料1:1" in result.output, result.output
+    assert not (tmp_path / "figs").exists()

@@ -136,7 +136,6 @@ def output_targets(output: str | None, names: list[str], fmt: str, sources: list
     outputs that would land on the same file (same tag, same file name in two folders);
     names are compared the way Windows and macOS do, ignoring case.
     """
-    import unicodedata
     from pathlib import Path
 
     sources = sources if sources is not None else names
@@ -148,15 +147,23 @@ def output_targets(output: str | None, names: list[str], fmt: str, sources: list
                          f"-o にはフォルダを指定してください (-o names one file but there are {len(names)} outputs; "
                          f"give a folder)")
     folder = Path(output or "out")
+    targets = [folder / f"{n}.{fmt}" for n in names]
+    refuse_collisions(targets, sources)
+    return targets, folder
+
+
+def refuse_collisions(targets, sources: list[str]) -> None:
+    """Two outputs bound for one file (compared as Windows and macOS do: NFC, ignoring case) stop the run."""
+    import unicodedata
+
     seen: dict[str, str] = {}
-    for name, source in zip(names, sources):
-        key = unicodedata.normalize("NFC", f"{name}.{fmt}").casefold()
+    for target, source in zip(targets, sources):
+        key = unicodedata.normalize("NFC", str(target)).casefold()
         if key in seen:
-            raise UsageError(f"出力ファイル名 {folder / f'{name}.{fmt}'} が重なります: {seen[key]} と {source}。"
+            raise UsageError(f"出力ファイル名 {target} が重なります: {seen[key]} と {source}。"
                              "資料番号 (tag) を変えるか、別々に実行して -o で出力先を分けてください "
                              f"(two outputs would be written to the same file: {seen[key]} and {source})")
         seen[key] = source
-    return [folder / f"{n}.{fmt}" for n in names], folder
 
 
 def write_all(pairs, inputs, out, err) -> int:

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import input_errors_exit_2, threshold_hit, safe_name, write_all
+from piflow.commands.common import input_errors_exit_2, refuse_collisions, threshold_hit, safe_name, write_all
 
 
 def _git(args: list[str], cwd, label: str):
@@ -130,12 +130,14 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
 
     theme = load_style(None)
     old_scenarios = {s.id: s for s in old.flow.scenarios}
+    targets = [Path(folder) / f"{safe_name(sc.tag)}.diff.svg" for sc in new.flow.scenarios]
+    refuse_collisions(targets, [f"{new.path} [{sc.tag}]" for sc in new.flow.scenarios])
     pairs = []
-    for sc in new.flow.scenarios:
+    for target, sc in zip(targets, new.flow.scenarios):
         prev = old_scenarios.get(sc.id)
         kept = {step_identity(s) for s in sc.steps}
         removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
         mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
         graph = build_figure(new, sc, theme, Options(changes=mine, removed_steps=removed))
-        pairs.append((Path(folder) / f"{safe_name(sc.tag)}.diff.svg", render(graph.source, "svg"), sc.tag))
+        pairs.append((target, render(graph.source, "svg"), sc.tag))
     return write_all(pairs, (new.path,), out, err)
