@@ -149,3 +149,44 @@ def test_every_writer_takes_any_unicode_or_stops_located(tmp_path_factory, flow)
             assert LOCATED.search(result.output), (command, result.output[-800:])
         elif command[0] != "audit":
             assert any(out.rglob("*")), (command, result.output[-800:])
+
+
+# Any value of any type in any place of a valid flow: the loader returns a Document or raises
+# InputError with located diagnostics, never anything else (issue 14, item 7: `n: ①` was a ValueError).
+VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), ANY_TEXT,
+              st.sampled_from(["①", "⑥", "²", "1'", "０", "-1", "1e9", "委託先", "p0", "d0", "s0_0", ""])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(ANY_TEXT | st.sampled_from(["id", "n"]), inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def _places(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _places(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _places(v, (*path, i))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flows(), st.data())
+def test_any_value_anywhere_loads_or_is_located(flow, data):
+    from piflow.diagnostics import InputError
+
+    for _ in range(data.draw(st.integers(1, 3))):
+        place = data.draw(st.sampled_from([p for p in _places(flow) if p]))
+        parent = flow
+        for part in place[:-1]:
+            parent = parent[part]
+        parent[place[-1]] = data.draw(VALUES)
+    try:
+        text = yaml.safe_dump(flow, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    try:
+        loads(text, "p.yaml")
+    except InputError as exc:
+        assert exc.diagnostics and all(d.line >= 1 and d.column >= 1 for d in exc.diagnostics)
