@@ -118,7 +118,15 @@ def test_forbidden_character_written_as_an_escape_is_located(escape):
     with pytest.raises(InputError) as info:
         loads(MINIMAL.replace("text: 抽出", f'text: "抽{escape}出"'), "t.yaml")
     (d,) = info.value.diagnostics
-    assert d.code == "P101" and d.line == 23 and "U+" in d.message
+    assert d.code == "P101" and d.line == 23 and "U+" in d.message and "scenarios[0].steps[0].text" in d.message
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows refuses such file names itself")
+def test_a_control_character_in_the_file_name_is_refused(tmp_path):
+    write(tmp_path, MINIMAL, "a\x01b.yaml")
+    result = runner.invoke(app, ["checklist", str(tmp_path), "-f", "xlsx", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "a\\x01b.yaml:1:1: エラー[P001]" in result.output, result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_forbidden_character_in_a_key_is_located():

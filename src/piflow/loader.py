@@ -22,7 +22,8 @@ from piflow.gcpause import gc_paused
 from piflow.model import Flow
 from piflow.textnorm import did_you_mean, normalize
 from piflow.vocab import Role, parse_vocab
-from piflow.yamlsource import Source, decode, max_bytes, parse, too_large
+from piflow.yamlsource import FORBIDDEN, Source, decode, max_bytes, parse, too_large
+from piflow.yamlsource import dotted as _dotted
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -77,6 +78,10 @@ def _read(name: str) -> bytes:
     import stat
 
     p = Path(name)
+    if FORBIDDEN.search(name):  # the path lands in every output (file:line); XLSX/DOCX cannot hold it
+        shown = FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
+        raise InputError([Diagnostic(shown, 1, 1, "P001", "ファイル名に制御文字が入っています。名前を変えてください",
+                                     "the file name contains a control character; rename the file")])
     try:
         if p.is_dir():
             raise InputError([Diagnostic(name, 1, 1, "P001", "フォルダです。フローファイル (.yaml) を指定してください",
@@ -141,13 +146,6 @@ def _root_causes(errs: list[dict]) -> list[dict]:
         e for e in errs
         if e["type"] != "too_short" or not any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)
     ]
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(先頭)"
 
 
 def _from_pydantic(source: Source, err: dict) -> Diagnostic:

@@ -55,6 +55,14 @@ class Source:
             path = path[:-1]
 
 
+def dotted(loc: tuple) -> str:
+    """("scenarios", 0, "steps", 1, "text") -> scenarios[0].steps[1].text, as messages name a field."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(先頭)"
+
+
 def _diag(file: str, code: str, ja: str, en: str, line: int = 1, col: int = 1, hint: str = "") -> Diagnostic:
     return Diagnostic(file, line, col, code, ja, en, hint)
 
@@ -189,7 +197,7 @@ class _Walker:
         }:
             value = self.loader.construct_object(node, deep=False)
             if isinstance(value, str):
-                self.check_text(value, node)
+                self.check_text(value, node, path)
             # Dates and times stay text: the model wants 「令和8年1月」 as much as 2026-01.
             return node.value if tag.endswith(":timestamp") else value
         line, col = self.at(node)
@@ -199,13 +207,13 @@ class _Walker:
         )
         return None
 
-    def check_text(self, value: str, node: yaml.Node) -> None:
+    def check_text(self, value: str, node: yaml.Node, path: Path) -> None:
         """Escapes ("\\x01", "\\uffff") let YAML carry what no writer can; refuse them here."""
         m = FORBIDDEN.search(value)
         if m:
             ja, en, _ = _forbidden_message(m.group())
             line, col = self.at(node)
-            self.errors.append(_diag(self.file, "P101", f"{ja}（エスケープ「\\x{ord(m.group()):02x}」など）", en, line, col,
+            self.errors.append(_diag(self.file, "P101", f"{dotted(path)}: {ja}（エスケープ「\\x{ord(m.group()):02x}」など）", en, line, col,
                                      "その文字を消してください (remove the character)"))
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
@@ -225,7 +233,7 @@ class _Walker:
                                          line, col, "項目を書き出してください (write the keys out)"))
                 continue
             key = key_node.value
-            self.check_text(key, key_node)
+            self.check_text(key, key_node, (*path, key))
             if key in result:
                 line, col = self.at(key_node)
                 first = self.key_positions.get((*path, key), (0, 0))[0]
