@@ -142,3 +142,28 @@ def test_ctrl_c_exits_130_not_1(monkeypatch, tmp_path):
     for command in (["validate"], ["audit"], ["checklist", "-o", str(tmp_path / "o")]):
         result = CliRunner().invoke(app, [command[0], str(write(tmp_path, MINIMAL)), *command[1:]])
         assert result.exit_code == 130 and "中断しました" in result.output, (command, result.output)
+
+
+@posix_only
+def test_sigint_to_piflow_stops_dot_and_leaves_no_files(tmp_path):
+    import signal
+    import sys
+
+    from conftest import MINIMAL, write
+
+    fake = fake_dot(tmp_path, f"echo $$ > {tmp_path}/pid\nexec sleep 60")
+    flow = write(tmp_path, MINIMAL)
+    out = tmp_path / "out"
+    env = {**os.environ, dotrun.DOT_ENV: str(fake)}
+    proc = subprocess.Popen([sys.executable, "-m", "piflow", "draw", str(flow), "-o", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for _ in range(2000):
+        if (tmp_path / "pid").exists() and (tmp_path / "pid").read_text().strip():
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()
+    assert "中断しました" in err.decode() and "Traceback" not in err.decode()
+    assert _gone(int((tmp_path / "pid").read_text()))
+    assert not out.exists() or not any(out.iterdir())
