@@ -213,8 +213,9 @@ class _Walker:
         if m:
             ja, en, _ = _forbidden_message(m.group())
             line, col = self.at(node)
-            self.errors.append(_diag(self.file, "P101", f"{dotted(path)}: {ja}（エスケープ「\\x{ord(m.group()):02x}」など）", en, line, col,
-                                     "その文字を消してください (remove the character)"))
+            escape = f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04X}"
+            self.errors.append(_diag(self.file, "P101", f"{dotted(path)}: {ja}（エスケープ「{escape}」など）", en,
+                                     line, col, "その文字を消してください (remove the character)"))
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
