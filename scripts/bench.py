@@ -193,6 +193,16 @@ def main() -> int:
     print(f"{len(findings)} findings: audit {audit_s:.2f} s; JSON json.dumps(indent=2) {before:.2f} s, "
           f"audit_json.render (C encoder, one finding per line) {after:.2f} s: {before / after:.1f}x faster")
 
+    if not args.quick:
+        big = tmp / "s100000.yaml"
+        big.write_text(synthetic(100_000), encoding="utf-8")
+        size = big.stat().st_size / 1024 / 1024
+        t0 = time.perf_counter()
+        proc = subprocess.run([PIFLOW, "validate", str(big)], env={**os.environ, "PIFLOW_MAX_SIZE": "20"},
+                              capture_output=True, text=True)
+        print(f"100,000 steps ({size:.1f} MB, over the 5 MB limit) with PIFLOW_MAX_SIZE=20: piflow validate exit "
+              f"{proc.returncode} in {time.perf_counter() - t0:.1f} s")
+
     section(f"4. batch: {batch} flow files, one process vs {batch} processes")
     bdir = tmp / "batch"
     bdir.mkdir()
