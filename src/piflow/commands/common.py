@@ -144,7 +144,7 @@ def output_targets(output: str | None, names: list[str], fmt: str, sources: list
             return [Path(output)], Path(output).parent
         listed = "、".join(sources[:5]) + (" …" if len(sources) > 5 else "")
         raise UsageError(f"-o {output} はファイル 1 つ分ですが、出力は {len(names)} 個あります（{listed}）。"
-                         f"-o にはフォルダを指定してください (-o names one file but there are {len(names)} outputs; "
+                         f"-o にはフォルダを指定してください（図なら -s で 1 枚を選べます） (-o names one file but there are {len(names)} outputs; "
                          f"give a folder)")
     folder = Path(output or "out")
     targets = [folder / f"{n}.{fmt}" for n in names]
@@ -161,7 +161,7 @@ def refuse_collisions(targets, sources: list[str]) -> None:
         key = unicodedata.normalize("NFC", str(target)).casefold()
         if key in seen:
             raise UsageError(f"出力ファイル名 {target} が重なります: {seen[key]} と {source}。"
-                             "資料番号 (tag) を変えるか、別々に実行して -o で出力先を分けてください "
+                             "フローのファイル名か資料番号 (tag) を変えるか、別々に実行して -o で出力先を分けてください "
                              f"(two outputs would be written to the same file: {seen[key]} and {source})")
         seen[key] = source
 
