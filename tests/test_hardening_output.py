@@ -133,3 +133,10 @@ def test_diff_figures_with_colliding_tags_stop(tmp_path):
     result = runner.invoke(app, ["diff", str(old), str(new), "--figure", str(tmp_path / "figs")])
     assert result.exit_code == 2 and "資料1/1" in result.output and "資料1:1" in result.output, result.output
     assert not (tmp_path / "figs").exists()
+
+
+def test_a_flow_with_a_very_long_file_name_gets_a_bounded_output_name(tmp_path):
+    flow = write(tmp_path, MINIMAL, "資" * 80 + ".yaml")  # 240 bytes: legal, but not with ".checklist.md" added
+    result = runner.invoke(app, ["checklist", str(flow), "-f", "md", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["資" * 40 + ".checklist.md"]

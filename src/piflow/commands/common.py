@@ -89,6 +89,12 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 NAME_BYTES = 120  # room for ".checklist.xlsx" and the temporary ".NAME.xxxxxxxx.tmp" within 255 bytes
 
 
+def bounded_name(name: str) -> str:
+    """At most NAME_BYTES of UTF-8, cut on a character boundary (a flow file's own long name)."""
+    encoded = name.encode("utf-8", "surrogateescape")
+    return encoded[:NAME_BYTES].decode("utf-8", "ignore") if len(encoded) > NAME_BYTES else name
+
+
 def safe_name(text: str) -> str:
     """A file name from user text (a 資料 tag): no separators, controls or reserved names, bounded length."""
     import re
@@ -96,9 +102,7 @@ def safe_name(text: str) -> str:
 
     name = unicodedata.normalize("NFC", text)
     name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+', "_", name).strip("_. ")
-    encoded = name.encode("utf-8")
-    if len(encoded) > NAME_BYTES:
-        name = encoded[:NAME_BYTES].decode("utf-8", "ignore").rstrip("_. ")
+    name = bounded_name(name).rstrip("_. ")
     if name.split(".")[0].upper() in _RESERVED:
         name = f"_{name}"
     return name or "figure"

@@ -6,8 +6,8 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (choose_format, print_diagnostics, input_errors_exit_2, load_all, output_targets,
-                                   write_all)
+from piflow.commands.common import (bounded_name, choose_format, print_diagnostics, input_errors_exit_2, load_all,
+                                   output_targets, write_all)
 
 
 @input_errors_exit_2
@@ -31,7 +31,7 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
     theme = load_style(style)
     dot_path()
     documents, failed = load_all(paths, err)
-    names, sources = [Path(d.path).stem for d in documents], [d.path for d in documents]
+    names, sources = [bounded_name(Path(d.path).stem) for d in documents], [d.path for d in documents]
     with_index = fmt == "html" and len(documents) > 1
     if with_index:  # a flow called index.yaml would meet the index page
         names, sources = names + ["index"], sources + ["目次 (index)"]
