@@ -31,6 +31,7 @@ def fake_dot(folder, body: str, name: str = "dot"):
     return path
 
 
+@posix_only
 def test_option_then_environment_then_path(tmp_path):
     (tmp_path / "p").mkdir()
     (tmp_path / "e").mkdir()
@@ -64,6 +65,15 @@ def test_windows_zip_extract_and_install_folders(tmp_path):
     assert dotrun.find_dot(env, windows=True) == str(installed / "dot.exe")
     with pytest.raises(InputError):
         dotrun.find_dot(env, windows=False)
+
+
+def test_the_newest_unzipped_graphviz_is_chosen(tmp_path):
+    for version in ("9.0.0", "12.2.1", "10.0.1"):
+        folder = tmp_path / "Downloads" / f"Graphviz-{version}-win64" / "bin"
+        folder.mkdir(parents=True)
+        (folder / "dot.exe").write_bytes(b"")
+    found = dotrun.find_dot({"PATH": "", "USERPROFILE": str(tmp_path)}, windows=True)
+    assert "Graphviz-12.2.1-win64" in found
 
 
 def _gone(pid: int) -> bool:

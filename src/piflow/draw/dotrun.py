@@ -40,6 +40,11 @@ def set_dot(path: str | None) -> None:
     _chosen = path or None
 
 
+def _version_order(path: Path) -> list:
+    """Graphviz-12.2.1 after Graphviz-9.0.0: compare the numbers in the name as numbers."""
+    return [(1, int(t), "") if t.isdigit() else (0, 0, t) for t in re.split(r"(\d+)", str(path))]
+
+
 def _windows_candidates(env: dict[str, str]) -> list[Path]:
     """Where Graphviz lands on Windows: the installer's folders and zips unpacked in the user's folders."""
     found: list[Path] = []
@@ -54,7 +59,7 @@ def _windows_candidates(env: dict[str, str]) -> list[Path]:
     for home in homes:
         # Graphviz-12.2.1-win64\bin\dot.exe, or one folder deeper as Explorer's "extract all" makes it
         for pattern in ("*raphviz*/bin/dot.exe", "*raphviz*/*raphviz*/bin/dot.exe"):
-            found += sorted(Path(home).glob(pattern), reverse=True)  # newest version name first
+            found += sorted(Path(home).glob(pattern), key=_version_order, reverse=True)  # newest first
     return found
 
 
