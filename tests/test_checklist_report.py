@@ -114,14 +114,36 @@ def test_checklist_csv_and_xlsx_content(tmp_path):
     raw = (tmp_path / "c.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["チェックリスト", "区分", "相手方"] and any(r[6] == "未対応" for r in rows[1:])
+    assert rows[0][2:5] == ["区分", "・対策が可能であれば「○」・対策の必要がない場合は「－」", "情報保護対策"]
+    assert any(r[3] == "未対応" for r in rows[1:]) and "委託にあたり区が行う個人情報保護対策【運用上の対策】" in {r[2] for r in rows}
     runner.invoke(app, ["checklist", flow, "-f", "xlsx", "-o", str(tmp_path / "c.xlsx")])
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "c.xlsx")
-    assert len(wb.sheetnames) == 6  # 3 and 5 for densan, 5 for printer, each in two forms
-    values = [c.value for row in wb[wb.sheetnames[-1]].iter_rows() for c in row]
-    assert "未対応" in values
+    # 3 and 5 for densan, 5 for printer, each in two forms, and the author's evidence sheet
+    assert len(wb.sheetnames) == 7 and wb.sheetnames[-1] == "根拠"
+    form = wb[wb.sheetnames[-2]]
+    assert [c.value for c in form[3]] == ["区分", "・対策が可能であれば「○」\n・対策の必要がない場合は「－」", "個人情報保護対策"]
+    assert "未対応" in [c.value for c in form["B"]]
+    assert not any("yaml:" in str(c.value) for row in form.iter_rows() for c in row)  # evidence is elsewhere
+    assert any("49-kosodate-ouen-teate.yaml:" in str(c.value) for row in wb["根拠"].iter_rows() for c in row)
+
+
+def test_xlsx_form_prints_a4_portrait_one_page_wide(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "c.xlsx"
+    runner.invoke(app, ["checklist", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", "xlsx", "-o", str(out)])
+    for ws in load_workbook(out).worksheets[:-1]:
+        setup = ws.page_setup
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert int(setup.paperSize) == 9 and setup.orientation == "portrait"  # 9: A4
+        assert ws.print_title_rows == "$3:$3" and ws.print_area.endswith(f"$C${ws.max_row}")
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value}
+        assert fonts == {"游ゴシック"}
+        # A wrapped item has the height of its lines, not one line.
+        long_rows = [c.row for c in ws["C"] if c.value and len(c.value) > 80]
+        assert long_rows and all(ws.row_dimensions[r].height >= 3 * 14 for r in long_rows)
 
 
 @needs_dot
@@ -133,7 +155,7 @@ def test_report_html_is_self_contained(tmp_path):
     assert "<script" not in html.lower() and "<link" not in html.lower()
     assert not re.search(r'(src|href)="(https?:)?//', html)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="{p.stem}.html"' in index for p in FLOWS.glob("*.yaml"))
+    assert all(f'href="./{p.stem}.html"' in index for p in FLOWS.glob("*.yaml"))
 
 
 @needs_dot
