@@ -118,10 +118,12 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
     header = ["シート", "行", DIVISION_HEADER, "No", "対策欄", "根拠（フローファイルの行）", "指摘"]
     for col, text in enumerate(header, start=1):
         put(ws, 1, col, text, bold)
+    widths = (12, 5, 30, 4, 10, 60, 40)
     for r, values in enumerate(evidence_rows, start=2):
         for col, value in enumerate(values, start=1):
             put(ws, r, col, value)
-    for col, width in zip("ABCDEFG", (12, 5, 30, 4, 10, 60, 40)):
+        ws.row_dimensions[r].height = max(line_count(str(v), w) for v, w in zip(values, widths)) * LINE_PT + 4
+    for col, width in zip("ABCDEFG", widths):
         ws.column_dimensions[col].width = width
     _page_setup(ws, PageSetupProperties, None, landscape=True)
 
