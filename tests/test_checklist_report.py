@@ -254,22 +254,3 @@ def test_report_prints_in_chromium(tmp_path):
     assert pages >= 8  # overview, three landscape figures, findings, checklists
     assert "物価高対応子育て応援手当" in text and "別紙チェックリスト" in text and "未対応" in text
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
-
-
-@needs_dot
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
-                    reason=VIEWERS_MISSING.format("libreoffice or poppler-utils"))
-def test_report_docx_opens_in_libreoffice(tmp_path):
-    docx = tmp_path / "r.docx"
-    runner.invoke(app, ["report", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", "docx", "-o", str(docx)])
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   capture_output=True, timeout=300, check=True)
-    pages, text = pdf_pages_and_text(tmp_path / "r.pdf")
-    assert pages >= 4
-    assert "5 業務委託にかかる個人情報保護対策チェックリスト" in text and "未対応" in text
-    images = subprocess.run(["pdfimages", "-list", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
-    assert len(images.strip().splitlines()) >= 2 + 3  # header lines + the three figures
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), str(tmp_path / "p")],
-                   check=True)
-    assert list(tmp_path.glob("p-*.png"))

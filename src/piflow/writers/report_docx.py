@@ -143,7 +143,7 @@ def _figure_page(document, fig: Figure, caption_style: str) -> None:
     caption.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if not fig.png:
         return
-    text_w = A4[1] - 2 * FIGURE_MARGIN_MM
+    text_w = A4[1] - 2 * FIGURE_MARGIN_MM - 0.5  # Word keeps page sizes in twips: stay inside the rounding
     text_h = A4[0] - 2 * FIGURE_MARGIN_MM - 14  # the caption's line and spacing
     px_w, px_h = _png_size(fig.png)
     width = min(text_w, text_h * px_w / px_h)
