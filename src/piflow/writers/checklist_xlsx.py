@@ -21,12 +21,13 @@ from piflow.writers.checklist_out import (DIVISION_HEADER, MARK_HEADER, evidence
 
 FONT = "游ゴシック"  # Excel's Japanese default; LibreOffice falls back to Noto Sans CJK
 SIZE = 10
-# Column widths in Excel's character units (the width of a '0').  A CJK glyph at 10 pt
-# takes about 1.9 units in Excel with 游ゴシック and 1.4 in LibreOffice with Noto; the
-# row heights are estimated between the two so that neither clips a line.
+# Column widths in Excel's character units (the width of a '0' in the default font, 7 px).
+# A CJK glyph of 游ゴシック 10 pt is 13.3 px, about 1.9 units, in Excel (LibreOffice's Noto is
+# narrower); and 游ゴシック's line box is tall (Excel's default row is 18.75 pt at 11 pt).  Row
+# heights are estimated for Excel, so LibreOffice shows a little spare room and neither clips.
 WIDTHS = {"A": 14, "B": 14, "C": 64}
-WIDE_UNITS = 1.7
-LINE_PT = SIZE * 1.45  # one wrapped line, with room for Noto's taller line box
+WIDE_UNITS = 1.9
+LINE_PT = SIZE * 1.55
 _SHEET_FORBIDDEN = re.compile(r"[\[\]?*\\/:]")
 
 
