@@ -136,4 +136,5 @@ def test_html_report_prints_figures_on_their_own_landscape_pages(printed_html):
     # The section heading travels with the first figure, never alone at the foot of a portrait page.
     assert "個人情報の流れ" in texts[landscape[0]] and "個人情報の流れ" not in texts[landscape[0] - 1]
     whole = squeeze("".join(texts))
+    assert "物価高対応子育て応援手当" in whole and "別紙チェックリスト" in whole and "未対応" in whole
     assert "根拠:" not in whole and not re.search(r"[A-Z]\d{3}@", whole)  # author details stay on screen
