@@ -55,8 +55,9 @@ def _fonts(style, font: str, size_pt: float) -> None:
     lang.set(qn("w:val"), "ja-JP")
     lang.set(qn("w:eastAsia"), "ja-JP")
     style.font.size = Pt(size_pt)
-    if style.name.startswith(("Heading", "Title")):
-        style.font.color.rgb = None  # black, as on the ward's papers
+    if style.name.startswith(("Heading", "Title", "Caption")):
+        style.font.color.rgb = None  # black and upright, as on the ward's papers
+        style.font.italic = False
         style.paragraph_format.keep_with_next = True
 
 
@@ -134,17 +135,18 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _figure_page(document, fig: Figure, caption_style: str) -> None:
-    """A landscape page: the （資料xx-x） caption and the figure as large as the page allows."""
+def _figure_page(document, fig: Figure, caption: str, caption_style: str, right: bool = False,
+                 reserved_mm: float = 14) -> None:
+    """A landscape page: the caption and the figure as large as the page allows."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
-    caption = document.add_paragraph(f"{fig.title}（{fig.tag}）", style=caption_style)
-    caption.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    paragraph = document.add_paragraph(caption, style=caption_style)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
     if not fig.png:
         return
     text_w = A4[1] - 2 * FIGURE_MARGIN_MM - 0.5  # Word keeps page sizes in twips: stay inside the rounding
-    text_h = A4[0] - 2 * FIGURE_MARGIN_MM - 14  # the caption's line and spacing
+    text_h = A4[0] - 2 * FIGURE_MARGIN_MM - reserved_mm  # the headings' lines and spacing
     px_w, px_h = _png_size(fig.png)
     width = min(text_w, text_h * px_w / px_h)
     document.add_picture(io.BytesIO(fig.png), width=Mm(width))
@@ -179,7 +181,8 @@ def figures_docx(report: Report) -> bytes:
     for k, fig in enumerate(report.figures):
         if k:
             _new_section(document, landscape=True)
-        _figure_page(document, fig, "Heading 3")
+        # As the papers print it: 資料 number at the top right, the figure below.
+        _figure_page(document, fig, f"（{fig.tag}）", "Caption", right=True)
     return _save(document)
 
 
@@ -193,18 +196,18 @@ def _findings_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-def _checklist(document, form) -> None:
+def _checklist(document, form, new_page: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     heading = document.add_heading(form_heading(form), level=3)
-    heading.paragraph_format.page_break_before = True
+    heading.paragraph_format.page_break_before = new_page
     document.add_paragraph(form_subject(form))
     rows, spans = [], []
     for section in form.sections:
         spans.append((len(rows) + 1, len(rows) + len(section.items)))
         rows += [[form.division(section) if k == 0 else "", item.mark, item.text]
                  for k, item in enumerate(section.items)]
-    table = _table(document, [DIVISION_HEADER, MARK_HEADER, form.column_header], rows, [30, 26, 110])
+    table = _table(document, [DIVISION_HEADER, MARK_HEADER, form.column_header], rows, [28, 30, 108])
     for row in table.rows:
         row.cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for first, last in spans:
@@ -223,9 +226,11 @@ def to_docx(report: Report) -> bytes:
     document.add_heading("事業の概要", level=2)
     _table(document, ["項目", "内容"], [[k, v] for k, v in report.overview if v], [34, 132])
 
-    for fig in report.figures:
+    for k, fig in enumerate(report.figures):
         _new_section(document, landscape=True)
-        _figure_page(document, fig, "Heading 2")
+        if k == 0:  # the section heading shares the first figure's page
+            document.add_heading("個人情報の流れ", level=2)
+        _figure_page(document, fig, f"{fig.title}（{fig.tag}）", "Heading 3", reserved_mm=26 if k == 0 else 14)
     _new_section(document, landscape=False)
 
     document.add_heading("監査の結果", level=2)
@@ -234,7 +239,7 @@ def to_docx(report: Report) -> bytes:
     if report.findings:
         _table(document, ["区分", "対象", "内容"], _findings_rows(report), [18, 48, 100])
 
-    document.add_heading("別紙チェックリスト", level=2)
-    for form in report.forms:
-        _checklist(document, form)
+    document.add_heading("別紙チェックリスト", level=2).paragraph_format.page_break_before = True
+    for k, form in enumerate(report.forms):
+        _checklist(document, form, new_page=k > 0)
     return _save(document)
