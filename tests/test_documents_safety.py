@@ -104,3 +104,4 @@ def test_docx_title_property_is_cut_below_words_limit(tmp_path):
     assert result.exit_code == 0, result.output
     title = Document(out).core_properties.title
     assert 0 < len(title) <= 255 and title.startswith("長い件名")
+
