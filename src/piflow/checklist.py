@@ -56,6 +56,15 @@ class FormResult:
     sections: tuple[SectionResult, ...]
 
     @property
+    def column_header(self) -> str:
+        """The item column's heading as the form prints it (個人情報保護対策 on 3/5, else 情報保護対策)."""
+        return "個人情報保護対策" if self.header.endswith("個人情報保護対策") else "情報保護対策"
+
+    def division(self, section: SectionResult) -> str:
+        """The form's 区分 cell for a section, e.g. 「委託にあたり区が行う個人情報保護対策【運用上の対策】」."""
+        return f"{self.header}【{section.name}】"
+
+    @property
     def counts(self) -> dict[str, int]:
         out = {"done": 0, "waived": 0, "missing": 0, "blank": 0}
         for s in self.sections:

@@ -194,11 +194,13 @@ def report(
     style: Annotated[Optional[str], typer.Option("--style", help="図のテーマ (figure theme)")] = None,
     dpi: Annotated[int, typer.Option("--dpi", min=72, max=600, help="DOCX に入れる図の解像度 (figure resolution in DOCX)")] = 200,
     policy: PolicyOpt = None,
+    figures_only: Annotated[bool, typer.Option(
+        "--figures-only", help="図だけの DOCX（1ページに1図、（資料xx-x）付き） (DOCX of the figures only)")] = False,
 ) -> None:
     """付議資料用のレポート（HTML または Word）を作る (HTML/DOCX report: overview, figures, findings, checklists)."""
     from piflow.commands import report as command
 
-    raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy))
+    raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy, figures_only))
 
 
 @app.command()

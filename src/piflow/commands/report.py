@@ -10,11 +10,21 @@ from piflow.commands.common import (bounded_name, choose_format, print_diagnosti
                                    output_targets, write_all)
 
 
+def relative_href(name: str) -> str:
+    """A link to a sibling file that no browser reads as a scheme (javascript:, data:): ./ and percent-encoded."""
+    from urllib.parse import quote
+
+    return "./" + quote(name, safe="")
+
+
 @input_errors_exit_2
 def report(paths: list[str], fmt: str | None = None, output: str | None = None, style: str | None = None,
-           dpi: int = 200, policy_path: str | None = None,
+           dpi: int = 200, policy_path: str | None = None, figures_only: bool = False,
            out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """One self-contained HTML (or DOCX) report per flow, and an index page for several."""
+    """One self-contained HTML (or DOCX) report per flow, and an index page for several.
+
+    figures_only: a DOCX with just the figures, one per landscape page, to attach to a proposal.
+    """
     from pathlib import Path
 
     from piflow.audit.engine import audit as run_audit
@@ -27,6 +37,10 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
 
     out, err = out or sys.stdout, err or sys.stderr
     fmt = choose_format(output, fmt, ("html", "docx"), "html")
+    if figures_only and fmt != "docx":
+        print(f"エラー: --figures-only は -f docx と使います（-f {fmt} が指定されました） "
+              "(--figures-only needs -f docx)", file=err)
+        return exitcodes.BAD_INPUT
     policy = load_policy(policy_path)
     theme = load_style(style)
     dot_path()
@@ -44,9 +58,12 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
             print_diagnostics(exc.diagnostics, err)
             failed = True
             continue
-        data = report_docx.to_docx(rep) if fmt == "docx" else report_html.to_html(rep)
+        if fmt == "docx":
+            data = report_docx.figures_docx(rep) if figures_only else report_docx.to_docx(rep)
+        else:
+            data = report_html.to_html(rep)
         pairs.append((target, data, doc.path))
-        rows.append({"href": target.name, "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
+        rows.append({"href": relative_href(target.name), "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
                      "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
     if with_index:
         pairs.append((folder / "index.html", report_html.index_html(rows), "index"))

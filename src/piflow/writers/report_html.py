@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piflow.report import Report
+from piflow.writers.checklist_out import TEMPLATE_HELPERS
 from piflow.writers.templates import render
 
 
@@ -10,6 +11,7 @@ def to_html(report: Report) -> bytes:
     return render(
         "report.html.j2", flow=report.doc.flow, source=report.doc.path, overview=report.overview,
         figures=report.figures, findings=report.findings, counts=report.counts, forms=report.forms,
+        **TEMPLATE_HELPERS,
     ).encode("utf-8")
 
 
