@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
 if [ "${PIFLOW_SETUP_EXTRA:-}" = "1" ]; then
   # The report checks: HTML in a real browser, DOCX through LibreOffice.
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)

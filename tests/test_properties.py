@@ -121,8 +121,6 @@ def unicode_flows(draw):
         target = draw(st.sampled_from(texts))
         key = draw(st.sampled_from([k for k in ("title", "section", "tag", "name", "text") if k in target]))
         target[key] = draw(st.one_of(CLEAN_TEXT, ANY_TEXT))
-    for party in flow["parties"]:  # XLSX sheet titles from party names: item 6, fixed on branch `documents`
-        party["name"] = party["name"].translate(str.maketrans("[]:*?/\\", "_______"))
     return flow
 
 
