@@ -9,6 +9,10 @@ from typing import TextIO
 from piflow import exitcodes
 
 
+class UsageError(Exception):
+    """A command line that contradicts itself (exit 2, like bad input)."""
+
+
 INTERRUPTED = 130  # the shell's code for SIGINT; click would say "Aborted!" and exit 1 ("findings")
 MAX_PRINTED = 50  # a merge-key bomb gives hundreds; the first ones say what is wrong
 
@@ -71,17 +75,11 @@ def load_all(paths: list[str], err: TextIO):
     return documents, failed
 
 
-
 def threshold_hit(findings, fail_on: str) -> bool:
     from piflow.audit.finding import SEVERITY_RANK
 
     limit = SEVERITY_RANK[fail_on]
     return any(not f.accepted and SEVERITY_RANK[f.severity] <= limit for f in findings)
-
-
-
-class UsageError(Exception):
-    """A command line that contradicts itself (exit 2, like bad input)."""
 
 
 # Windows refuses these as file names whatever the extension (CON.svg is the console).

@@ -59,6 +59,5 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
         except InputError as exc:  # dot could not draw this figure; the others are still written
             print_diagnostics(exc.diagnostics, err)
             failed = True
-    if write_all(pairs, tuple(d.path for d in documents), out, err):
-        return exitcodes.BAD_INPUT
-    return exitcodes.BAD_INPUT if failed else exitcodes.OK
+    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
+    return exitcodes.BAD_INPUT if failed else rc
