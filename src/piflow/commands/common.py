@@ -39,9 +39,15 @@ def input_errors_exit_2(action):
 
         from piflow.diagnostics import InputError
 
-        err = inspect.signature(action).bind(*args, **kwargs).arguments.get("err") or sys.stderr
+        from piflow.terminal import visible_stream
+
+        # What reaches the terminal is escaped where user text (a path, -s, --explain) carries
+        # control sequences; JSON output is unchanged in meaning (escapes only inside strings).
+        bound = inspect.signature(action).bind(*args, **kwargs)
+        bound.arguments["out"] = visible_stream(bound.arguments.get("out") or sys.stdout)
+        err = bound.arguments["err"] = visible_stream(bound.arguments.get("err") or sys.stderr)
         try:
-            return action(*args, **kwargs)
+            return action(*bound.args, **bound.kwargs)
         except InputError as exc:
             print_diagnostics(exc.diagnostics, err)
             return exitcodes.BAD_INPUT

@@ -17,7 +17,9 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     from piflow.textnorm import did_you_mean
     from piflow.writers.files import OutputError
 
-    out, err = out or sys.stdout, err or sys.stderr
+    from piflow.terminal import visible_stream
+
+    out, err = visible_stream(out or sys.stdout), visible_stream(err or sys.stderr)  # -t and the path are echoed
     names = list(TEMPLATES)
     if list_only or path is None:
         for i, (name, text) in enumerate(TEMPLATES.items(), start=1):

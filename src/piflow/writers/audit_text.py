@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from piflow.audit.finding import SEVERITY_JA, Finding
+from piflow.terminal import visible
 
 
 def summary_counts(findings: list[Finding]) -> dict[str, int]:
@@ -44,4 +45,4 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
         f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}"
         f"（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}"
     )
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # a label or reason never restyles the terminal
