@@ -38,8 +38,17 @@ def main_options(
         Optional[bool],
         typer.Option("--version", callback=_version, is_eager=True, help="版を表示 (show the version)"),
     ] = None,
+    dot: Annotated[
+        Optional[str],
+        typer.Option("--dot", metavar="PATH", help="使う Graphviz の dot（dot.exe かそのフォルダ）。"
+                     "環境変数 PIFLOW_DOT や PATH より優先 (the dot executable or its folder; before PIFLOW_DOT and PATH)"),
+    ] = None,
 ) -> None:
     """個人情報の流れ図とチェック (piflow)."""
+    if dot is not None:
+        from piflow.draw.dotrun import set_dot
+
+        set_dot(dot)
 
 
 @app.command()
@@ -250,8 +259,23 @@ def init(
     raise typer.Exit(command.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
 
 
+def _utf8_when_redirected() -> None:
+    """``piflow audit > a.txt`` writes UTF-8 like every file piflow makes.
+
+    On Windows a redirected stream uses the ANSI code page (cp932), which would write
+    Shift_JIS and fail on characters outside it (髙, ㈱ in some fonts, emoji).
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
+    _utf8_when_redirected()
     app()
 
 
