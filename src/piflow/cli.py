@@ -11,13 +11,14 @@ from typing import Annotated, Optional
 import typer
 
 from piflow import __version__
+from piflow.cliusage import App
 
-app = typer.Typer(
+app = App(
     name="piflow",
     help="個人情報の流れ図とチェックを作るツール (personal-information flow figures and checks).\n\n"
     "終了コード (exit codes): 0 問題なし (clean), 1 指摘あり (findings), 2 入力・使い方の誤り (bad input or usage).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -51,7 +52,7 @@ def main_options(
         set_dot(dot)
 
 
-@app.command()
+@app.command(epilog="piflow validate flows/\npiflow validate flows/x.yaml flows/y.yaml")
 def validate(paths: Paths) -> None:
     """フローファイルを検証する (check flow files; exit 0 valid, 2 invalid)."""
     from piflow.commands import validate as command
@@ -59,7 +60,7 @@ def validate(paths: Paths) -> None:
     raise typer.Exit(command.validate(paths))
 
 
-@app.command()
+@app.command(epilog="piflow schema > piflow.schema.json")
 def schema() -> None:
     """フローファイルの JSON Schema を出力する (print the JSON Schema for editors)."""
     from piflow.commands import validate as command
@@ -85,7 +86,7 @@ PolicyOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog="piflow audit flows/\npiflow audit flows/ --fail-on warning\npiflow audit flows/x.yaml --format sarif > audit.sarif")
 def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
@@ -100,7 +101,7 @@ def audit(
     raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
 
 
-@app.command()
+@app.command(epilog="piflow rules\npiflow rules --explain M104\npiflow rules --measures")
 def rules(
     explain: Annotated[
         Optional[str], typer.Option("--explain", "-e", help="ルールのコードまたは保護対策の説明 (explain a code or measure)")
@@ -127,7 +128,7 @@ class MeasureMode(str, Enum):
     footnote = "footnote"
 
 
-@app.command()
+@app.command(epilog="piflow draw flows/ -o out/\npiflow draw flows/x.yaml -s 49-3 -o 49-3.png --dpi 300\npiflow draw flows/ --style mono --measures footnote\npiflow --dot C:\\Graphviz\\bin\\dot.exe draw flows/")
 def draw(
     paths: Paths,
     output: Annotated[
@@ -176,7 +177,7 @@ OutputOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog="piflow checklist flows/x.yaml -o x.xlsx\npiflow checklist flows/ -f csv -o out/")
 def checklist(
     paths: Paths,
     fmt: Annotated[
@@ -192,7 +193,7 @@ def checklist(
     raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
 
 
-@app.command()
+@app.command(epilog="piflow report flows/ -o out/report\npiflow report flows/x.yaml -o x.docx\npiflow report flows/x.yaml -f docx --figures-only")
 def report(
     paths: Paths,
     fmt: Annotated[
@@ -212,14 +213,19 @@ def report(
     raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy, figures_only))
 
 
-@app.command()
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog="piflow diff flows/x.yaml --rev HEAD~1\npiflow diff old.yaml new.yaml --figure out/diff\npiflow diff old.yaml new.yaml -f json")
 def diff(
     old: Annotated[str, typer.Argument(help="旧版のフローファイル (--rev のときは比べるファイル)", show_default=False)],
     new: Annotated[Optional[str], typer.Argument(help="新版のフローファイル", show_default=False)] = None,
     rev: Annotated[
         Optional[str], typer.Option("--rev", help="git のリビジョンの版と作業中の版を比べる (compare with a git revision)")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="text または json")] = Format.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = DiffFormat.text,
     figure: Annotated[
         Optional[str], typer.Option("--figure", help="変更点を示した新版の図 (SVG) を書くフォルダ (folder for highlighted figures)")
     ] = None,
@@ -231,12 +237,10 @@ def diff(
     """二つの版を意味で比べる (semantic diff of two versions and its effect on the audit)."""
     from piflow.commands import diff as command
 
-    if fmt is Format.sarif:
-        raise typer.BadParameter("diff は text か json です (text or json)", param_hint="--format")
     raise typer.Exit(command.diff(old, new, rev, fmt.value, figure, fail_on.value, policy))
 
 
-@app.command()
+@app.command(epilog="piflow init --list\npiflow init flows/new.yaml -t dvd-outsourcing --title 〇〇業務")
 def init(
     path: Annotated[Optional[str], typer.Argument(help="作るフローファイル (the file to create)", show_default=False)] = None,
     template: Annotated[
