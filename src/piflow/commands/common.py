@@ -174,14 +174,50 @@ def refuse_collisions(targets, sources: list[str]) -> None:
         seen[key] = source
 
 
-def write_all(pairs, inputs, out, err) -> int:
-    from piflow.writers.files import OutputError, write_atomic
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # a closed or file-like stream
+        return False
 
-    for target, data, note in pairs:
+
+class Outputs:
+    """Each output written as soon as it is made, with progress on stderr when that is a terminal.
+
+    A batch (60 reports) used to be written at the end, silent for minutes; now each file
+    lands as it is finished.  Writing early is safe because output_targets refused colliding
+    names before any work.  Progress lines go to stderr only for a person watching (a TTY),
+    so logs and pipes stay as they were.
+    """
+
+    def __init__(self, total: int, inputs, out: TextIO, err: TextIO):
+        self.total, self.inputs, self.out, self.err = total, tuple(inputs), out, err
+        self.started = 0
+        self.progress = total > 1 and _is_terminal(err)
+
+    def working(self, what: str) -> None:
+        """Say which item is being made now ([3/60] …), on a terminal."""
+        self.started += 1
+        if self.progress:
+            print(f"[{self.started}/{self.total}] {what} …", file=self.err, flush=True)
+
+    def write(self, target, data: bytes, note: str) -> bool:
+        """Write one output; False (after saying why) when it cannot be written."""
+        from piflow.writers.files import OutputError, write_atomic
+
         try:
-            write_atomic(target, data, inputs)
+            write_atomic(target, data, self.inputs)
         except OutputError as exc:
-            print(str(exc), file=err)
+            print(str(exc), file=self.err)
+            return False
+        print(f"{target}  ← {note}", file=self.out, flush=True)
+        return True
+
+
+def write_all(pairs, inputs, out, err) -> int:
+    """Write outputs made beforehand (diff's figures); exit 2 at the first that cannot be written."""
+    outputs = Outputs(len(pairs), inputs, out, err)
+    for target, data, note in pairs:
+        if not outputs.write(target, data, note):
             return exitcodes.BAD_INPUT
-        print(f"{target}  ← {note}", file=out)
     return exitcodes.OK

@@ -6,8 +6,8 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (choose_format, print_diagnostics, input_errors_exit_2, load_all, safe_name,
-                                   output_targets, write_all)
+from piflow.commands.common import (Outputs, choose_format, print_diagnostics, input_errors_exit_2, load_all,
+                                   safe_name, output_targets)
 
 
 @input_errors_exit_2
@@ -19,7 +19,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
 
     from piflow.diagnostics import InputError
     from piflow.draw.figure import Options, build_figure
-    from piflow.draw.render import dot_path, render
+    from piflow.draw.render import dot_path
     from piflow.draw.style import load_style
     from piflow.textnorm import did_you_mean, normalize
 
@@ -51,13 +51,59 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
     # Names first: two figures bound for one file stop the run before anything is drawn.
     targets, _ = output_targets(output, [safe_name(sc.tag) for _, sc, _ in jobs], fmt,
                                 [f"{doc.path} [{sc.tag}]" for doc, sc, _ in jobs])
-    pairs = []
+    figures = []
     for target, (doc, sc, findings) in zip(targets, jobs):
         graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
-        try:
-            pairs.append((target, render(graph.source, fmt, dpi), f"{doc.path} [{sc.tag}]"))
-        except InputError as exc:  # dot could not draw this figure; the others are still written
-            print_diagnostics(exc.diagnostics, err)
+        figures.append((target, graph.source, f"{doc.path} [{sc.tag}]"))
+    outputs = Outputs(len(figures), tuple(d.path for d in documents), out, err)
+    for target, result, note in _rendered(figures, fmt, dpi, outputs):
+        if isinstance(result, InputError):  # dot could not draw this figure; the others are still written
+            print_diagnostics(result.diagnostics, err)
             failed = True
-    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
-    return exitcodes.BAD_INPUT if failed else rc
+        elif not outputs.write(target, result, note):
+            return exitcodes.BAD_INPUT
+    return exitcodes.BAD_INPUT if failed else exitcodes.OK
+
+
+MAX_WORKERS = 8  # dot processes at once; each takes one core
+
+
+def _rendered(figures, fmt: str, dpi: int | None, outputs):
+    """(target, bytes or InputError, note) for each figure, in order, each as soon as it and those before are drawn.
+
+    dot is a separate process, so threads keep every core busy (``draw DIR`` on the
+    ward's 2-core PCs takes about half as long); the files are the same bytes as when
+    drawn one by one.  Leaving early (Ctrl+C, a file that cannot be written) cancels
+    what has not started and kills the dots that have.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from piflow.diagnostics import InputError
+    from piflow.draw.dotrun import stop_all
+    from piflow.draw.render import render
+
+    def draw_one(source: str):
+        try:
+            return render(source, fmt, dpi)
+        except InputError as exc:
+            return exc
+
+    workers = min(len(figures), max(2, os.cpu_count() or 1), MAX_WORKERS)
+    if fmt == "dot" or workers < 2:
+        for target, source, note in figures:
+            outputs.working(note)
+            yield target, draw_one(source), note
+        return
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="dot")
+    futures = [pool.submit(draw_one, source) for _, source, _ in figures]
+    try:
+        for (target, _, note), future in zip(figures, futures):
+            outputs.working(note)
+            yield target, future.result(), note
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        running = [f for f in futures if not f.done()]
+        while running:  # only when leaving early: stop the dots still drawing, until every thread is done
+            stop_all()
+            running = list(wait(running, timeout=0.1).not_done)
