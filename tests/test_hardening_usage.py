@@ -90,3 +90,34 @@ def test_shell_completion_is_documented_and_works():
     assert result.output.split() == ["svg", "png", "pdf", "dot"]
     env = {"_PIFLOW_COMPLETE": "complete_bash", "COMP_WORDS": "piflow ch", "COMP_CWORD": "1"}
     assert runner.invoke(app, [], env=env, prog_name="piflow").output.split() == ["checklist"]
+
+
+def _prose(line: str) -> str:
+    return re.sub(r"``.*?``", " ", line)  # code (``measures: [...]``) is the same in both languages
+
+
+def _japanese(line: str) -> bool:
+    return len(re.findall(r"[\u3041-\u309f]", _prose(line))) >= 3  # hiragana: a sentence, not a quoted term
+
+
+def _english(line: str) -> bool:
+    prose = _prose(line)
+    return bool(re.search(r"[A-Za-z]{2,}", prose)) and len(re.findall(r"[\u3041-\u309f]", prose)) <= 1
+
+
+def _rule_codes() -> list[str]:
+    from piflow.audit.catalogue import all_rule_infos
+
+    return [i.code for i in all_rule_infos() if i.kind == "rule"]
+
+
+@pytest.mark.parametrize("code", _rule_codes())
+def test_rules_explain_is_japanese_and_english_in_every_section(code):
+    from piflow.audit.catalogue import all_rule_infos
+
+    info = next(i for i in all_rule_infos() if i.code == code)
+    text = runner.invoke(app, ["rules", "--explain", code]).output
+    assert text.splitlines()[0] == f"{code} {info.name}: {info.title} ({info.title_en})"
+    for section in ("何を調べるか (What it does)", "なぜ (Why)", "修正例 (Use instead)"):
+        body = text.split(section + "\n")[1].split("\n\n")[0].splitlines()
+        assert any(map(_japanese, body)) and any(map(_english, body)), (code, section, body)

@@ -54,7 +54,10 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
     if explain:
         info = next((i for i in infos if i.code.lower() == explain.lower() or i.name == explain), None)
         if info:
-            print(info.doc, file=out)
+            # The heading bilingual from the rule's titles; the body has each section in Japanese, then English.
+            first, _, body = info.doc.partition("\n")
+            body = body if first.startswith(info.code) else "\n" + info.doc
+            print(f"{info.code} {info.name}: {info.title} ({info.title_en})\n{body.rstrip()}", file=out)
             return exitcodes.OK
         try:
             (mid,) = catalog.resolve(explain)
