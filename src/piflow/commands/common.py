@@ -66,7 +66,13 @@ def load_all(paths: list[str], err: TextIO):
     from piflow.diagnostics import Diagnostic, InputError
     from piflow.loader import discover, load
 
-    files = discover(paths)
+    try:
+        files = discover(paths)
+    except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
+        where = str(exc.filename or (paths[0] if paths else ""))
+        print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません", f"cannot list the folder: {exc.strerror}")],
+                          err)
+        return [], True
     if not files:
         print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
                             for p in paths], err)
