@@ -32,7 +32,7 @@ def fake_dot(monkeypatch):
     calls: list[str] = []
     state = {"draw": lambda source: b"<svg/>"}
 
-    def render(source, fmt, dpi=None):
+    def render(source, fmt, dpi=None, *args, **kwargs):
         calls.append(source)
         return state["draw"](source)
 

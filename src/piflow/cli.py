@@ -86,7 +86,9 @@ PolicyOpt = Annotated[
 ]
 
 
-@app.command(epilog="piflow audit flows/\npiflow audit flows/ --fail-on warning\npiflow audit flows/x.yaml --format sarif > audit.sarif")
+@app.command(epilog="piflow audit flows/\n"
+                    "piflow audit flows/ --fail-on warning\n"
+                    "piflow audit flows/x.yaml --format sarif > audit.sarif")
 def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
@@ -101,7 +103,9 @@ def audit(
     raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
 
 
-@app.command(epilog="piflow rules\npiflow rules --explain M104\npiflow rules --measures")
+@app.command(epilog="piflow rules\n"
+                    "piflow rules --explain M104\n"
+                    "piflow rules --measures")
 def rules(
     explain: Annotated[
         Optional[str], typer.Option("--explain", "-e", help="ルールのコードまたは保護対策の説明 (explain a code or measure)")
@@ -128,7 +132,17 @@ class MeasureMode(str, Enum):
     footnote = "footnote"
 
 
-@app.command(epilog="piflow draw flows/ -o out/\npiflow draw flows/x.yaml -s 49-3 -o 49-3.png --dpi 300\npiflow draw flows/ --style mono --measures footnote\npiflow --dot C:\\Graphviz\\bin\\dot.exe draw flows/")
+class PageSize(str, Enum):
+    a4_landscape = "a4-landscape"
+    a4_portrait = "a4-portrait"
+    a3_landscape = "a3-landscape"
+    none = "none"
+
+
+@app.command(epilog="piflow draw flows/ -o out/\n"
+                    "piflow draw flows/x.yaml -s 49-3 -o 49-3.png --dpi 300\n"
+                    "piflow draw flows/ --style mono --measures footnote --page a4-portrait\n"
+                    "piflow --dot C:\\Graphviz\\bin\\dot.exe draw flows/")
 def draw(
     paths: Paths,
     output: Annotated[
@@ -152,11 +166,16 @@ def draw(
     data: Annotated[bool, typer.Option("--data", help="手順に情報項目を書く (show data items on steps)")] = False,
     audit_marks: Annotated[bool, typer.Option("--audit", help="監査の指摘を図に赤で示す (mark audit findings)")] = False,
     policy: PolicyOpt = None,
+    page: Annotated[
+        PageSize, typer.Option("--page", help="用紙: 図をこの用紙の印刷範囲（余白10mm）に合わせる。入りきらない手順は次のページへ。"
+                                              "none は用紙に合わせず1枚 (paper the figure is fitted to; none: natural size, one sheet)")
+    ] = PageSize.a4_landscape,
 ) -> None:
-    """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag)."""
+    """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag and page)."""
     from piflow.commands import draw as command
 
-    raise typer.Exit(command.draw(paths, output, fmt.value if fmt else None, scenario, dpi, style, measures.value, data, audit_marks, policy))
+    raise typer.Exit(command.draw(paths, output, fmt.value if fmt else None, scenario, dpi, style, measures.value, data,
+                                  audit_marks, policy, page=page.value))
 
 
 class ChecklistFormat(str, Enum):
@@ -193,7 +212,9 @@ def checklist(
     raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
 
 
-@app.command(epilog="piflow report flows/ -o out/report\npiflow report flows/x.yaml -o x.docx\npiflow report flows/x.yaml -f docx --figures-only")
+@app.command(epilog="piflow report flows/ -o out/report\n"
+                    "piflow report flows/x.yaml -o x.docx\n"
+                    "piflow report flows/x.yaml -f docx --figures-only")
 def report(
     paths: Paths,
     fmt: Annotated[
@@ -218,7 +239,9 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-@app.command(epilog="piflow diff flows/x.yaml --rev HEAD~1\npiflow diff old.yaml new.yaml --figure out/diff\npiflow diff old.yaml new.yaml -f json")
+@app.command(epilog="piflow diff flows/x.yaml --rev HEAD~1\n"
+                    "piflow diff old.yaml new.yaml --figure out/diff\n"
+                    "piflow diff old.yaml new.yaml -f json")
 def diff(
     old: Annotated[str, typer.Argument(help="旧版のフローファイル (--rev のときは比べるファイル)", show_default=False)],
     new: Annotated[Optional[str], typer.Argument(help="新版のフローファイル", show_default=False)] = None,

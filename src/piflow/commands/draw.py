@@ -13,12 +13,12 @@ from piflow.commands.common import (Outputs, choose_format, print_diagnostics, i
 @input_errors_exit_2
 def draw(paths: list[str], output: str | None = None, fmt: str | None = None, scenario: str | None = None,
          dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
-         audit_marks: bool = False, policy_path: str | None = None,
+         audit_marks: bool = False, policy_path: str | None = None, page: str = "a4-landscape",
          out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Render every scenario (or one) of each flow; one file per 資料 tag."""
+    """Render every scenario (or one) of each flow; one file per 資料 tag and page."""
 
     from piflow.diagnostics import InputError
-    from piflow.draw.figure import Options, build_figure
+    from piflow.draw.figure import Options, figure_pages
     from piflow.draw.render import dot_path
     from piflow.draw.style import load_style
     from piflow.textnorm import did_you_mean, normalize
@@ -48,16 +48,20 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
                 continue
         findings = run_audit(doc, policy) if audit_marks else None
         jobs += [(doc, sc, findings) for sc in chosen]
+    pages = []
+    for doc, sc, findings in jobs:
+        options = Options(measures=measures, show_data=show_data, findings=findings)  # type: ignore[arg-type]
+        drawn, warning = figure_pages(doc, sc, theme, options, page)
+        if warning:
+            print(f"{doc.path}: 警告: {warning}", file=err)
+        pages += [(doc, sc, fp) for fp in drawn]
     # Names first: two figures bound for one file stop the run before anything is drawn.
-    targets, _ = output_targets(output, [safe_name(sc.tag) for _, sc, _ in jobs], fmt,
-                                [f"{doc.path} [{sc.tag}]" for doc, sc, _ in jobs])
-    figures = []
-    for target, (doc, sc, findings) in zip(targets, jobs):
-        graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
-        figures.append((target, graph.source, f"{doc.path} [{sc.tag}]"))
+    names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for _, sc, fp in pages]
+    targets, _ = output_targets(output, names, fmt, [f"{doc.path} [{fp.tag}]" for doc, _, fp in pages])
+    figures = [(target, fp, f"{doc.path} [{fp.tag}]") for target, (doc, _, fp) in zip(targets, pages)]
     outputs = Outputs(len(figures), tuple(d.path for d in documents), out, err)
     for target, result, note in _rendered(figures, fmt, dpi, outputs):
-        if isinstance(result, InputError):  # dot could not draw this figure; the others are still written
+        if isinstance(result, InputError):  # Graphviz could not draw this figure; the others are still written
             print_diagnostics(result.diagnostics, err)
             failed = True
         elif not outputs.write(target, result, note):
@@ -69,9 +73,9 @@ MAX_WORKERS = 8  # dot processes at once; each takes one core
 
 
 def _rendered(figures, fmt: str, dpi: int | None, outputs):
-    """(target, bytes or InputError, note) for each figure, in order, each as soon as it and those before are drawn.
+    """(target, bytes or InputError, note) for each page, in order, each as soon as it and those before are drawn.
 
-    dot is a separate process, so threads keep every core busy (``draw DIR`` on the
+    Graphviz is a separate process, so threads keep every core busy (``draw DIR`` on the
     ward's 2-core PCs takes about half as long); the files are the same bytes as when
     drawn one by one.  Leaving early (Ctrl+C, a file that cannot be written) cancels
     what has not started and kills the dots that have.
@@ -81,22 +85,22 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs):
 
     from piflow.diagnostics import InputError
     from piflow.draw.dotrun import stop_all
-    from piflow.draw.render import render
+    from piflow.draw.figure import render_page
 
-    def draw_one(source: str):
+    def draw_one(page):
         try:
-            return render(source, fmt, dpi)
+            return render_page(page, fmt, dpi)
         except InputError as exc:
             return exc
 
     workers = min(len(figures), max(2, os.cpu_count() or 1), MAX_WORKERS)
     if fmt == "dot" or workers < 2:
-        for target, source, note in figures:
+        for target, page, note in figures:
             outputs.working(note)
-            yield target, draw_one(source), note
+            yield target, draw_one(page), note
         return
     pool = ThreadPoolExecutor(workers, thread_name_prefix="dot")
-    futures = [pool.submit(draw_one, source) for _, source, _ in figures]
+    futures = [pool.submit(draw_one, page) for _, page, _ in figures]
     try:
         for (target, _, note), future in zip(figures, futures):
             outputs.working(note)
