@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,9 @@ def test_progress_goes_to_a_terminal_only(tmp_path, fake_dot):
     err = Terminal()
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "a"), out=io.StringIO(), err=err) == 0
     lines = err.getvalue().splitlines()
-    assert [line.split("]")[0] for line in lines] == [f"[{i}/{FIGURES}" for i in range(1, FIGURES + 1)]
+    counts = [f"[{i}/{FIGURES}" for i in range(1, FIGURES + 1)]
+    assert [line.split("]")[0] for line in lines] == counts + counts  # laid out, then drawn and written
+    assert all("配置 (layout)" in line for line in lines[:FIGURES])
     assert "49-kosodate-ouen-teate.yaml [資料49-3]" in lines[-1]
     err = io.StringIO()  # a log file or a pipe: nothing but what was there before
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "b"), out=io.StringIO(), err=err) == 0
@@ -175,3 +178,29 @@ def _tags_in_order() -> list[str]:
     from piflow.loader import discover, load
 
     return [sc.tag for path in discover([str(FLOWS)]) for sc in load(path).flow.scenarios]
+
+
+def _layout_saying_its_pid(doc, scenario, theme, options, page):
+    """A stand-in for draw._lay_out that a worker process imports by name; its pid comes back as the warning."""
+    return [], f"pid:{os.getpid()}"
+
+
+def test_figures_are_laid_out_in_worker_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(draw_command, "_lay_out", _layout_saying_its_pid)
+    monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
+    err = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
+    seen = re.findall(r"警告: pid:(\d+)", err.getvalue())
+    assert len(seen) == FIGURES and str(os.getpid()) not in seen, err.getvalue()
+
+
+def test_without_worker_processes_the_layout_is_done_here(tmp_path, fake_dot, monkeypatch):
+    import concurrent.futures
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # what a sandbox without sem_open says
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    err = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=err) == 0
+    assert "1 つずつ配置します" in err.getvalue() and len(list(tmp_path.glob("*.svg"))) == FIGURES

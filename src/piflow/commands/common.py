@@ -187,6 +187,19 @@ def _is_terminal(stream) -> bool:
         return False
 
 
+class Progress:
+    """``[3/60] what …`` lines on stderr, only when a person is watching it (a TTY) and there is more than one."""
+
+    def __init__(self, total: int, err: TextIO, label: str = ""):
+        self.total, self.err, self.label, self.started = total, err, label, 0
+        self.shown = total > 1 and _is_terminal(err)
+
+    def step(self, what: str) -> None:
+        self.started += 1
+        if self.shown:
+            print(f"[{self.started}/{self.total}] {self.label}{what} …", file=self.err, flush=True)
+
+
 class Outputs:
     """Each output written as soon as it is made, with progress on stderr when that is a terminal.
 
@@ -197,15 +210,12 @@ class Outputs:
     """
 
     def __init__(self, total: int, inputs, out: TextIO, err: TextIO):
-        self.total, self.inputs, self.out, self.err = total, tuple(inputs), out, err
-        self.started = 0
-        self.progress = total > 1 and _is_terminal(err)
+        self.inputs, self.out, self.err = tuple(inputs), out, err
+        self.progress = Progress(total, err)
 
     def working(self, what: str) -> None:
         """Say which item is being made now ([3/60] …), on a terminal."""
-        self.started += 1
-        if self.progress:
-            print(f"[{self.started}/{self.total}] {what} …", file=self.err, flush=True)
+        self.progress.step(what)
 
     def write(self, target, data: bytes, note: str) -> bool:
         """Write one output; False (after saying why) when it cannot be written."""

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (Outputs, choose_format, print_diagnostics, input_errors_exit_2, load_all,
+from piflow.commands.common import (Outputs, Progress, choose_format, print_diagnostics, input_errors_exit_2, load_all,
                                    safe_name, output_targets)
 
 
@@ -18,7 +18,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
     """Render every scenario (or one) of each flow; one file per 資料 tag and page."""
 
     from piflow.diagnostics import InputError
-    from piflow.draw.figure import Options, figure_pages
+    from piflow.draw.figure import Options
     from piflow.draw.render import dot_path
     from piflow.draw.style import load_style
     from piflow.textnorm import did_you_mean, normalize
@@ -48,10 +48,10 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
                 continue
         findings = run_audit(doc, policy) if audit_marks else None
         jobs += [(doc, sc, findings) for sc in chosen]
+    options = [Options(measures=measures, show_data=show_data, findings=findings)  # type: ignore[arg-type]
+               for _, _, findings in jobs]
     pages = []
-    for doc, sc, findings in jobs:
-        options = Options(measures=measures, show_data=show_data, findings=findings)  # type: ignore[arg-type]
-        drawn, warning = figure_pages(doc, sc, theme, options, page)
+    for (doc, sc, _), (drawn, warning) in zip(jobs, _laid_out(jobs, options, theme, page, err)):
         if warning:
             print(f"{doc.path}: 警告: {warning}", file=err)
         pages += [(doc, sc, fp) for fp in drawn]
@@ -69,7 +69,62 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
     return exitcodes.BAD_INPUT if failed else exitcodes.OK
 
 
-MAX_WORKERS = 8  # dot processes at once; each takes one core
+MAX_WORKERS = 8  # figures laid out or drawn at once; each takes one core
+
+
+def _workers(jobs: int) -> int:
+    import os
+
+    return min(jobs, max(2, os.cpu_count() or 1), MAX_WORKERS)
+
+
+def _lay_out(doc, scenario, theme, options, page):
+    """One figure's pages (module level, so a worker process can run it)."""
+    from piflow.draw.figure import figure_pages
+
+    return figure_pages(doc, scenario, theme, options, page)
+
+
+def _quiet_worker() -> None:
+    """A layout process leaves Ctrl+C to piflow itself (which stops the run); it would print a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _laid_out(jobs, options, theme, page: str, err) -> list:
+    """(pages, warning) for every figure, in order, laid out on every core.
+
+    The layout is Python, so it takes processes (threads would share one core).  They
+    start from a clean process (forkserver, or spawn on Windows), never by forking this
+    one, which may hold threads.  Where no worker process can start (a sandbox, a frozen
+    build), the rest is laid out here.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    progress = Progress(len(jobs), err, "配置 (layout) ")
+    done: list = []
+    if _workers(len(jobs)) >= 2:
+        try:
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),
+                                       initializer=_quiet_worker)
+            try:
+                futures = [pool.submit(_lay_out, doc, sc, theme, opt, page) for (doc, sc, _), opt in zip(jobs, options)]
+                for (doc, sc, _), future in zip(jobs, futures):
+                    progress.step(f"{doc.path} [{sc.tag}]")
+                    done.append(future.result())
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl+C: no further layout starts
+        except (BrokenProcessPool, OSError) as exc:
+            print(f"並行して配置できないため、1 つずつ配置します (laying out one at a time: {exc})", file=err)
+            progress.started = len(done)
+    for (doc, sc, _), opt in list(zip(jobs, options))[len(done):]:
+        progress.step(f"{doc.path} [{sc.tag}]")
+        done.append(_lay_out(doc, sc, theme, opt, page))
+    return done
 
 
 def _rendered(figures, fmt: str, dpi: int | None, outputs):
@@ -80,7 +135,6 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs):
     drawn one by one.  Leaving early (Ctrl+C, a file that cannot be written) cancels
     what has not started and kills the dots that have.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor, wait
 
     from piflow.diagnostics import InputError
@@ -93,7 +147,7 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs):
         except InputError as exc:
             return exc
 
-    workers = min(len(figures), max(2, os.cpu_count() or 1), MAX_WORKERS)
+    workers = _workers(len(figures))
     if fmt == "dot" or workers < 2:
         for target, page, note in figures:
             outputs.working(note)
