@@ -83,7 +83,8 @@ def load_workbook(name: str, catalog: Catalog | None = None):
         check_archive(raw)
         sheets = _read_sheets(raw)
     except Refused as exc:
-        raise InputError([CellDiagnostic(name, 1, 1, exc.code, exc.ja, exc.en, exc.hint)]) from None
+        sheet, row, col = getattr(exc, "cell", ("", 1, 1))
+        raise InputError([CellDiagnostic(name, row, col, exc.code, exc.ja, exc.en, exc.hint, sheet)]) from None
     return build(name, sheets, catalog)
 
 
@@ -122,6 +123,10 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
 def _rows(ws, sheet: str) -> list[Row]:
     rows: list[Row] = []
     for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS), start=1):
+        if r > MAX_ROWS:  # even empty: a million <row/> elements are refused, not walked
+            raise Refused("P005", f"「{sheet}」シートの行が多すぎます（{MAX_ROWS:,} 行まで）",
+                          f"too many rows in sheet {sheet} (limit {MAX_ROWS})",
+                          "使っていない行を削除して保存し直してください (delete the unused rows)")
         values = {}
         for c, cell in enumerate(cells, start=1):
             value = getattr(cell, "value", None)
@@ -133,9 +138,6 @@ def _rows(ws, sheet: str) -> list[Row]:
                                    "数式のセルをコピーし「値の貼り付け」で置き換えてください (paste as values)")
             values[c] = value
         if values:
-            if r > MAX_ROWS:
-                raise Refused("P005", f"「{sheet}」シートの行が多すぎます（{MAX_ROWS:,} 行まで）",
-                              f"too many rows in sheet {sheet} (limit {MAX_ROWS})")
             rows.append((r, values))
     return rows
 
@@ -176,8 +178,9 @@ class _Builder:
 
     def value(self, sheet: str, row: int, col: int, raw: object) -> str | None:
         text = _text(raw)
-        if text is not None and FORBIDDEN.search(text):
-            char = FORBIDDEN.search(text).group()
+        bad = FORBIDDEN.search(raw) if isinstance(raw, str) else None  # before strip(), which drops U+0085
+        if bad:
+            char = bad.group()
             self.error((sheet, row, col), "P003", f"使えない制御文字 (U+{ord(char):04X}) があります",
                        f"control character U+{ord(char):04X} is not allowed",
                        "目に見えない文字です。セルを書き直してください (an invisible character: retype the cell)")
@@ -518,6 +521,8 @@ def _at_cell(name: str, d: Diagnostic, cells: dict[tuple, Cell]) -> CellDiagnost
             message = message.replace(m.group(0), f"必須の項目「{header}」")
             if sheet == SUMMARY and ("proposal", m.group(1)) in cells:
                 row = cells[("proposal", m.group(1))][1]
+    if d.code == "P206" and sheet == MEASURES:  # a waiver without its reason: the reason's cell
+        column = next(i for i, c in enumerate(TABLES[MEASURES], start=1) if c.key == "reason")
     if not sheet:
         return CellDiagnostic(name, 1, 1, d.code, message, d.message_en, d.hint, "")
     return CellDiagnostic(name, row, column, d.code, message, d.message_en, d.hint, sheet)

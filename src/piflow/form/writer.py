@@ -143,6 +143,7 @@ class _Book:
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.font, self.bold = Font(name=FONT, size=SIZE), Font(name=FONT, size=SIZE, bold=True)
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.id_fill = PatternFill("solid", fgColor=ID_FILL)
         self.lists_at: dict[str, str] = {}  # list name -> absolute range on the hidden sheet
@@ -206,28 +207,33 @@ class _Book:
         ws.add_data_validation(dv)
 
     def guide(self) -> None:
+        """How to fill it in, with one step written out column by column (fits A4 portrait)."""
         from openpyxl.styles import Font
 
         ws = self.wb.create_sheet(GUIDE)
+        widths = (26, 30, 54)
         title_font = Font(name=FONT, size=14, bold=True)
         row = 1
         for text, kind in GUIDE_TEXT:
             font = title_font if kind == "title" else self.bold if kind == "heading" else self.font
-            if kind == "heading" and row > 2:
+            if kind == "heading":
                 row += 1
             self.put(ws, row, 1, text, font)
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(EXAMPLE_STEP))
-            ws.row_dimensions[row].height = max(line_count(text, 150), 1) * LINE_PT + (8 if kind == "title" else 4)
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+            ws.row_dimensions[row].height = line_count(text, sum(widths)) * LINE_PT * (1.4 if kind == "title" else 1) + 4
             row += 1
-        columns = TABLES[STEPS]
-        for col, column in enumerate(columns, start=1):
-            self.put(ws, row, col, column.header, self.bold, framed=True).fill = self.header_fill
-            self.put(ws, row + 1, col, EXAMPLE_STEP[col - 1], framed=True)
-        ws.row_dimensions[row].height = 3 * LINE_PT
-        ws.row_dimensions[row + 1].height = 2 * LINE_PT + 4
-        for col, column in enumerate(columns):
-            ws.column_dimensions[column_letter(col)].width = column.width
-        self.page(ws, landscape=True, title_rows=None)
+        for col, text in enumerate(("手順シートの列", "書く例", "書き方"), start=1):
+            self.put(ws, row, col, text, self.bold, framed=True).fill = self.header_fill
+        for column, example in zip(TABLES[STEPS], EXAMPLE_STEP):
+            row += 1
+            self.put(ws, row, 1, column.header, self.bold, framed=True)
+            self.put(ws, row, 2, example, framed=True)
+            self.put(ws, row, 3, column.prompt, framed=True)
+            lines = max(line_count(t, w) for t, w in zip((column.header, example, column.prompt), widths))
+            ws.row_dimensions[row].height = lines * LINE_PT + 4
+        for col, width in enumerate(widths):
+            ws.column_dimensions[column_letter(col)].width = width
+        self.page(ws, landscape=False, title_rows=None)
 
     def summary(self, flow: Flow | None) -> None:
         ws = self.wb.create_sheet(SUMMARY)
@@ -240,10 +246,10 @@ class _Book:
             if key == "bases":
                 values = list(p.bases) if p else []
                 values += [None] * max(BASIS_ROWS - len(values), 0)
-            for value in values:
+            for k, value in enumerate(values):
                 self.put(ws, row, 1, label, self.bold if required else self.font, framed=True)
                 cell = self.put(ws, row, 2, value, framed=True)
-                hint = ("必須。" if required else "") + prompt
+                hint = (("必須。" if required else "") + prompt) if k == 0 else ""
                 self.put(ws, row, 3, hint, framed=True)
                 if key == "bases":
                     self.drop_down(ws, cell.coordinate, "根拠", prompt, strict=True)
@@ -268,7 +274,9 @@ class _Book:
                 value = values.get(column.key)
                 if column.kind == "number" and isinstance(value, str) and value.isdigit():
                     value = int(value)  # typed as Excel would store it: no "number stored as text" mark
-                self.put(ws, r, col, value, framed=True)
+                cell = self.put(ws, r, col, value, framed=True)
+                if column.kind == "number":
+                    cell.alignment = self.centre
                 lines = max(lines, line_count(str(value or ""), column.width))
             ws.row_dimensions[r].height = lines * LINE_PT + 4
         for col, column in enumerate(columns, start=1):
