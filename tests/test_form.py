@@ -177,3 +177,13 @@ def test_cell_diagnostic_format():
                        layout.STEPS)
     assert d.format() == "f.xlsx!手順!E7: エラー[P201] 受け手「vendr」が定義されていません\n    もしかして (did you mean): vendor"
     assert dataclasses.replace(d, sheet="").format().startswith("f.xlsx: エラー[P201]")
+
+
+def test_docs_describe_every_column():
+    """docs/form.md lists the columns staff see; a column added to the form must be documented."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "form.md").read_text(encoding="utf-8")
+    for sheet in (*layout.SHEET_ORDER[:-1],):
+        assert sheet in text
+    for sheet in (layout.PARTIES, layout.STEPS, layout.MEASURES):
+        for column in layout.TABLES[sheet]:
+            assert column.header in text, f"docs/form.md does not describe {sheet}!{column.header}"

@@ -259,3 +259,38 @@ def test_libreoffice_opens_the_form_and_its_save_reads_back_the_same(tmp_path):
     kept = [str(dv.formula1) for dv in steps.data_validations.dataValidation if dv.type == "list"]
     assert any(layout.PARTIES in f for f in kept) and any(layout.LISTS in f for f in kept), kept
     assert book[layout.LISTS].sheet_state == "hidden"
+
+
+def test_a_blank_form_says_what_to_fill_sheet_by_sheet(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    path.write_bytes(to_xlsx(None))
+    with pytest.raises(InputError) as exc:
+        load(path)
+    where = [d.format().split(": エラー")[0].split("!", 1)[1] for d in exc.value.diagnostics]
+    assert where == [f"{layout.SUMMARY}!B3", f"{layout.SUMMARY}!B5", f"{layout.SUMMARY}!B6",
+                     f"{layout.PARTIES}!A2", f"{layout.FIGURES}!A2"]
+    assert f"「{layout.PARTIES}」シートに少なくとも 1 行書いてください" in str(exc.value)
+
+
+def test_a_figure_without_steps_is_reported_at_its_row(tmp_path):
+    book = load_workbook(io.BytesIO(_form_bytes()))
+    book[layout.FIGURES]["A3"], book[layout.FIGURES]["C3"] = "資料1-2", "二枚目の図"
+    path = tmp_path / "nosteps.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert [d.format().split("\n")[0] for d in exc.value.diagnostics] == [
+        f"{path}!{layout.FIGURES}!A3: エラー[P101] この図の手順が「{layout.STEPS}」シートにありません"
+        f"（「図（資料番号）」にこの資料番号を書いた行が必要です） (Tuple should have at least 1 item after validation, not 0)"]
+
+
+def test_folders_give_their_forms_but_not_other_workbooks(tmp_path):
+    from piflow.loader import discover
+
+    (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "b.xlsx").write_bytes(_form_bytes())
+    (tmp_path / "c.checklist.xlsx").write_bytes(_plain_book())
+    (tmp_path / "d.xlsx").write_bytes(b"not a zip")
+    assert discover([str(tmp_path)]) == [str(tmp_path / "a.yaml"), str(tmp_path / "b.xlsx")]
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 0 and "b.xlsx: OK" in result.output

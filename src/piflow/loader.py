@@ -116,12 +116,15 @@ def read_bytes(name: str) -> bytes:
 
 
 def discover(paths: list[str]) -> list[str]:
-    """Expand folders into their flow files (sorted, so runs are reproducible)."""
+    """Expand folders into their flow files and forms (sorted, so runs are reproducible)."""
     found: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += sorted(str(f) for f in path.rglob("*") if f.suffix in FLOW_SUFFIXES and f.is_file())
+            from piflow.form.safety import looks_like_form  # workbooks in a folder: only the piflow form
+
+            found += sorted(str(f) for f in path.rglob("*")
+                            if f.is_file() and (f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f)))
         else:
             found.append(p)
     return found

@@ -123,10 +123,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
                f"運ぶ情報項目の ID。{SEP_HELP}。空欄は送り手の持つすべて、運ばないときは「{NONE_WORD}」"),
         Column("その手順の保護対策", "measures", "measures", 28,
                prompt="1 行に 1 つ（Alt+Enter で改行）。名称は「保護対策」シートの一覧から"),
-        Column("不要とする保護対策（理由）", "waivers", "waivers", 24,
+        Column("不要とする保護対策（理由）", "waivers", "waivers", 20,
                prompt="「保護対策: 理由」を 1 行に 1 つ"),
-        Column("受渡しの機会", "occasion", width=12, prompt="同じ機会に渡すものに同じ言葉（例: 引渡し1）"),
-        Column("備考", "note", width=20),
+        Column("受渡しの機会", "occasion", width=10, prompt="同じ機会に渡すものに同じ言葉（例: 引渡し1）"),
+        Column("備考", "note", width=16),
     ),
     MEASURES: (
         Column("対象（当事者・システムのID）", "target", "ref", 16, ENDPOINT_IDS),

@@ -32,9 +32,9 @@ _SPLIT = re.compile(r"[、，,;；\s]+")
 _DOTTED = re.compile(r"^[a-z_]+(?:\[\d+\]|\.[^\s:]+)*: ")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class CellDiagnostic(Diagnostic):
-    """A diagnostic at a cell: ``flow.xlsx!手順!E7: エラー[P201] …``."""
+    """A diagnostic at a cell: ``flow.xlsx!手順!E7: エラー[P201] …``; sorted sheet by sheet, as the book reads."""
 
     sheet: str = ""
 
@@ -46,6 +46,14 @@ class CellDiagnostic(Diagnostic):
         if self.hint:
             text += f"\n    {self.hint}"
         return text
+
+    def _order(self) -> tuple:
+        return (self.file, SHEET_CODES.get(self.sheet, 0), self.line, self.column, self.code, self.message)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, CellDiagnostic):
+            return NotImplemented
+        return self._order() < other._order()
 
 
 Cell = tuple[str, int, int]  # sheet, row, column (1-based)
@@ -423,6 +431,7 @@ def _scenarios(b: _Builder, figures, steps, endpoints: _Names, data_ids: _Names)
                 n += 1
             scenario["id"] = f"fig{n}"
             used.add(scenario["id"])
+        scenario["steps"] = []  # filled from the 手順 sheet; none is reported at this row
         tags.add(scenario["id"], scenario.get("tag", ""))
         b.cells[(*path, "steps")] = b.cells.get((*path, "tag"), b.cells[path])
         scenarios.append(scenario)
@@ -441,8 +450,8 @@ def _scenarios(b: _Builder, figures, steps, endpoints: _Names, data_ids: _Names)
             b.error((STEPS, r, 1), "P103", "どの図の手順か「図（資料番号）」を書いてください", "which figure? (図 is empty)")
             continue
         scenario = scenarios[where]
-        path = ("scenarios", where, "steps", len(scenario.get("steps", [])))
-        scenario.setdefault("steps", []).append(_record(b, rec, path, TABLES[STEPS], endpoints, data_ids,
+        path = ("scenarios", where, "steps", len(scenario["steps"]))
+        scenario["steps"].append(_record(b, rec, path, TABLES[STEPS], endpoints, data_ids,
                                                         skip=("scenario",)))
     return scenarios
 
@@ -509,11 +518,19 @@ _HEADERS = {sheet: {c.key: (i, c.header) for i, c in enumerate(cols, start=1)} f
 _HEADERS[SUMMARY] = {key: (2, label) for label, key, *_ in SUMMARY_ROWS}
 
 
+_EMPTY = "空にはできません"
+
+
 def _at_cell(name: str, d: Diagnostic, cells: dict[tuple, Cell]) -> CellDiagnostic:
     """A loader diagnostic (line = sheet * ROW_SPAN + row) at its cell, in the words of the sheet."""
     sheet_code, row = divmod(d.line, ROW_SPAN)
     sheet = _SHEET_BY_CODE.get(sheet_code, "")
     message, column = _DOTTED.sub("", d.message), d.column
+    if message == _EMPTY:  # an empty list: say which sheet needs rows
+        if re.match(r"scenarios\[\d+\]\.steps: ", d.message):
+            message = f"この図の手順が「{STEPS}」シートにありません（「図（資料番号）」にこの資料番号を書いた行が必要です）"
+        elif d.message.startswith(("parties: ", "scenarios: ")):
+            message = f"「{sheet}」シートに少なくとも 1 行書いてください"
     if d.code == "P103" and sheet:
         m = re.search(r"必須の項目「([^」]+)」", message)
         if m and m.group(1) in _HEADERS[sheet]:

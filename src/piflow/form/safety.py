@@ -92,3 +92,24 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise Refused("P001", f"ブックの中の {info.filename} を読めません（壊れています）",
                       f"corrupt part: {exc}") from None
+
+
+def looks_like_form(path) -> bool:
+    """A workbook in a folder is read as a flow only when it is the piflow form (has 当事者 and 手順 sheets).
+
+    Checklists and reports written as .xlsx beside the flows are skipped.  Only the
+    workbook part's sheet names are read, and only from a file of bounded size.
+    """
+    from piflow.form.layout import PARTIES, STEPS
+
+    try:
+        if path.stat().st_size > MAX_TOTAL_BYTES:
+            return False
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > 1024 * 1024:
+                return False
+            names = archive.read(info).decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return False
+    return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))
