@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 
 from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.form.layout import (
-    ACCEPTED, BASIS_ROWS, DATA, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
+    ACCEPTED, DATA, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
 from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
 
-from piflow.loader import WORKBOOK_SUFFIXES
 SHEET_CODES = {name: i for i, name in enumerate((SUMMARY, *TABLES), start=1)}
 ROW_SPAN = 10_000_000  # a position's line is sheet * ROW_SPAN + row while the loader checks the data
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -39,13 +37,9 @@ class CellDiagnostic(Diagnostic):
     sheet: str = ""
 
     def format(self) -> str:
+        text = super().format()  # "file:row:col: エラー…", the cell said the way a spreadsheet says it
         where = f"{self.file}!{self.sheet}!{cell_ref(self.line, self.column)}" if self.sheet else self.file
-        text = f"{where}: エラー[{self.code}] {self.message}"
-        if self.message_en:
-            text += f" ({self.message_en})"
-        if self.hint:
-            text += f"\n    {self.hint}"
-        return text
+        return where + text[len(f"{self.file}:{self.line}:{self.column}"):]
 
     def _order(self) -> tuple:
         return (self.file, SHEET_CODES.get(self.sheet, 0), self.line, self.column, self.code, self.message)
@@ -59,10 +53,11 @@ class CellDiagnostic(Diagnostic):
 Cell = tuple[str, int, int]  # sheet, row, column (1-based)
 
 
+@dataclass
 class CellSource(Source):
     """Positions are cells; ``where`` answers (row, column) like a flow file's (line, column)."""
 
-    cells: dict[tuple, Cell]
+    cells: dict[tuple, Cell] = field(default_factory=dict)
 
     def cell(self, path: tuple) -> Cell | None:
         path = tuple(path)
@@ -75,10 +70,6 @@ class CellSource(Source):
     def where(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
         found = self.cell(path)
         return (found[1], found[2]) if found else (1, 1)
-
-
-def is_workbook(name: str) -> bool:
-    return Path(name).suffix.lower() in WORKBOOK_SUFFIXES
 
 
 def load_workbook(name: str, catalog: Catalog | None = None):
@@ -508,9 +499,7 @@ def _validate(b: _Builder, data: dict, catalog, document, validate_source):
         errors += [_at_cell(b.name, d, b.cells) for d in exc.diagnostics]
     if errors:
         raise InputError(errors)
-    located = CellSource(b.name, data)
-    located.cells = dict(b.cells)
-    return document(b.name, flow, located)
+    return document(b.name, flow, CellSource(b.name, data, cells=dict(b.cells)))
 
 
 _SHEET_BY_CODE = {code: sheet for sheet, code in SHEET_CODES.items()}

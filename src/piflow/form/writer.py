@@ -233,7 +233,7 @@ class _Book:
             ws.row_dimensions[row].height = lines * LINE_PT + 4
         for col, width in enumerate(widths):
             ws.column_dimensions[column_letter(col)].width = width
-        self.page(ws, landscape=False, title_rows=None)
+        self.page(ws, landscape=False)
 
     def summary(self, flow: Flow | None) -> None:
         ws = self.wb.create_sheet(SUMMARY)
@@ -258,7 +258,7 @@ class _Book:
                 row += 1
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 12, 60, 36
         ws.freeze_panes = "A2"
-        self.page(ws, landscape=False, title_rows="1:1")
+        self.page(ws, landscape=False)
 
     def table(self, name: str, columns: tuple[Column, ...], rows: list[dict]) -> None:
         ws = self.wb.create_sheet(name)
@@ -292,18 +292,13 @@ class _Book:
             elif column.prompt:
                 self.prompt_only(ws, ref, column.prompt)
         ws.freeze_panes = "C2" if name == STEPS else "B2"
-        self.page(ws, landscape=name in (PARTIES, STEPS, FIGURES), title_rows="1:1")
+        self.page(ws, landscape=name in (PARTIES, STEPS, FIGURES))
 
     @staticmethod
-    def page(ws, landscape: bool, title_rows: str | None) -> None:
-        """A4, one page wide, header row repeated on every page."""
+    def page(ws, landscape: bool) -> None:
+        """A4, one page wide, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
 
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        if title_rows:
-            ws.print_title_rows = title_rows
+        from piflow.writers.checklist_xlsx import _page_setup
+
+        _page_setup(ws, PageSetupProperties, None, landscape=landscape)
