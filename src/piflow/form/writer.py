@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from datetime import datetime
 
 from piflow.catalog import Catalog, default_catalog
@@ -17,6 +18,7 @@ from piflow.form.layout import (
     NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter,
 )
 from piflow.model import Flow
+from piflow.textnorm import normalize
 from piflow.writers.checklist_out import looks_like_formula
 from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count
 
@@ -112,12 +114,15 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
                             "data": _ids(s.data), "note": s.note})
             holder_measures(s.id, s)
     figures, steps = [], []
+    names = Counter(normalize(n) for sc in flow.scenarios for n in {sc.id, sc.tag})
     for sc in flow.scenarios:
+        # A step names its figure by 資料番号, unless two figures share it: then by the figure's ID.
+        figure = sc.tag if names[normalize(sc.tag)] == 1 else sc.id
         figures.append({"tag": sc.tag, "id": sc.id, "title": sc.title, "lanes": "、".join(sc.lanes),
                         "notes": "\n".join(sc.notes)})
         for st in sc.steps:
             steps.append({
-                "scenario": sc.tag, "n": st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
+                "scenario": figure, "n": st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
                 "channel": st.channel, "medium": st.medium, "media": st.media, "data": _ids(st.data),
                 "measures": "\n".join(label(m) for m in st.measures),
                 "waivers": "\n".join(f"{label(m)}: {r}" for m, r in st.waivers.items()),
