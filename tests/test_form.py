@@ -218,3 +218,33 @@ def test_random_flows_round_trip_through_the_form(tmp_path_factory, flow):
     path = tmp_path_factory.mktemp("rt") / "random.xlsx"
     path.write_bytes(to_xlsx(original))
     assert load(path).flow == original
+
+
+def _rich() -> str:
+    """MINIMAL with every optional field the flows in flows/ and the templates leave out."""
+    text = MINIMAL
+    for old, new in (
+        ("    role: 委託先\n",
+         "    role: [委託先, 結合先]\n    location: 国内\n    zone: LGWAN接続系\n    cloud: Box\n"
+         "    certifications: [ISMS, プライバシーマーク]\n    operates: [sys]\n    note: \"二行の\\n備考\"\n"),
+        ("      - {id: sys, name: 業務システム}\n",
+         "      - {id: sys, name: 業務システム, kind: DB, zone: マイナンバー利用事務系, data: [],\n"
+         "         checklist_measures: [テストはダミーデータ], waivers: {ウイルス対策: 'スタンドアロンのため: 外部接続なし'}}\n"),
+        ("channel: 手渡し, medium: 紙}\n",
+         "channel: 手渡し, medium: 紙, occasion: 引渡し1,\n"
+         "         waivers: {データの暗号化: 紙のみ}, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}\n"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    return text + "accepted:\n  - {key: G210@party:vendor:erasure, reason: 契約で別に定める, by: 情報政策課, date: '2026-01-16'}\n"
+
+
+def test_every_field_round_trips(tmp_path):
+    original = loads(_rich()).flow
+    vendor, system = original.party_by_id["vendor"], original.system_by_id["sys"]
+    assert vendor.location and vendor.operates and system.waivers and original.accepted  # the flow uses them
+    assert original.scenarios[0].steps[1].waivers
+    path = tmp_path / "rich.xlsx"
+    path.write_bytes(to_xlsx(original))
+    assert load(path).flow == original
+    assert loads(to_yaml(original)).flow == original
