@@ -308,3 +308,30 @@ def test_folders_give_their_forms_but_not_other_workbooks(tmp_path):
     assert discover([str(tmp_path)]) == [str(tmp_path / "a.yaml"), str(tmp_path / "b.xlsx")]
     result = CliRunner().invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 0 and "b.xlsx: OK" in result.output
+
+
+def test_columns_are_found_by_their_headers_wherever_staff_moved_them(tmp_path):
+    book = load_workbook(io.BytesIO(_form_bytes()))
+    steps = book[layout.STEPS]
+    steps.insert_rows(1, 2)  # a title and a blank row above the header
+    steps["A1"] = "手順の一覧（令和8年1月）"
+    steps.insert_cols(3)  # a column of the section's own notes, between 番号 and ID
+    steps["C3"], steps["C4"] = "メモ", "確認済み"
+    path = tmp_path / "moved.xlsx"
+    book.save(path)
+    assert load(path).flow == loads(MINIMAL).flow
+    book[layout.DATA].delete_rows(1)  # the header row gone: said, not read as data
+    book.save(path)
+    with pytest.raises(InputError) as exc:
+        load(path)
+    assert any(d.code == "P007" and d.sheet == layout.DATA and "見出しの行がありません" in d.message
+               for d in exc.value.diagnostics)
+
+
+@pytest.mark.parametrize("typed, read", [(3, "3"), (3.0, "3"), (2.5, "2.5"), (True, "はい"),
+                                         (__import__("datetime").datetime(2026, 1, 16), "2026年1月16日"),
+                                         ("  全角　スペース  ", "全角　スペース"), ("", None)])
+def test_typed_values_read_as_the_text_staff_meant(typed, read):
+    from piflow.form.reader import _text
+
+    assert _text(typed) == read

@@ -187,20 +187,32 @@ class _Builder:
         return text
 
 
+HEADER_SEARCH = 10  # rows above the header that staff may add (a title, a date)
+
+
 def _table(b: _Builder, sheet: str, rows: list[Row]) -> list[tuple[int, dict[str, tuple[str, Cell]]]]:
-    """A table sheet's data rows as {key: (text, cell)}; columns found by their header."""
+    """A table sheet's data rows as {key: (text, cell)}; columns found by their header, wherever it moved."""
     columns = TABLES[sheet]
     if not rows:
         return []
-    header_row, header = rows[0]
     by_header = {match_key(c.header): c for c in columns}
-    at: dict[int, Column] = {}
-    for col, raw in header.items():
-        column = by_header.get(match_key(_text(raw) or ""))
-        if column is not None:
-            at[col] = column
+
+    def header_columns(values: dict[int, object]) -> dict[int, Column]:
+        found = {col: by_header.get(match_key(_text(raw) if isinstance(raw, str) else "")) for col, raw in values.items()}
+        return {col: c for col, c in found.items() if c is not None}
+
+    # The header is the first row naming at least two of the sheet's columns (one, if the sheet has fewer).
+    need = min(2, len(columns))
+    start = next((i for i, (_, values) in enumerate(rows[:HEADER_SEARCH]) if len(header_columns(values)) >= need), None)
+    if start is None:
+        b.error((sheet, rows[0][0], 1), "P007", f"「{sheet}」シートに見出しの行がありません",
+                f"no header row in sheet {sheet}",
+                f"1 行目に見出し（{'、'.join(c.header for c in columns[:4])} …）を書いてください。"
+                "piflow form new で作ったブックから写すのが確実です")
+        return []
+    at = header_columns(rows[start][1])
     out = []
-    for r, values in rows[1:]:
+    for r, values in rows[start + 1:]:
         record = {}
         for col, raw in values.items():
             if col in at:
