@@ -13,6 +13,10 @@ from piflow.vocab import DataClass, SystemKind
 HEADER = "# piflow フローファイル（piflow form import で Excel の記入用ブックから作成）\n"
 
 
+class _Lines(list):
+    """A list written one item a line (measure labels are long), not as [a, b, c]."""
+
+
 def _label(catalog: Catalog, mid: str) -> str:
     return catalog[mid].label if mid in catalog else mid
 
@@ -22,8 +26,8 @@ def _drop_empty(d: dict) -> dict:
 
 
 def _holder(d: dict, holder, catalog: Catalog) -> dict:
-    d["measures"] = [_label(catalog, m) for m in holder.measures]
-    d["checklist_measures"] = [_label(catalog, m) for m in holder.checklist_measures]
+    d["measures"] = _Lines(_label(catalog, m) for m in holder.measures)
+    d["checklist_measures"] = _Lines(_label(catalog, m) for m in holder.checklist_measures)
     d["waivers"] = {_label(catalog, m): r for m, r in holder.waivers.items()}
     return d
 
@@ -58,11 +62,11 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
         steps = [_keep_data({
             "n": int(st.n) if st.n.isdigit() else st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
             "channel": st.channel and str(st.channel), "medium": st.medium and str(st.medium), "media": st.media,
-            "data": _ids(st.data), "measures": [_label(catalog, m) for m in st.measures],
+            "data": _ids(st.data), "measures": _Lines(_label(catalog, m) for m in st.measures),
             "waivers": {_label(catalog, m): r for m, r in st.waivers.items()}, "occasion": st.occasion,
             "note": st.note,
         }) for st in sc.steps]
-        scenarios.append(_drop_empty({"id": sc.id, "tag": sc.tag, "title": sc.title, "notes": list(sc.notes),
+        scenarios.append(_drop_empty({"id": sc.id, "tag": sc.tag, "title": sc.title, "notes": _Lines(sc.notes),
                                       "lanes": list(sc.lanes), "steps": steps}))
     accepted = [_drop_empty({"key": a.key, "reason": a.reason, "by": a.by, "date": a.date}) for a in flow.accepted]
     return _drop_empty({"piflow": 1, "proposal": proposal, "data": data, "parties": parties,
@@ -88,6 +92,8 @@ def to_yaml(flow: Flow, catalog: Catalog | None = None) -> str:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
     _Dumper.add_representer(str, _str)
+    _Dumper.add_representer(_Lines, lambda dumper, value: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", value, flow_style=False))
     body = yaml.dump(flow_data(flow, catalog), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000,
                      default_flow_style=None, indent=2)
     return HEADER + body
