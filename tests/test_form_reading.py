@@ -335,3 +335,16 @@ def test_typed_values_read_as_the_text_staff_meant(typed, read):
     from piflow.form.reader import _text
 
     assert _text(typed) == read
+
+
+def test_an_unknown_summary_label_is_located_with_a_suggestion(tmp_path):
+    book = load_workbook(io.BytesIO(_form_bytes()))
+    book[layout.SUMMARY]["A4"] = "事業の名"  # was 事業名
+    book[layout.SUMMARY]["B4"] = "テスト事業"
+    path = tmp_path / "label.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as exc:
+        load(path)
+    (d,) = exc.value.diagnostics
+    assert d.format() == (f"{path}!{layout.SUMMARY}!A4: エラー[P102] 不明な項目「事業の名」です (unknown label '事業の名')\n"
+                          "    もしかして (did you mean): 事業名")

@@ -264,12 +264,8 @@ def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = Non
     b = _Builder(name)
     data: dict = {"piflow": 1}
     cells = b.cells
-    try:
-        data["proposal"] = _proposal(b, sheets[SUMMARY])
-        tables = {sheet: _table(b, sheet, sheets[sheet]) for sheet in TABLES}
-    except _CellRefused as exc:
-        raise InputError([CellDiagnostic(name, exc.cell[1], exc.cell[2], exc.code, exc.ja, exc.en, exc.hint,
-                                         exc.cell[0])]) from None
+    data["proposal"] = _proposal(b, sheets[SUMMARY])
+    tables = {sheet: _table(b, sheet, sheets[sheet]) for sheet in TABLES}
     for key, sheet in (("data", DATA), ("parties", PARTIES), ("scenarios", FIGURES), ("accepted", ACCEPTED)):
         cells[(key,)] = (sheet, 2, 1)
 
@@ -295,7 +291,7 @@ def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = Non
 
 
 def _proposal(b: _Builder, rows: list[Row]) -> dict:
-    by_label = {match_key(label): (key, required) for label, key, required, _ in SUMMARY_ROWS}
+    by_label = {match_key(label): key for label, key, *_ in SUMMARY_ROWS}
     labels = [label for label, *_ in SUMMARY_ROWS]
     out: dict = {}
     b.cells[("proposal",)] = (SUMMARY, 2, 2)
@@ -307,12 +303,11 @@ def _proposal(b: _Builder, rows: list[Row]) -> dict:
                 b.error((SUMMARY, r, 1), "P102", "項目名がありません（A 列に項目名を書いてください）",
                         "value without a label", f"使える項目 (labels): {'、'.join(labels)}")
             continue
-        found = by_label.get(match_key(label))
-        if found is None:
+        key = by_label.get(match_key(label))
+        if key is None:
             b.error((SUMMARY, r, 1), "P102", f"不明な項目「{label}」です", f"unknown label {label!r}",
                     did_you_mean(label, labels) or f"使える項目 (labels): {'、'.join(labels)}")
             continue
-        key, _ = found
         if key == "bases":
             b.cells.setdefault(("proposal", "bases"), (SUMMARY, r, 2))
             if value is not None:
