@@ -262,6 +262,50 @@ def init(
     raise typer.Exit(command.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
 
 
+form_app = typer.Typer(
+    help="Excel の記入用ブック (the workbook form): new 作る / export フロー→ブック / import ブック→フロー。"
+    "validate・audit・draw などは .xlsx をそのまま読みます (every command also reads .xlsx).",
+    no_args_is_help=True,
+)
+app.add_typer(form_app, name="form")
+
+
+@form_app.command("new")
+def form_new(
+    path: Annotated[str, typer.Argument(help="作るブック (.xlsx)", show_default=False)],
+    template: Annotated[
+        Optional[str], typer.Option("--template", "-t", help="init のテンプレート名で記入例つき（省略すると空のブック）")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="件名 (the proposal's title)")] = None,
+) -> None:
+    """記入用ブックを作る (write a blank or template form; never overwrites)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.new(path, template, title))
+
+
+@form_app.command("export")
+def form_export(
+    path: Annotated[str, typer.Argument(help="フローファイル (.yaml)", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くブック（既定: 同じ名前の .xlsx）")] = None,
+) -> None:
+    """フローファイルを記入用ブックにする (write a flow into the form)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.export(path, output))
+
+
+@form_app.command("import")
+def form_import(
+    path: Annotated[str, typer.Argument(help="記入用ブック (.xlsx)", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くフローファイル（既定: 同じ名前の .yaml）")] = None,
+) -> None:
+    """記入用ブックをフローファイルにする (read the form, validate it, write the flow file)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.import_(path, output))
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
     app()
