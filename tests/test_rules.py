@@ -1,7 +1,8 @@
 """Every requirement and graph rule against its YAML cases (tests/rules/CODE.yaml).
 
 A case gives a partial flow merged over tests/rules/_base.yaml and the exact
-finding keys the rule must produce; other rules' findings are ignored.
+finding keys the rule must produce; other rules' findings are ignored.  A file
+for a loader code (P2xx) lists the diagnostic codes loading must give instead.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import yaml
 
 from piflow.audit.catalogue import all_rule_infos
 from piflow.audit.engine import audit
+from piflow.diagnostics import InputError
 from piflow.loader import loads
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -32,8 +34,20 @@ def run(rule: str, flow_patch: dict):
     return [f for f in audit(doc) if f.code == rule]
 
 
+def load_codes(flow_patch: dict) -> list[str]:
+    flow = {**BASE, **(flow_patch or {})}
+    try:
+        loads(yaml.safe_dump(flow, allow_unicode=True, sort_keys=False), "case.yaml")
+    except InputError as exc:
+        return [d.code for d in exc.diagnostics]
+    return []
+
+
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_rule_case(rule, case):
+    if rule.startswith("P"):
+        assert load_codes(case["flow"]) == case["expect"]
+        return
     findings = run(rule, case["flow"])
     assert sorted(f.key for f in findings if not f.accepted) == sorted(case["expect"])
 
@@ -62,3 +76,15 @@ def test_every_rule_is_documented():
     for info in all_rule_infos():
         assert info.doc.startswith(info.code), info.code
         assert "なぜ" in info.doc and "修正例" in info.doc, info.code
+
+
+def test_rules_never_import_the_engine():
+    """Imports point one way: rules use audit.context/declare; the engine imports the rules."""
+    import ast
+
+    rules_dir = Path(__file__).parents[1] / "src" / "piflow" / "audit" / "rules"
+    for path in sorted(rules_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            assert not any(n.startswith("piflow.audit.engine") for n in names), f"{path.name} imports the engine"

@@ -7,62 +7,17 @@ rules stay small and know nothing about output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable
 
-from piflow.audit.facts import FlowFacts, StepRef, matches
+from piflow.audit.context import Context, Problem
+from piflow.audit.facts import matches
 from piflow.audit.finding import Finding, Subject
-from piflow.audit.rules import Rule, all_rules
+from piflow.audit.rules import all_rules
 from piflow.catalog import Catalog, default_catalog
 from piflow.gcpause import gc_paused
 from piflow.loader import Document
-from piflow.model import Party, System
 from piflow.policy import Policy, Requirement, default_policy
-
-
-@dataclass(frozen=True)
-class Problem:
-    subject: Subject
-    message: str
-    message_en: str
-    fix: str = ""
-    measure: str | None = None
-
-
-class Context:
-    """What a rule sees: the flow, its facts, the catalog, and subject builders."""
-
-    def __init__(self, doc: Document, catalog: Catalog):
-        self.doc = doc
-        self.flow = doc.flow
-        self.facts = FlowFacts(doc, catalog)
-        self.catalog = catalog
-        self._steps: dict[tuple[int, int], Subject] = {}
-
-    def step(self, ref: StepRef) -> Subject:
-        # Cached: a step with several findings is one subject (its label is formatted once).
-        key = (ref.scenario_index, ref.step_index)
-        if key not in self._steps:
-            self._steps[key] = Subject("step", ref.key, ref.label, ref.path, ref.order)
-        return self._steps[key]
-
-    def party(self, party: Party) -> Subject:
-        i = self.facts.party_index(party)
-        return Subject("party", f"party:{party.id}", f"{party.name}（{'・'.join(r.value for r in party.role)}）",
-                       ("parties", i), (0, i))
-
-    def system(self, system: System) -> Subject:
-        owner = self.flow.system_owner[system.id]
-        i = self.facts.party_index(owner)
-        j = owner.systems.index(system)
-        return Subject("system", f"system:{system.id}", f"{system.name}（{owner.name}）",
-                       ("parties", i, "systems", j), (0, i, j))
-
-    def whole_flow(self) -> Subject:
-        return Subject("flow", "flow", self.flow.proposal.title, ("proposal",), (-1,))
-
-    def label(self, measure_id: str) -> str:
-        return self.catalog[measure_id].label
 
 
 @gc_paused()
@@ -156,4 +111,4 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-__all__ = ["Context", "Problem", "Rule", "audit"]
+__all__ = ["audit"]

@@ -21,15 +21,14 @@
 """
 
 from piflow.audit.facts import PARTNER_ROLES
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium, Role
 
 
 @rule(code="G210", name="partner-lifecycle", severity="error",
       title="返却・消去の定めがない", title_en="no return or erasure declared for a partner")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
     for party in ctx.flow.parties:
         if not (party.has_role(*PARTNER_ROLES, Role.CONNECTED) or party.cloud):

@@ -16,7 +16,8 @@
     LGWAN or a dedicated line, or hand delivery of an encrypted medium.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import ChannelClass, DataClass
 
 SENSITIVE = {DataClass.SENSITIVE.value, DataClass.MY_NUMBER.value}
@@ -25,8 +26,6 @@ SENSITIVE = {DataClass.SENSITIVE.value, DataClass.MY_NUMBER.value}
 @rule(code="G230", name="sensitive-over-internet", severity="error",
       title="要配慮・特定個人情報をインターネットで送る", title_en="sensitive or My Number data over the internet")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for ref in ctx.facts.steps:
         if ref.step.channel and ref.step.channel.klass is ChannelClass.INTERNET:
             classes = ctx.facts.data_classes(ref) & SENSITIVE

@@ -15,7 +15,8 @@
     Keep the processing inside the segment, or drop the My Number from the data.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import DataClass, Zone
 
 
@@ -29,8 +30,6 @@ def zone_of(ctx, endpoint):
 @rule(code="G231", name="my-number-leaves-zone", severity="error",
       title="特定個人情報がマイナンバー利用事務系の外へ出る", title_en="My Number data leaves the My Number segment")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for ref in ctx.facts.steps:
         if zone_of(ctx, ref.step.from_) is not Zone.MY_NUMBER or zone_of(ctx, ref.step.to) is Zone.MY_NUMBER:
             continue

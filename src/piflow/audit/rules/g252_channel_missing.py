@@ -19,7 +19,8 @@
     ``channel: 手渡し`` (or LGWAN, 専用回線 …) and the ``medium``.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium, Role
 
 OUTSIDE = (Role.SUBJECT, Role.OTHER)
@@ -28,8 +29,6 @@ OUTSIDE = (Role.SUBJECT, Role.OTHER)
 @rule(code="G252", name="channel-missing", severity="warning",
       title="経路が書かれていない", title_en="no channel on a cross-party step")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
     for ref in facts.steps:
         ends = (facts.owner(ref.step.from_), facts.owner(ref.step.to))
