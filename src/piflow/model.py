@@ -94,13 +94,22 @@ MeasureRef = Annotated[
 Measures = Annotated[list[MeasureRef], AfterValidator(_flatten)]
 
 
+# What is left when a clerk deletes the reason of a copied waiver: dashes and "none".
+_NO_REASON = re.compile(r"^[\s\-‐‑‒–—―ー－−ｰ]*$|^(なし|無し|特になし|特に無し|none|n/?a)$", re.IGNORECASE)
+
+
+def is_empty_reason(value: str) -> bool:
+    """True for a waiver reason that says nothing: blank, 「－」, ``-``, 「なし」 (also in brackets)."""
+    return bool(_NO_REASON.match(normalize(value).strip().strip("（）()「」").strip()))
+
+
 def _check_reason(value: str) -> str:
     value = value.strip().strip("（）()").strip()
-    if not value:
+    if is_empty_reason(value):
         raise PydanticCustomError(
             "piflow_waiver_reason", "{ja} / {en}",
             {
-                "ja": "「－」（不要）とする保護対策には理由が必要です",
+                "ja": f"「－」（不要）とする保護対策には理由が必要です（{'「' + value + '」は理由になりません' if value else '理由が空です'}）",
                 "en": "a waived measure needs its reason",
                 "hint": "例 (e.g.): 鍵付きカバン等による運搬: 電子データのみの取扱いのため",
             },
