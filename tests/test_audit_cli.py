@@ -138,3 +138,48 @@ def test_every_command_reports_a_bad_policy_located_with_exit_2(tmp_path, comman
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "policy.yaml:2:" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_untouched_init_template_is_clean_but_not_complete(tmp_path):
+    """Every template audits without violations, yet --strict fails it on its ○○ placeholders."""
+    from piflow.scaffold import TEMPLATES
+
+    for name in TEMPLATES:
+        path = tmp_path / f"{name}.yaml"
+        assert runner.invoke(app, ["init", str(path), "--template", name]).exit_code == 0
+        plain = runner.invoke(app, ["audit", str(path)])
+        assert plain.exit_code == 0, (name, plain.output)
+        assert "C302" in plain.output and "未完成" in plain.output.splitlines()[-1]
+        assert runner.invoke(app, ["audit", "--strict", str(path)]).exit_code == 1, name
+        assert runner.invoke(app, ["audit", "--fail-on", "incomplete", str(path)]).exit_code == 1, name
+
+
+def test_incomplete_findings_are_listed_apart(tmp_path):
+    text = MINIMAL.replace("section: テスト課", "section: ○○課")
+    path = str(write(tmp_path, text))
+    doc = json.loads(runner.invoke(app, ["audit", "-f", "json", path]).output)
+    (file,) = doc["files"]
+    assert sorted(f["key"] for f in file["incomplete"]) == ["C302@text:proposal.section", "C303@party:vendor"]
+    assert all(f["kind"] == "violation" for f in file["findings"])
+    assert "C302" not in {f["code"] for f in file["findings"]}
+    assert doc["summary"]["incomplete"] == 2
+    sarif = json.loads(runner.invoke(app, ["audit", "-f", "sarif", path]).output)
+    results = {r["partialFingerprints"]["piflowKey/v1"]: r for r in sarif["runs"][0]["results"]}
+    assert results["C302@text:proposal.section"]["kind"] == "open"
+    assert results["C302@text:proposal.section"]["level"] == "none"
+    out = runner.invoke(app, ["audit", path]).output
+    head, _, tail = out.partition("未完成 2 件")
+    assert "C302" not in head and "C302@text:proposal.section" in tail
+
+
+def test_strict_passes_a_flow_that_is_clean_and_complete(tmp_path):
+    clean = MINIMAL.replace(
+        "role: 委託先",
+        "role: 委託先\n    measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行, "
+        "鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]",
+    ).replace("medium: 紙}", "medium: 紙, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}")
+    path = str(write(tmp_path, clean))
+    result = runner.invoke(app, ["audit", "--strict", path])
+    assert result.exit_code == 0, result.output
+    assert "未完成 0" in result.output
+    assert runner.invoke(app, ["audit", "--strict", path.replace("flow.yaml", "x.yaml")]).exit_code == 2

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from piflow.audit.catalogue import all_rule_infos
-from piflow.audit.engine import audit
+from piflow.audit.engine import audit, completeness
 from piflow.diagnostics import InputError
 from piflow.loader import loads
 
@@ -31,7 +31,10 @@ def _cases():
 def run(rule: str, flow_patch: dict):
     flow = {**BASE, **(flow_patch or {})}
     doc = loads(yaml.safe_dump(flow, allow_unicode=True, sort_keys=False), "case.yaml")
-    return [f for f in audit(doc) if f.code == rule]
+    findings = audit(doc)
+    if rule.startswith("C"):  # completeness rules run after the violations, apart from them
+        findings = completeness(doc, findings)
+    return [f for f in findings if f.code == rule]
 
 
 def load_codes(flow_patch: dict) -> list[str]:

@@ -54,6 +54,7 @@ class FormResult:
     header: str
     partner: str | None  # the partner this form is about, if any
     sections: tuple[SectionResult, ...]
+    partner_id: str | None = None
 
     @property
     def column_header(self) -> str:
@@ -143,7 +144,7 @@ def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
     flow, facts = doc.flow, FlowFacts(doc)
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
-    open_findings = [f for f in findings if not f.accepted and f.measure]
+    open_findings = [f for f in findings if not f.accepted and f.measure and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
     for number, partner in applicable(doc):
@@ -171,7 +172,8 @@ def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
                     items.append(_judge(doc, k, item["text"], holders, own, relevant))
                 sections.append(SectionResult(section["name"], tuple(items)))
             forms.append(FormResult(number, spec["title"], spec.get("media"), form["side"], form["header"],
-                                    partner.name if partner else None, tuple(sections)))
+                                    partner.name if partner else None, tuple(sections),
+                                    partner.id if partner else None))
     return forms
 
 

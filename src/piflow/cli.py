@@ -70,6 +70,15 @@ class FailOn(str, Enum):
     info = "info"
 
 
+class AuditFailOn(str, Enum):
+    """audit's --fail-on: the severities, or ``incomplete`` (every violation and every blank)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    incomplete = "incomplete"
+
+
 PolicyOpt = Annotated[
     Optional[str],
     typer.Option("--policy", help="既定のポリシーに重ねるポリシーファイル (policy file merged over the default)"),
@@ -81,14 +90,17 @@ def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1 (exit 1 at or above)")
-    ] = FailOn.error,
+        AuditFailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1。incomplete は未記入・○○ も含む"
+                                                    " (exit 1 at or above; incomplete: also blanks)")
+    ] = AuditFailOn.error,
+    strict: Annotated[bool, typer.Option("--strict", help="未記入の項目や「○○」が残っていても終了コード 1"
+                                                          " (incomplete items fail the run too)")] = False,
     policy: PolicyOpt = None,
 ) -> None:
     """必要な保護対策の抜けを指摘する (audit flows: exit 0 clean, 1 findings, 2 bad input)."""
     from piflow.commands import audit as command
 
-    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
+    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy, strict=strict))
 
 
 @app.command()

@@ -20,7 +20,7 @@ class RuleInfo:
     title: str
     title_en: str
     doc: str
-    kind: str  # "policy" | "rule" | "engine"
+    kind: str  # "policy" | "rule" | "engine" | "completeness"
 
 
 STALE_ACCEPTANCE = RuleInfo(
@@ -51,6 +51,7 @@ def all_rule_infos(policy: Policy | None = None, catalog: Catalog | None = None)
     catalog = catalog or default_catalog()
     infos = [RuleInfo(r.id, r.name, r.severity, r.title, r.title_en, requirement_doc(r, catalog), "policy")
              for r in policy]
-    infos += [RuleInfo(r.code, r.name, r.severity, r.title, r.title_en, r.doc, "rule") for r in all_rules()]
+    infos += [RuleInfo(r.code, r.name, r.severity, r.title, r.title_en, r.doc,
+                       "completeness" if r.kind == "incomplete" else "rule") for r in all_rules()]
     infos.append(STALE_ACCEPTANCE)
     return sorted(infos, key=lambda i: i.code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from piflow.audit.facts import FlowFacts, StepRef
-from piflow.audit.finding import Subject
+from piflow.audit.finding import Finding, Subject
 from piflow.catalog import Catalog
 from piflow.loader import Document
 from piflow.model import Party, System
@@ -24,6 +24,8 @@ class Problem:
     message_en: str
     fix: str = ""
     measure: str | None = None
+    detail: str = ""  # see Finding.detail
+    checklist: tuple[str, ...] = ()  # the checklist item(s) behind it, when the rule knows better than its declaration
 
 
 class Context:
@@ -35,6 +37,9 @@ class Context:
         self.facts = FlowFacts(doc, catalog)
         self.catalog = catalog
         self._steps: dict[tuple[int, int], Subject] = {}
+        # The violations found so far: completeness rules run after them (an item
+        # that is 未対応 is a violation already, not also a blank).
+        self.violations: list[Finding] = []
 
     def step(self, ref: StepRef) -> Subject:
         # Cached: a step with several findings is one subject (its label is formatted once).

@@ -31,10 +31,24 @@ def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None =
         refs = _req_checklist(req, catalog)
         findings += [_stamp(ctx, p, req.id, req.severity, refs, req.name) for p in _check_requirement(ctx, req)]
     for rule in all_rules():
-        findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
+        if rule.kind == "violation":
+            findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
     findings = _dedupe(findings)
     findings = _apply_acceptances(ctx, findings)
     return sorted(findings, key=Finding.sort_key)
+
+
+def completeness(doc: Document, violations: list[Finding], catalog: Catalog | None = None) -> list[Finding]:
+    """What is not written yet (kind "incomplete"), apart from the violations ``audit`` found.
+
+    Not subject to ``accepted:``: the way out is to write the item (declare, waive with
+    a reason, replace the placeholder), not to approve its absence.
+    """
+    ctx = Context(doc, catalog or default_catalog())
+    ctx.violations = violations
+    found = [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name, kind="incomplete")
+             for rule in all_rules() if rule.kind == "incomplete" for p in rule.check(ctx)]
+    return sorted(_dedupe(found), key=Finding.sort_key)
 
 
 def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
@@ -76,12 +90,14 @@ def _req_checklist(req: Requirement, catalog: Catalog) -> tuple[str, ...]:
     return tuple(refs)
 
 
-def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str) -> Finding:
+def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str,
+           kind: str = "violation") -> Finding:
     line, col = ctx.doc.where(p.subject.path)
+    checklist = p.checklist or checklist
     if p.measure:
         checklist = ctx.catalog.source_labels(p.measure) or checklist
     return Finding(code, severity, p.subject, p.message, p.message_en, p.fix, checklist, p.measure,  # type: ignore[arg-type]
-                   ctx.doc.path, line, col, rule_name=name)
+                   ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -111,4 +127,4 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-__all__ = ["audit"]
+__all__ = ["audit", "completeness"]

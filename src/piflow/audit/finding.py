@@ -38,12 +38,22 @@ class Finding:
     accepted_by: str | None = None
     accepted_date: str | None = None
     rule_name: str = field(default="", compare=False)
+    # "violation" (something is wrong) or "incomplete" (something is not written yet:
+    # a blank checklist item, a ○○ placeholder).  Incomplete findings are listed apart
+    # and fail the run only under --strict / --fail-on incomplete.
+    kind: str = "violation"
+    detail: str = ""  # tells apart several findings of one rule on one subject (a checklist item, a field)
 
     @property
     def key(self) -> str:
-        """Stable across unrelated edits: rule@subject[:measure]."""
+        """Stable across unrelated edits: rule@subject[:measure][#detail]."""
         tail = f":{self.measure}" if self.measure else ""
-        return f"{self.code}@{self.subject.key}{tail}"
+        more = f"#{self.detail}" if self.detail else ""
+        return f"{self.code}@{self.subject.key}{tail}{more}"
+
+    @property
+    def incomplete(self) -> bool:
+        return self.kind == "incomplete"
 
     @property
     def accepted(self) -> bool:

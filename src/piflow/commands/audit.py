@@ -11,15 +11,26 @@ from piflow.commands.common import input_errors_exit_2, load_all, threshold_hit
 
 @input_errors_exit_2
 def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_path: str | None = None,
-          out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Audit every flow in one process; print findings in ``fmt``."""
+          out: TextIO | None = None, err: TextIO | None = None, strict: bool = False) -> int:
+    """Audit every flow in one process; print findings in ``fmt``.
+
+    Violations fail the run at or above ``fail_on``.  Completeness findings (what is
+    not written yet) are always listed, apart; they fail the run with ``strict`` or
+    ``fail_on="incomplete"`` (which also fails on every violation).
+    """
     from piflow.audit.engine import audit as run_audit
+    from piflow.audit.engine import completeness
     from piflow.policy import load_policy
 
     out, err = out or sys.stdout, err or sys.stderr
+    if fail_on == "incomplete":
+        fail_on, strict = "info", True
     policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
-    results = [(doc.path, doc.flow.proposal.title, run_audit(doc, policy)) for doc in documents]
+    results = []
+    for doc in documents:
+        violations = run_audit(doc, policy)
+        results.append((doc.path, doc.flow.proposal.title, violations + completeness(doc, violations)))
     if fmt == "json":
         from piflow.writers import audit_json
 
@@ -36,7 +47,9 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     if failed:
         return exitcodes.BAD_INPUT
     every = [f for _, _, fs in results for f in fs]
-    return exitcodes.FINDINGS if threshold_hit(every, fail_on) else exitcodes.OK
+    violations = [f for f in every if not f.incomplete]
+    incomplete = strict and any(f.incomplete for f in every)
+    return exitcodes.FINDINGS if threshold_hit(violations, fail_on) or incomplete else exitcodes.OK
 
 
 @input_errors_exit_2
@@ -74,5 +87,6 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
             print(f"{m.id:28} {m.label}  [{m.category_ja}] ({m.en})", file=out)
         return exitcodes.OK
     for i in infos:
-        print(f"{i.code}  {i.severity:7}  {i.name:28} {i.title} ({i.title_en})", file=out)
+        level = "incomplete" if i.kind == "completeness" else i.severity  # listed apart from violations
+        print(f"{i.code}  {level:10}  {i.name:28} {i.title} ({i.title_en})", file=out)
     return exitcodes.OK

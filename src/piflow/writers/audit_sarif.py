@@ -35,8 +35,12 @@ def render(results: list[tuple[str, str, list[Finding]]], rules: list[RuleInfo])
                                           "kind": "object"}],
                 }],
                 "partialFingerprints": {"piflowKey/v1": f.key},
-                "properties": {"checklist": list(f.checklist), "fix": f.fix, "measure": f.measure},
+                "properties": {"checklist": list(f.checklist), "fix": f.fix, "measure": f.measure,
+                               "piflowKind": f.kind},
             }
+            if f.incomplete:
+                # SARIF's own "not a failure, not decided either": kind "open" requires level "none".
+                result["kind"], result["level"] = "open", "none"
             if f.accepted:
                 result["suppressions"] = [{"kind": "external", "status": "accepted",
                                            "justification": f"{f.accepted_reason}（{f.accepted_by}）"}]

@@ -8,10 +8,16 @@ from piflow.audit.finding import SEVERITY_JA, Finding
 
 
 def summary_counts(findings: list[Finding]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0}
+    """Violations by severity, accepted ones, and (apart) the incomplete items."""
+    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0, "incomplete": 0}
     for f in findings:
-        counts["accepted" if f.accepted else f.severity] += 1
+        counts["incomplete" if f.incomplete else "accepted" if f.accepted else f.severity] += 1
     return counts
+
+
+def _grouped(findings: list[Finding]):
+    for _, group in groupby(findings, key=lambda f: f.subject.key):
+        yield list(group)
 
 
 def render(results: list[tuple[str, str, list[Finding]]]) -> str:
@@ -20,11 +26,14 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
     every: list[Finding] = []
     for path, title, findings in results:
         every += findings
+        violations = [f for f in findings if not f.incomplete]
+        incomplete = [f for f in findings if f.incomplete]
         lines.append(f"{path} — {title}")
         if not findings:
             lines.append("  指摘なし (no findings)")
-        for _, group in groupby(findings, key=lambda f: f.subject.key):
-            group = list(group)
+        elif not violations:
+            lines.append("  違反なし (no violations)")
+        for group in _grouped(violations):
             head = group[0]
             lines.append(f"  {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
             for f in group:
@@ -38,10 +47,21 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
                 if f.checklist:
                     lines.append(f"        根拠 (from): {'、'.join(f.checklist)}")
                 lines.append(f"        キー (key): {f.key}")
+        if incomplete:
+            lines.append(f"  未完成 {len(incomplete)} 件 — 違反ではありませんが、このままでは空欄のまま提出になります"
+                         f" (incomplete: not violations, but blanks in what is filed)")
+        for group in _grouped(incomplete):
+            head = group[0]
+            lines.append(f"    {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
+            for f in group:
+                lines.append(f"      未完成 {f.code} {f.message}")
+                lines.append(f"          修正 (fix): {f.fix}")
+                lines.append(f"          キー (key): {f.key}")
         lines.append("")
     c = summary_counts(every)
     lines.append(
-        f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}"
-        f"（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}"
+        f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}、"
+        f"未完成 {c['incomplete']}（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, "
+        f"info {c['info']}, accepted {c['accepted']}, incomplete {c['incomplete']}"
     )
     return "\n".join(lines) + "\n"
