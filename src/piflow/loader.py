@@ -306,6 +306,7 @@ def check_references(source: Source) -> list[Diagnostic]:
         check_data_list(("parties", i, "data"), party.get("data"))
         for j, system in _items(party, "systems"):
             check_data_list(("parties", i, "systems", j, "data"), system.get("data"))
+            check_data_list(("parties", i, "systems", j, "originates"), system.get("originates"))
         ident = _str(party.get("id")) or ""
         contractor = party.get("contractor")
         if Role.SUBCONTRACTOR in roles.get(ident, set()):

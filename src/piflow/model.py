@@ -188,6 +188,7 @@ class System(Frozen):
     kind: vocab(SystemKind) = SystemKind.SYSTEM
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
+    originates: tuple[Id, ...] = Field((), description="このシステムが作り出す情報項目（発行するパスワード、算定した税額、受付番号 …）")
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
