@@ -183,3 +183,34 @@ def test_strict_passes_a_flow_that_is_clean_and_complete(tmp_path):
     assert result.exit_code == 0, result.output
     assert "未完成 0" in result.output
     assert runner.invoke(app, ["audit", "--strict", path.replace("flow.yaml", "x.yaml")]).exit_code == 2
+
+
+EXCEPTED = MINIMAL.replace(
+    "role: 委託先",
+    "role: 委託先\n    measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行, "
+    "鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]",
+).replace("{n: 2, from: ward", "{n: 2, id: give, from: ward").replace(
+    "medium: 紙}", "medium: 紙, measures: [鍵付きカバン等による運搬]}"
+) + ("exceptions:\n  - key: M103@step:main/give:handover-ledger\n    basis: 文書管理規程第12条（庁内便）\n"
+     "    controls: [庁内便の送付記録]\n")
+
+
+def test_exception_is_shown_with_its_basis_apart_from_approvals(tmp_path):
+    path = str(write(tmp_path, EXCEPTED))
+    result = runner.invoke(app, ["audit", path])
+    assert result.exit_code == 0, result.output
+    assert "例外 M103" in result.output and "根拠: 文書管理規程第12条（庁内便） ／ 代わりの管理策: 庁内便の送付記録" in result.output
+    assert "承認済み 0、例外 1" in result.output.splitlines()[-1]
+    (finding,) = json.loads(runner.invoke(app, ["audit", "-f", "json", path]).output)["files"][0]["findings"]
+    assert finding["accepted"] is False
+    assert finding["exception"] == {"basis": "文書管理規程第12条（庁内便）", "controls": ["庁内便の送付記録"]}
+
+
+def test_checklist_marks_an_excepted_item_with_its_basis(tmp_path):
+    from piflow.audit.engine import audit
+    from piflow.checklist import fill
+    from piflow.loader import loads
+
+    doc = loads(EXCEPTED, "t.yaml")
+    items = [i for form in fill(doc, audit(doc)) for s in form.sections for i in s.items if "handover-ledger" in i.measures]
+    assert items and all(i.mark == "－（例外: 文書管理規程第12条（庁内便）。代わりの管理策: 庁内便の送付記録）" for i in items)

@@ -91,3 +91,16 @@ def test_rules_never_import_the_engine():
             names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             assert not any(n.startswith("piflow.audit.engine") for n in names), f"{path.name} imports the engine"
+
+
+def test_exceptions_are_reported_as_exceptions_not_approvals():
+    patch = {
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "id": "give", "from": "ward", "to": "vendor", "text": "提供", "channel": "手渡し",
+             "medium": "紙", "data": ["name"], "measures": ["鍵付きカバン等による運搬"]}]}],
+        "exceptions": [{"key": "M103@step:s/give:handover-ledger", "basis": "文書管理規程第12条",
+                        "controls": ["庁内便の送付記録"]}],
+    }
+    (finding,) = run("M103", patch)
+    assert finding.accepted and finding.excepted and not finding.approved
+    assert (finding.exception_basis, finding.exception_controls) == ("文書管理規程第12条", ("庁内便の送付記録",))

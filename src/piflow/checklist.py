@@ -3,7 +3,8 @@
 Which checklists apply follows the proposal's bases and what each partner
 handles (5/7 with electronic data or media, 6/8 paper only); partner
 checklists are filled once per partner.  Each item is marked
-○ (declared), －（理由） (waived with its reason), 未対応 (the audit requires it
+○ (declared), －（理由） (waived with its reason), －（例外: 根拠 …） (the audit's
+finding is an exception with a basis, ``exceptions:``), 未対応 (the audit requires it
 and it is neither declared nor waived) or left 未記入 (not required by this
 flow and not declared: the author decides).  Every mark carries where in the
 flow file it comes from.
@@ -36,7 +37,7 @@ class ItemResult:
     status: Status
     mark: str
     sources: tuple[str, ...] = ()  # "委託先（未定） flows/x.yaml:99" …
-    findings: tuple[str, ...] = ()  # finding keys behind 未対応
+    findings: tuple[str, ...] = ()  # finding keys behind 未対応 (or behind －（例外 …）)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
     flow, facts = doc.flow, FlowFacts(doc)
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
-    open_findings = [f for f in findings if not f.accepted and f.measure and not f.incomplete]
+    open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
     for number, partner in applicable(doc):
@@ -199,6 +200,14 @@ def _judge(doc, number, text, holders_by_measure, own, findings) -> ItemResult:
     if not missing:
         return ItemResult(number, text, tuple(needed), "done", "○", tuple(dict.fromkeys(sources)))
     related = [f for f in findings if f.measure in missing]
+    excepted = [f for f in related if f.excepted]
+    if excepted and len(excepted) == len(related):
+        # Every requirement behind the blank is an exception with a basis: say so, with the basis.
+        e = excepted[0]
+        mark = f"－（例外: {e.exception_basis}。代わりの管理策: {'、'.join(e.exception_controls)}）"
+        return ItemResult(number, text, tuple(needed), "waived", mark, tuple(dict.fromkeys(sources)),
+                          tuple(sorted({f.key for f in excepted})))
+    related = [f for f in related if not f.excepted]
     if related:
         return ItemResult(number, text, tuple(needed), "missing", "未対応", tuple(dict.fromkeys(sources)),
                           tuple(sorted({f.key for f in related})))

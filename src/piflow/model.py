@@ -286,6 +286,34 @@ class Acceptance(Frozen):
     date: str | None = None
 
 
+def _check_basis(value: str) -> str:
+    if is_empty_reason(value):
+        raise PydanticCustomError(
+            "piflow_waiver_reason", "{ja} / {en}",
+            {
+                "ja": "例外には根拠（法令・条例・規程の条項）が必要です",
+                "en": "an exception needs its basis (a clause of a law, ordinance or policy)",
+                "hint": "例 (e.g.): 番号法第9条第1項・別表第一（地方税の賦課徴収に関する事務）",
+            },
+        )
+    return value
+
+
+class RuleException(Frozen):
+    """A finding that does not apply, by a stated basis, with the controls that replace the rule.
+
+    Not an approval: ``accepted`` records who decided to live with a finding;
+    an exception says why the rule's way is not the legal one here (the law
+    requires printing the 個人番号 on the notice) and what is done instead.
+    """
+
+    key: Text = Field(description="指摘のキー（piflow audit が表示する rule@subject）")
+    basis: Annotated[Text, AfterValidator(_check_basis)] = Field(
+        description="根拠（法令・条例・規程の条項。例: 番号法第19条第1号）")
+    controls: tuple[Text, ...] = Field(min_length=1, description="規則に代わる管理策（一つ以上）")
+    note: str | None = None
+
+
 class Flow(Frozen):
     """A whole flow file."""
 
@@ -295,6 +323,7 @@ class Flow(Frozen):
     data: tuple[DataItem, ...] = ()
     scenarios: tuple[Scenario, ...] = Field(min_length=1)
     accepted: tuple[Acceptance, ...] = ()
+    exceptions: tuple[RuleException, ...] = Field((), description="根拠のある例外（法令等の根拠と代わりの管理策）")
 
     @cached_property
     def party_by_id(self) -> dict[str, Party]:

@@ -35,6 +35,7 @@ def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None =
             findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
     findings = _dedupe(findings)
     findings = _apply_acceptances(ctx, findings)
+    findings = _apply_exceptions(ctx, findings)
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -76,7 +77,9 @@ def _missing_text(ctx: Context, req: Requirement, mid: str) -> dict[str, tuple[s
     label = ctx.label(mid)
     message = f"「{label}」がありません — {req.title}。{req.why}"
     message_en = f"missing {ctx.catalog[mid].en} — {req.title_en}"
-    tail = f"の measures に「{label}」を書くか、不要なら waivers に理由を書いてください (declare it, or waive it with a reason)"
+    tail = (f"の measures に「{label}」を書くか、不要なら waivers に理由を書いてください。法令等の根拠により別の管理策で"
+            f"代える場合は exceptions に根拠と管理策を書けます (declare it, waive it with a reason, or state an exception"
+            f" with its basis)")
     return {
         "step": (message, message_en, "この手順・送り手・受け手" + tail),
         "party": (message, message_en, "この当事者（またはそのシステム）" + tail),
@@ -124,6 +127,25 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
                                f"承認済みとされた指摘「{a.key}」は、今は出ていません。記録を消すか、キーを確認してください",
                                f"accepted finding {a.key!r} no longer occurs", "accepted から削除してください (remove it)",
                                (), None, ctx.doc.path, line, col, rule_name="stale-acceptance"))
+    return out
+
+
+
+def _apply_exceptions(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    if not ctx.flow.exceptions:
+        return findings
+    by_key = {e.key: e for e in ctx.flow.exceptions}
+    out = [replace(f, exception_basis=e.basis, exception_controls=e.controls) if (e := by_key.get(f.key)) else f
+           for f in findings]
+    keys = {f.key for f in findings}
+    for i, e in enumerate(ctx.flow.exceptions):
+        if e.key not in keys:
+            line, col = ctx.doc.where(("exceptions", i))
+            subject = Subject("flow", f"exception:{e.key}", f"exceptions[{i}]", ("exceptions", i), (-1, 1, i))
+            out.append(Finding("A002", "warning", subject,
+                               f"例外とされた指摘「{e.key}」は、今は出ていません。記録を消すか、キーを確認してください",
+                               f"exception for {e.key!r}, which no longer occurs", "exceptions から削除してください (remove it)",
+                               (), None, ctx.doc.path, line, col, rule_name="stale-exception"))
     return out
 
 

@@ -37,6 +37,8 @@ class Finding:
     accepted_reason: str | None = None
     accepted_by: str | None = None
     accepted_date: str | None = None
+    exception_basis: str | None = None  # an exception with a basis (Flow.exceptions), not an approval
+    exception_controls: tuple[str, ...] = ()
     rule_name: str = field(default="", compare=False)
     # "violation" (something is wrong) or "incomplete" (something is not written yet:
     # a blank checklist item, a ○○ placeholder).  Incomplete findings are listed apart
@@ -57,7 +59,20 @@ class Finding:
 
     @property
     def accepted(self) -> bool:
+        """Settled: approved (``accepted:``) or excepted with a basis (``exceptions:``).
+
+        Either way it no longer fails the run nor is marked on the figure; the
+        writers tell the two apart with ``approved`` and ``excepted``.
+        """
+        return self.accepted_reason is not None or self.exception_basis is not None
+
+    @property
+    def approved(self) -> bool:
         return self.accepted_reason is not None
+
+    @property
+    def excepted(self) -> bool:
+        return self.exception_basis is not None
 
     def sort_key(self) -> tuple:
         return (self.file, self.subject.order, self.subject.key, SEVERITY_RANK[self.severity], self.code, self.measure or "")

@@ -15,7 +15,7 @@ def finding_dict(f: Finding) -> dict:
         "code": f.code,
         "rule": f.rule_name,
         "severity": f.severity,
-        "accepted": f.accepted,
+        "accepted": f.approved,
         "subject": {"kind": f.subject.kind, "key": f.subject.key, "label": f.subject.label},
         "location": {"file": f.file, "line": f.line, "column": f.column},
         "message": {"ja": f.message, "en": f.message_en},
@@ -24,8 +24,10 @@ def finding_dict(f: Finding) -> dict:
         "measure": f.measure,
         "kind": f.kind,
     }
-    if f.accepted:
+    if f.approved:
         out["acceptance"] = {"reason": f.accepted_reason, "by": f.accepted_by, "date": f.accepted_date}
+    if f.excepted:
+        out["exception"] = {"basis": f.exception_basis, "controls": list(f.exception_controls)}
     return out
 
 

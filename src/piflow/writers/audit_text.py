@@ -9,10 +9,16 @@ from piflow.audit.finding import SEVERITY_JA, Finding
 
 def summary_counts(findings: list[Finding]) -> dict[str, int]:
     """Violations by severity, accepted ones, and (apart) the incomplete items."""
-    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0, "incomplete": 0}
+    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0, "exception": 0, "incomplete": 0}
     for f in findings:
-        counts["incomplete" if f.incomplete else "accepted" if f.accepted else f.severity] += 1
+        counts["incomplete" if f.incomplete else "exception" if f.excepted else "accepted" if f.approved
+               else f.severity] += 1
     return counts
+
+
+def exception_text(f: Finding) -> str:
+    """「根拠: … ／ 代わりの管理策: …」 for an excepted finding."""
+    return f"根拠: {f.exception_basis} ／ 代わりの管理策: {'、'.join(f.exception_controls)}"
 
 
 def _grouped(findings: list[Finding]):
@@ -37,10 +43,12 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
             head = group[0]
             lines.append(f"  {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
             for f in group:
-                mark = "承認済み" if f.accepted else SEVERITY_JA[f.severity]
+                mark = "例外" if f.excepted else "承認済み" if f.approved else SEVERITY_JA[f.severity]
                 lines.append(f"    {mark} {f.code} {f.message}")
                 lines.append(f"        ({f.message_en})")
-                if f.accepted:
+                if f.excepted:
+                    lines.append(f"        例外 (exception): {exception_text(f)}")
+                elif f.approved:
                     lines.append(f"        承認: {f.accepted_reason}（{f.accepted_by}{'、' + f.accepted_date if f.accepted_date else ''}）")
                 elif f.fix:
                     lines.append(f"        修正 (fix): {f.fix}")
@@ -61,7 +69,8 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
     c = summary_counts(every)
     lines.append(
         f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}、"
-        f"未完成 {c['incomplete']}（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, "
-        f"info {c['info']}, accepted {c['accepted']}, incomplete {c['incomplete']}"
+        f"例外 {c['exception']}、未完成 {c['incomplete']}（{len(results)} ファイル） errors {c['error']}, "
+        f"warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}, exceptions {c['exception']}, "
+        f"incomplete {c['incomplete']}"
     )
     return "\n".join(lines) + "\n"

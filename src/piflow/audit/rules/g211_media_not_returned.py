@@ -43,4 +43,6 @@ def check(ctx):
         back = latest.get((ref.scenario.id, receiver.id, sender.id))
         if back is None or back <= step.sort_key:
             yield Problem(ctx.step(ref), f"{receiver.name} に渡した媒体を返却する手順がありません",
-                          "no later step returns the medium", "媒体の返却の手順を加えてください")
+                          "no later step returns the medium",
+                          "媒体の返却の手順を加えるか、委託先で消去・廃棄するなど根拠のある例外なら"
+                          "exceptions に根拠と代わりの管理策を書いてください")

@@ -32,4 +32,5 @@ def check(ctx):
             if classes:
                 yield Problem(ctx.step(ref), f"{'・'.join(sorted(classes))}を{ref.step.channel.value}で送っています",
                               "sensitive or My Number data on an internet channel",
-                              "LGWAN・専用回線、または暗号化した媒体の手渡しにしてください")
+                              "LGWAN・専用回線、または暗号化した媒体の手渡しにしてください。"
+                              "根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください")

@@ -29,4 +29,5 @@ def check(ctx):
         if {zone_of(ctx, ref.step.from_), zone_of(ctx, ref.step.to)} == pair:
             yield Problem(ctx.step(ref), "インターネット接続系とマイナンバー利用事務系を直接つないでいます",
                           "direct link between the internet and My Number segments",
-                          "LGWAN接続系で無害化するなど、直接の接続をなくしてください")
+                          "LGWAN接続系で無害化するなど、直接の接続をなくしてください。"
+                          "根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください")

@@ -29,4 +29,5 @@ def check(ctx):
             if "sanitization" not in ctx.facts.step_measures(ref, ("step", "sender", "receiver")):
                 yield Problem(ctx.step(ref), "インターネット接続系からLGWAN接続系へ無害化せずに取り込んでいます",
                               "data enters LGWAN from the internet segment without sanitising",
-                              "measures に「無害化処理」を書いてください", "sanitization")
+                              "measures に「無害化処理」を書くか、根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください",
+                              "sanitization")

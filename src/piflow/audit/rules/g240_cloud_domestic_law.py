@@ -28,4 +28,5 @@ def check(ctx):
         if (party.has_role(Role.CONNECTED) or party.cloud) and "domestic-law" not in ctx.facts.party_measures(party):
             yield Problem(ctx.party(party), "クラウド・結合先に「国内法が適用されるサーバ環境」がありません",
                           "cloud or connected party without servers under Japanese law",
-                          "measures に「国内法が適用されるサーバ環境」を書いてください", "domestic-law")
+                          "measures に「国内法が適用されるサーバ環境」を書くか、根拠のある例外なら exceptions に根拠と"
+                          "代わりの管理策を書いてください", "domestic-law")
