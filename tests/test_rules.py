@@ -104,3 +104,17 @@ def test_exceptions_are_reported_as_exceptions_not_approvals():
     (finding,) = run("M103", patch)
     assert finding.accepted and finding.excepted and not finding.approved
     assert (finding.exception_basis, finding.exception_controls) == ("文書管理規程第12条", ("庁内便の送付記録",))
+
+
+def test_channel_lists_keep_channel_for_old_callers_and_locate_errors():
+    steps = [{"n": 1, "id": "give", "from": "ward", "to": "vendor", "text": "提出（郵送・窓口等）",
+              "channel": ["郵送", "窓口等", "郵送"], "medium": "紙", "data": ["name"]}]
+    flow = {**BASE, "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": steps}]}
+    step = loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml").flow.scenarios[0].steps[0]
+    assert [c.value for c in step.channels] == ["郵送", "窓口"]  # aliases resolved, duplicates dropped
+    assert step.channel is step.channels[0]
+    steps[0]["channel"] = ["郵送", "伝書鳩"]
+    with pytest.raises(InputError) as info:
+        loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml")
+    (diag,) = info.value.diagnostics
+    assert diag.code == "P101" and "channel[1]" in diag.message

@@ -155,6 +155,28 @@ Roles = Annotated[
 ]
 
 
+# ``channel: 郵送`` and ``channel: [郵送, 窓口]`` (「郵送・窓口等」) are both fine; the
+# requirements of a step are the union of its channels'.
+_CHANNEL_WORD = Literal[accepted_spellings(Channel)]  # type: ignore[valid-type]
+
+
+def _one_or_many(value: object) -> object:
+    if value is None:
+        return ()
+    return [value] if isinstance(value, str) else value
+
+
+def _unique(values: tuple) -> tuple:
+    return tuple(dict.fromkeys(values))
+
+
+Channels = Annotated[
+    tuple[vocab(Channel), ...],
+    BeforeValidator(_one_or_many, json_schema_input_type=_CHANNEL_WORD | list[_CHANNEL_WORD] | None),
+    AfterValidator(_unique),
+]
+
+
 CHECKLIST_ONLY = ("チェックリストでは講じる（○）が、図には書かない保護対策"
                   "（テストはダミーデータ など、図に載せない対策）")
 
@@ -238,7 +260,8 @@ class Step(Frozen):
     from_: Id = Field(alias="from", description="送り手（当事者またはシステムの id）")
     to: Id = Field(description="受け手（当事者またはシステムの id）")
     text: Text = Field(description="図に書く説明")
-    channel: vocab(Channel) | None = None
+    channels: Channels = Field((), alias="channel",
+                               description="経路。複数なら [郵送, 窓口] のように（要件はそれぞれの和）")
     medium: vocab(Medium) | None = None
     media: str | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
     data: tuple[Id, ...] | None = Field(None, description="運ぶ情報項目。省略すると送り手の保有する全項目")
@@ -252,6 +275,11 @@ class Step(Frozen):
         """(3, "") for ③, (1, "'") for ①'; parsed once, steps are sorted often."""
         m = _STEP_NO.match(self.n)
         return (int(m.group(1)), m.group(2))  # type: ignore[union-attr]
+
+    @property
+    def channel(self) -> Channel | None:
+        """The first channel (callers from before channel lists; ``channels`` has them all)."""
+        return self.channels[0] if self.channels else None
 
     @property
     def number(self) -> int:

@@ -318,8 +318,9 @@ class LazyFacts(dict):
 
 _SUBJECT = Role.SUBJECT.value
 _STEP_FACTS = {
-    "channel": lambda f, r: r.step.channel.value if r.step.channel else None,
-    "channel_class": lambda f, r: r.step.channel.klass.value if r.step.channel else None,
+    # Sets: a step with channel: [郵送, 窓口] meets the conditions of either (requirements are the union).
+    "channel": lambda f, r: {c.value for c in r.step.channels},
+    "channel_class": lambda f, r: {c.klass.value for c in r.step.channels},
     "medium": lambda f, r: r.step.medium.value if r.step.medium else None,
     "data_class": lambda f, r: f.data_classes(r),
     "cross_party": lambda f, r: f.cross_party(r),

@@ -27,10 +27,11 @@ SENSITIVE = {DataClass.SENSITIVE.value, DataClass.MY_NUMBER.value}
       title="要配慮・特定個人情報をインターネットで送る", title_en="sensitive or My Number data over the internet")
 def check(ctx):
     for ref in ctx.facts.steps:
-        if ref.step.channel and ref.step.channel.klass is ChannelClass.INTERNET:
+        internet = [c for c in ref.step.channels if c.klass is ChannelClass.INTERNET]
+        if internet:
             classes = ctx.facts.data_classes(ref) & SENSITIVE
             if classes:
-                yield Problem(ctx.step(ref), f"{'・'.join(sorted(classes))}を{ref.step.channel.value}で送っています",
+                yield Problem(ctx.step(ref), f"{'・'.join(sorted(classes))}を{'・'.join(c.value for c in internet)}で送っています",
                               "sensitive or My Number data on an internet channel",
                               "LGWAN・専用回線、または暗号化した媒体の手渡しにしてください。"
                               "根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください")

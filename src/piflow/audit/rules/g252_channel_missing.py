@@ -34,7 +34,7 @@ def check(ctx):
         ends = (facts.owner(ref.step.from_), facts.owner(ref.step.to))
         if all(p.role and set(p.role) <= set(OUTSIDE) for p in ends):
             continue
-        if ref.step.channel is None and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
+        if not ref.step.channels and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
             yield Problem(ctx.step(ref), "当事者の間で個人情報を渡す手順に経路 (channel) がありません",
                           "personal data crosses parties with no channel declared",
                           "channel（手渡し、LGWAN、郵送 …）を書いてください")
