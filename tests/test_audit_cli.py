@@ -214,3 +214,41 @@ def test_checklist_marks_an_excepted_item_with_its_basis(tmp_path):
     doc = loads(EXCEPTED, "t.yaml")
     items = [i for form in fill(doc, audit(doc)) for s in form.sections for i in s.items if "handover-ledger" in i.measures]
     assert items and all(i.mark == "－（例外: 文書管理規程第12条（庁内便）。代わりの管理策: 庁内便の送付記録）" for i in items)
+
+
+def test_municipality_from_piflow_toml_and_the_command_line(tmp_path):
+    from piflow.checklist import checklist_data
+
+    (tmp_path / "piflow.toml").write_text('municipality = "豊島区"\n', encoding="utf-8")
+    flow = tmp_path / "flows" / "a.yaml"
+    assert runner.invoke(app, ["init", str(flow), "-t", "dvd-outsourcing"]).exit_code == 0
+    text = flow.read_text(encoding="utf-8")
+    assert "豊島区（○○課）" in text and "新宿区" not in text
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["checklist", str(flow), "-f", "md", "-o", str(out)]).exit_code == 0
+    (md,) = out.glob("*.md")
+    assert "豊島区情報セキュリティポリシー" in md.read_text(encoding="utf-8")
+    assert "新宿区" not in md.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    assert runner.invoke(app, ["--municipality", "中野区", "checklist", str(flow), "-f", "md", "-o", str(other)]).exit_code == 0
+    assert "中野区情報セキュリティポリシー" in next(other.glob("*.md")).read_text(encoding="utf-8")
+    # Without a project the built-in ward stays, for callers that know nothing of projects.
+    assert "新宿区情報セキュリティポリシー" in str(checklist_data())
+
+
+def test_a_wards_own_security_policy_is_the_same_measure(tmp_path):
+    text = MINIMAL.replace("role: 委託先", "role: 委託先\n    measures: [個人情報保護法及び豊島区情報セキュリティポリシーの遵守]")
+    assert runner.invoke(app, ["validate", str(write(tmp_path, text))]).exit_code == 0
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ("municipality = 3\n", "piflow.toml:1:1: エラー[P009]"),
+    ('municipalty = "豊島区"\n', "もしかして (did you mean): municipality"),
+    ('municipality = "豊島区\n', "piflow.toml:1:"),
+])
+def test_bad_piflow_toml_is_located_bad_input(tmp_path, settings, expected):
+    (tmp_path / "piflow.toml").write_text(settings, encoding="utf-8")
+    flow = write(tmp_path, MINIMAL)
+    result = runner.invoke(app, ["checklist", str(flow), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and expected in result.output, result.output
+    assert not (tmp_path / "out").exists()

@@ -22,6 +22,7 @@ from piflow.audit.finding import Finding
 from piflow.catalog import load_bundled_yaml
 from piflow.loader import Document
 from piflow.model import Party
+from piflow.project import DEFAULT_MUNICIPALITY, localise, municipality_for
 from piflow.textnorm import circled
 from piflow.vocab import Basis, Medium, Role, SystemKind
 
@@ -76,9 +77,10 @@ class FormResult:
 
 
 @cache
-def checklist_data() -> dict:
+def checklist_data(municipality: str = DEFAULT_MUNICIPALITY) -> dict:
+    """The forms, with the municipality's name where they name it (its 情報セキュリティポリシー)."""
     text = resources.files("piflow.data").joinpath("checklists.yaml").read_text(encoding="utf-8")
-    return {c["number"]: c for c in load_bundled_yaml(text)["checklists"]}
+    return {c["number"]: c for c in load_bundled_yaml(localise(text, municipality))["checklists"]}
 
 
 @dataclass
@@ -141,15 +143,17 @@ def applicable(doc: Document) -> list[tuple[int, Party | None]]:
     return out
 
 
-def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
+def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
+    """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)
+    forms_data = checklist_data(municipality or municipality_for(doc.path))
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
     open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
     for number, partner in applicable(doc):
-        spec = checklist_data()[number]
+        spec = forms_data[number]
         ward_holders = [h for w in wards for h in _holders_of(facts, w)]
         partner_holders = _holders_of(facts, partner) if partner else []
         involved = {partner.id} if partner else {p.id for p in wards}

@@ -38,8 +38,19 @@ def main_options(
         Optional[bool],
         typer.Option("--version", callback=_version, is_eager=True, help="版を表示 (show the version)"),
     ] = None,
+    municipality: Annotated[
+        Optional[str],
+        typer.Option("--municipality", help="自治体名（既定: piflow.toml、なければ新宿区） (municipality; default from piflow.toml)"),
+    ] = None,
 ) -> None:
     """個人情報の流れ図とチェック (piflow)."""
+    from piflow.diagnostics import InputError
+    from piflow.project import set_municipality
+
+    try:
+        set_municipality(municipality)
+    except InputError as exc:
+        raise typer.BadParameter(exc.diagnostics[0].message, param_hint="--municipality") from None
 
 
 @app.command()
