@@ -106,7 +106,7 @@ def main() -> int:
     print(subprocess.run([dot, "-V"], capture_output=True, text=True).stderr.strip())
 
     from piflow.audit.engine import audit
-    from piflow.draw.figure import build_figure
+    from piflow.draw.figure import figure_dot
     from piflow.draw.style import load_style
     from piflow.loader import load, loads
 
@@ -163,7 +163,7 @@ def main() -> int:
             reps = max(1, runs if n <= 1000 else 3)
             audit_s = median_call(lambda: audit(doc), reps)
             found = len(audit(doc))
-            dot_s = median_call(lambda: build_figure(doc, doc.flow.scenarios[0], style).source, reps)
+            dot_s = median_call(lambda: figure_dot(doc, doc.flow.scenarios[0], style), reps)
             per_step.append(audit_s / n)
             print(f"{n:>7} {load_s*1000:>9.0f} {audit_s*1000:>9.1f} {dot_s*1000:>8.1f} {found:>9} {audit_s / n * 1e6:>14.1f}")
         growth = per_step[-1] / per_step[1]

@@ -38,6 +38,17 @@ def page_sizes(pdf: Path) -> list[tuple[int, int]]:
     return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
 
 
+def printed_image_widths_mm(pdf: Path) -> dict[int, list[float]]:
+    """Page number -> the printed widths (mm) of its images, from ``pdfimages -list``."""
+    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    widths: dict[int, list[float]] = {}
+    for line in out.splitlines()[2:]:
+        cols = line.split()
+        if len(cols) > 13 and cols[2] == "image":
+            widths.setdefault(int(cols[0]), []).append(int(cols[3]) / float(cols[12]) * 25.4)
+    return widths
+
+
 def page_texts(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return text.split("\f")[: len(page_sizes(pdf))]
@@ -84,8 +95,17 @@ def test_docx_prints_on_a4_with_a_landscape_page_per_figure(office_pdfs, flow):
     figures = len(load(flow).flow.scenarios)
     assert sizes.count(A4_LANDSCAPE) == figures and sizes[0] == A4_PORTRAIT
     texts = page_texts(pdf)
-    landscape = [t for t, s in zip(texts, sizes) if s == A4_LANDSCAPE]
-    assert all("資料" in t for t in landscape)  # each figure page carries its （資料xx-x） caption
+    # Each landscape page holds one figure printed at its size: not shrunk below what the
+    # layout fitted to A4 (which keeps its text at 7 pt or more).
+    from piflow.draw.style import load_style
+    from piflow.report import build
+
+    expected = [fig.size_mm[0] for fig in build(load(flow), [], load_style(None)).figures]
+    printed = printed_image_widths_mm(pdf)
+    pages = [k + 1 for k, s in enumerate(sizes) if s == A4_LANDSCAPE]
+    assert [len(printed.get(p, [])) for p in pages] == [1] * len(pages)
+    for page, want in zip(pages, expected):
+        assert printed[page][0] > want - 3, (page, printed[page], want)
     whole = squeeze("".join(texts))
     missing = [t[:30] for t in item_texts(flow) if squeeze(t) not in whole]
     assert not missing, missing  # no checklist row cut off
@@ -133,7 +153,7 @@ def test_html_report_prints_figures_on_their_own_landscape_pages(printed_html):
     landscape = [k for k, s in enumerate(sizes) if s == A4_LANDSCAPE]
     assert len(landscape) == figures and landscape == list(range(landscape[0], landscape[0] + figures))
     assert len(sizes) >= 1 + figures + 1 + 6  # overview, figures, findings, six checklist forms
-    # The section heading travels with the first figure, never alone at the foot of a portrait page.
+    # No heading left alone at the foot of a portrait page: each figure page shows its own title.
     assert "個人情報の流れ" in texts[landscape[0]] and "個人情報の流れ" not in texts[landscape[0] - 1]
     whole = squeeze("".join(texts))
     assert "物価高対応子育て応援手当" in whole and "別紙チェックリスト" in whole and "未対応" in whole

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import FLOWS, MINIMAL, write
 from piflow.cli import app
-from piflow.draw.figure import Options, build_figure
+from piflow.draw.figure import Options, figure_dot
 from piflow.draw.render import render
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
@@ -54,7 +54,7 @@ GOLDEN_FIGURES = [
 def test_golden_dot(flow, scenario):
     doc = load(FLOWS / flow)
     sc = next(s for s in doc.flow.scenarios if s.id == scenario)
-    check_golden(f"{Path(flow).stem}.{scenario}.dot", build_figure(doc, sc, load_style(None)).source)
+    check_golden(f"{Path(flow).stem}.{scenario}.dot", figure_dot(doc, sc, load_style(None)))
 
 
 @needs_dot
@@ -62,7 +62,7 @@ def test_golden_dot(flow, scenario):
 def test_golden_normalised_svg(flow, scenario):
     doc = load(FLOWS / flow)
     sc = next(s for s in doc.flow.scenarios if s.id == scenario)
-    svg = render(build_figure(doc, sc, load_style(None)).source, "svg").decode("utf-8")
+    svg = render(figure_dot(doc, sc, load_style(None)), "svg").decode("utf-8")
     check_golden(f"{Path(flow).stem}.{scenario}.svg.txt", normalise_svg(svg))
 
 
@@ -73,7 +73,7 @@ HOSTILE = '</text><script>alert(1)</script> " \\ {} <> & @ \n 改行 onload="x" 
 def test_svg_is_safe_with_hostile_labels():
     text = MINIMAL.replace("text: 提供", f"text: {yaml_quote(HOSTILE)}").replace("name: 委託先", f"name: {yaml_quote(HOSTILE)}")
     doc = loads(text, "t.yaml")
-    svg = render(build_figure(doc, doc.flow.scenarios[0], load_style(None)).source, "svg").decode("utf-8")
+    svg = render(figure_dot(doc, doc.flow.scenarios[0], load_style(None)), "svg").decode("utf-8")
     root = ET.fromstring(svg)  # well-formed XML
     tags = {el.tag.split("}")[-1] for el in root.iter()}
     assert "script" not in tags and "a" not in tags and "foreignObject" not in tags
@@ -117,21 +117,21 @@ def test_every_flow_renders_svg_and_png(tmp_path):
 def test_figure_content():
     doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
     sc = next(s for s in doc.flow.scenarios if s.tag == "資料49-3")
-    src = build_figure(doc, sc, load_style(None)).source
+    src = figure_dot(doc, sc, load_style(None))
     assert "（資料49-3）" in src and sc.title in src
     for step in sc.steps:
         assert circled(step.number) in src
     assert "【手渡し】" in src and "・鍵付きカバン等による運搬" in src
     assert "凡例" in src
-    hidden = build_figure(doc, sc, load_style(None), Options(measures="hide")).source
+    hidden = figure_dot(doc, sc, load_style(None), Options(measures="hide"))
     assert "・鍵付きカバン等による運搬" not in hidden
-    foot = build_figure(doc, sc, load_style(None), Options(measures="footnote")).source
+    foot = figure_dot(doc, sc, load_style(None), Options(measures="footnote"))
     assert "※A" in foot and "・鍵付きカバン等による運搬" in foot
 
 
 def test_mono_style_has_no_colour():
     doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
-    src = build_figure(doc, doc.flow.scenarios[2], load_style("mono")).source
+    src = figure_dot(doc, doc.flow.scenarios[2], load_style("mono"))
     colours = set(re.findall(r'#[0-9a-fA-F]{6}', src))
     assert colours <= {"#000000", "#ffffff", "#f2f2f2", "#1a202c"}, colours
 
@@ -141,7 +141,7 @@ def test_audit_marks_findings_in_red():
 
     doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
     sc = doc.flow.scenarios[2]
-    src = build_figure(doc, sc, load_style(None), Options(findings=audit(doc))).source
+    src = figure_dot(doc, sc, load_style(None), Options(findings=audit(doc)))
     assert "【指摘】M104" in src and "【指摘】G210" in src and "監査の指摘（5件）" in src
 
 
@@ -204,74 +204,6 @@ def test_builtin_theme_is_parsed_once_but_never_shared():
     first = load_style(None)
     first["node"]["fill"] = "changed"
     assert load_style(None)["node"]["fill"] == "#ffffff"
-
-
-def _all_figures():
-    return [(f.name, sc.id) for f in sorted(FLOWS.glob("*.yaml")) for sc in load(f).flow.scenarios]
-
-
-def _box_of_path(d: str) -> tuple[float, float, float, float]:
-    nums = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
-    xs, ys = nums[0::2], nums[1::2]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _text_box(t: ET.Element) -> tuple[float, float, float, float]:
-    size = float(t.get("font-size"))
-    # Estimated width: full-width (CJK) characters one em, others about half.
-    width = sum(size if ord(ch) >= 0x2E80 else 0.55 * size for ch in (t.text or ""))
-    x, y = float(t.get("x")), float(t.get("y"))
-    left = {"start": x, "middle": x - width / 2, "end": x - width}[t.get("text-anchor", "start")]
-    return left, y - size * 0.8, left + width, y
-
-
-def _overlap(a, b, slack: float = 1.0) -> bool:
-    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
-
-
-@needs_dot
-@pytest.mark.parametrize("marked", [False, True], ids=["plain", "audit"])
-@pytest.mark.parametrize(("flow", "scenario"), _all_figures())
-def test_no_step_label_lands_in_a_lane_or_the_legend(flow, scenario, marked):
-    # The figures' recurring defect: an arrow between two lanes whose text sits
-    # inside a third lane (or one of its own), so a reader takes it for that
-    # party's work. Checked on the real layout Graphviz produced.
-    doc = load(FLOWS / flow)
-    sc = next(s for s in doc.flow.scenarios if s.id == scenario)
-    from piflow.audit.engine import audit
-
-    options = Options(findings=audit(doc)) if marked else Options()
-    svg = render(build_figure(doc, sc, load_style(None), options).source, "svg")
-    ns = {"s": "http://www.w3.org/2000/svg"}
-    root = ET.fromstring(svg)
-    lanes = {}
-    for g in root.iterfind(".//s:g[@class='cluster']", ns):
-        title = g.findtext("s:title", namespaces=ns)
-        shape = g.find("s:path", ns)
-        if title.startswith("cluster_lane_") and shape is not None:
-            lanes[title.removeprefix("cluster_lane_")] = _box_of_path(shape.get("d"))
-    for g in root.iterfind(".//s:g[@class='node']", ns):  # the legend and findings boxes too
-        if g.findtext("s:title", namespaces=ns).startswith("x_"):
-            lanes[g.findtext("s:title", namespaces=ns)] = _box_of_path(g.find("s:polygon", ns).get("points"))
-    assert lanes, "no lanes found in the SVG"
-    owner = {e: doc.flow.owner(e).id for step in sc.steps for e in (step.from_, step.to)}
-    checked, placed = 0, []
-    for g in root.iterfind(".//s:g[@class='edge']", ns):
-        boxes = [_text_box(t) for t in g.iterfind("s:text", ns)]
-        for box in boxes:  # nor on another step's text
-            clash = [other for other in placed if _overlap(box, other, slack=2.0)]
-            assert not clash, f"{scenario}: step labels overlap at {box} and {clash}"
-        placed += boxes
-
-        tail, _, head = g.findtext("s:title", namespaces=ns).partition("->")
-        ends = {owner.get(n.split(":")[0][2:]) for n in (tail, head)}  # "p_ward:n" -> ward
-        if None in ends or len(ends) == 1:
-            continue  # callouts, lane anchors, or a step inside one lane
-        for t in g.iterfind("s:text", ns):
-            checked += 1
-            inside = [lane for lane, box in lanes.items() if _overlap(_text_box(t), box)]
-            assert not inside, f"{scenario}: label {t.text!r} of {tail}->{head} overlaps lane(s) {inside}"
-    assert checked
 
 
 @pytest.mark.parametrize("command", ["draw", "report"])

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import MINIMAL
 from piflow.cli import app
-from piflow.draw.figure import build_figure
+from piflow.draw.figure import figure_dot
 from piflow.draw.style import load_style
 from piflow.loader import loads
 
@@ -109,7 +109,7 @@ def test_markup_and_graphviz_syntax_in_labels_stay_text(label):
     text = MINIMAL.replace("text: 提供", f"text: {quoted}").replace("name: 委託先", f"name: {quoted}") \
         .replace("title: テストに係る個人情報の流れ", f"title: {quoted}")
     doc = loads(text, "t.yaml")
-    source = build_figure(doc, doc.flow.scenarios[0], load_style(None)).source
+    source = figure_dot(doc, doc.flow.scenarios[0], load_style(None))
     if shutil.which("dot") is None:
         pytest.skip("Graphviz 'dot' is not installed (make setup installs it)")
     proc = subprocess.run(["dot", "-Tsvg"], input=source.encode(), capture_output=True, timeout=60)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from piflow.audit.engine import audit
 from piflow.catalog import default_catalog
-from piflow.draw.figure import Options, build_figure
+from piflow.draw.figure import Options, figure_dot
 from piflow.draw.style import load_style
 from piflow.loader import loads
 from piflow.model import is_empty_reason
@@ -80,7 +80,7 @@ def run_all(flow: dict) -> tuple[str, str]:
     doc = loads(yaml.safe_dump(flow, allow_unicode=True), "p.yaml")
     findings = audit(doc)
     report = audit_json.render([(doc.path, doc.flow.proposal.title, findings)])
-    dot = build_figure(doc, doc.flow.scenarios[0], load_style(None), Options(findings=findings)).source
+    dot = figure_dot(doc, doc.flow.scenarios[0], load_style(None), Options(findings=findings))
     json.loads(report)
     return report, dot
 

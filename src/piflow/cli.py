@@ -141,6 +141,13 @@ class MeasureMode(str, Enum):
     footnote = "footnote"
 
 
+class PageSize(str, Enum):
+    a4_landscape = "a4-landscape"
+    a4_portrait = "a4-portrait"
+    a3_landscape = "a3-landscape"
+    none = "none"
+
+
 @app.command()
 def draw(
     paths: Paths,
@@ -165,11 +172,16 @@ def draw(
     data: Annotated[bool, typer.Option("--data", help="手順に情報項目を書く (show data items on steps)")] = False,
     audit_marks: Annotated[bool, typer.Option("--audit", help="監査の指摘を図に赤で示す (mark audit findings)")] = False,
     policy: PolicyOpt = None,
+    page: Annotated[
+        PageSize, typer.Option("--page", help="用紙: 図をこの用紙の印刷範囲（余白10mm）に合わせる。入りきらない手順は次のページへ。"
+                                              "none は用紙に合わせず1枚 (paper the figure is fitted to; none: natural size, one sheet)")
+    ] = PageSize.a4_landscape,
 ) -> None:
-    """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag)."""
+    """個人情報の流れ図を描く (draw the figures: SVG, PNG, PDF or DOT; one file per 資料 tag and page)."""
     from piflow.commands import draw as command
 
-    raise typer.Exit(command.draw(paths, output, fmt.value if fmt else None, scenario, dpi, style, measures.value, data, audit_marks, policy))
+    raise typer.Exit(command.draw(paths, output, fmt.value if fmt else None, scenario, dpi, style, measures.value, data,
+                                  audit_marks, policy, page=page.value))
 
 
 class ChecklistFormat(str, Enum):

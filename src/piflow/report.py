@@ -13,10 +13,13 @@ from piflow.writers.audit_text import summary_counts
 
 @dataclass(frozen=True)
 class Figure:
-    tag: str
+    """One page of a figure, at the size it prints on A4 landscape."""
+
+    tag: str  # 資料49-3, or 資料49-3（1/2）
     title: str
     svg: str  # inline SVG (no XML prolog)
     png: bytes | None = None
+    size_mm: tuple[float, float] = (277.0, 190.0)  # printed width, height
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,7 @@ def inline_svg(svg: bytes) -> str:
 
 
 def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = False, dpi: int = 200) -> Report:
-    from piflow.draw.figure import build_figure
-    from piflow.draw.render import render
+    from piflow.draw.figure import figure_pages, render_page
 
     p = doc.flow.proposal
     overview = [
@@ -53,7 +55,10 @@ def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = 
     ]
     figures = []
     for sc in doc.flow.scenarios:
-        source = build_figure(doc, sc, style).source
-        png = render(source, "png", dpi) if with_png else None
-        figures.append(Figure(sc.tag, sc.title, inline_svg(render(source, "svg")), png))
+        pages, _ = figure_pages(doc, sc, style)  # piflow draw reports a figure too small to read
+        for fp in pages:
+            png = render_page(fp, "png", dpi) if with_png else None
+            w, h = fp.printed_size
+            figures.append(Figure(fp.tag, sc.title, inline_svg(render_page(fp, "svg")), png,
+                                  (round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2))))
     return Report(doc, overview, figures, findings, fill(doc, findings))

@@ -124,20 +124,22 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     from pathlib import Path
 
     from piflow.diff import step_identity
-    from piflow.draw.figure import Options, build_figure
-    from piflow.draw.render import render
+    from piflow.draw.figure import Options, figure_pages, render_page
     from piflow.draw.style import load_style
 
     theme = load_style(None)
     old_scenarios = {s.id: s for s in old.flow.scenarios}
-    targets = [Path(folder) / f"{safe_name(sc.tag)}.diff.svg" for sc in new.flow.scenarios]
-    refuse_collisions(targets, [f"{new.path} [{sc.tag}]" for sc in new.flow.scenarios])
-    pairs = []
-    for target, sc in zip(targets, new.flow.scenarios):
+    pages = []
+    for sc in new.flow.scenarios:
         prev = old_scenarios.get(sc.id)
         kept = {step_identity(s) for s in sc.steps}
         removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
         mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
-        graph = build_figure(new, sc, theme, Options(changes=mine, removed_steps=removed))
-        pairs.append((target, render(graph.source, "svg"), sc.tag))
+        # For review on screen, not for filing: one sheet per figure, at its natural size.
+        drawn, _ = figure_pages(new, sc, theme, Options(changes=mine, removed_steps=removed), page="none")
+        pages += [(sc, fp) for fp in drawn]
+    names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for sc, fp in pages]
+    targets = [Path(folder) / f"{name}.diff.svg" for name in names]
+    refuse_collisions(targets, [f"{new.path} [{fp.tag}]" for _, fp in pages])
+    pairs = [(target, render_page(fp, "svg"), fp.tag) for target, (_, fp) in zip(targets, pages)]
     return write_all(pairs, (new.path,), out, err)

@@ -13,13 +13,13 @@ from piflow.commands.common import (choose_format, print_diagnostics, input_erro
 @input_errors_exit_2
 def draw(paths: list[str], output: str | None = None, fmt: str | None = None, scenario: str | None = None,
          dpi: int | None = None, style: str | None = None, measures: str = "show", show_data: bool = False,
-         audit_marks: bool = False, policy_path: str | None = None,
+         audit_marks: bool = False, policy_path: str | None = None, page: str = "a4-landscape",
          out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Render every scenario (or one) of each flow; one file per 資料 tag."""
+    """Render every scenario (or one) of each flow; one file per 資料 tag and page."""
 
     from piflow.diagnostics import InputError
-    from piflow.draw.figure import Options, build_figure
-    from piflow.draw.render import dot_path, render
+    from piflow.draw.figure import Options, figure_pages, render_page
+    from piflow.draw.render import dot_path
     from piflow.draw.style import load_style
     from piflow.textnorm import did_you_mean, normalize
 
@@ -48,15 +48,21 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
                 continue
         findings = run_audit(doc, policy) if audit_marks else None
         jobs += [(doc, sc, findings) for sc in chosen]
+    pages = []
+    for doc, sc, findings in jobs:
+        options = Options(measures=measures, show_data=show_data, findings=findings)  # type: ignore[arg-type]
+        drawn, warning = figure_pages(doc, sc, theme, options, page)
+        if warning:
+            print(f"{doc.path}: 警告: {warning}", file=err)
+        pages += [(doc, sc, fp) for fp in drawn]
     # Names first: two figures bound for one file stop the run before anything is drawn.
-    targets, _ = output_targets(output, [safe_name(sc.tag) for _, sc, _ in jobs], fmt,
-                                [f"{doc.path} [{sc.tag}]" for doc, sc, _ in jobs])
+    names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for _, sc, fp in pages]
+    targets, _ = output_targets(output, names, fmt, [f"{doc.path} [{fp.tag}]" for doc, _, fp in pages])
     pairs = []
-    for target, (doc, sc, findings) in zip(targets, jobs):
-        graph = build_figure(doc, sc, theme, Options(measures=measures, show_data=show_data, findings=findings))  # type: ignore[arg-type]
+    for target, (doc, sc, fp) in zip(targets, pages):
         try:
-            pairs.append((target, render(graph.source, fmt, dpi), f"{doc.path} [{sc.tag}]"))
-        except InputError as exc:  # dot could not draw this figure; the others are still written
+            pairs.append((target, render_page(fp, fmt, dpi), f"{doc.path} [{fp.tag}]"))
+        except InputError as exc:  # Graphviz could not draw this figure; the others are still written
             print_diagnostics(exc.diagnostics, err)
             failed = True
     rc = write_all(pairs, tuple(d.path for d in documents), out, err)

@@ -1,41 +1,86 @@
-"""Graphviz source -> SVG / PNG / PDF bytes, through the real ``dot``."""
+"""Pinned DOT -> SVG / PNG / PDF bytes, through the real Graphviz (``neato -n2``).
+
+The DOT is at the figure's natural size; here each format gets its printed size
+(natural size x the page scale the layout chose): SVG ``width``/``height`` in mm
+over the natural viewBox, PNG rendered at that size with a pHYs chunk saying its
+DPI, PDF a page of the paper size with the figure centred on it.
+"""
 
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.draw.dotrun import find_dot, fixed_pdf_dates, run_dot
 
 FORMATS = ("svg", "png", "pdf", "dot")
+DEFAULT_DPI = 200
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.S)
 _XLINK_NS = re.compile(r'\s+xmlns:xlink="[^"]*"')
+_SVG_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 
 def dot_path() -> str:
     return find_dot()
 
 
-def render(source: str, fmt: str, dpi: int | None = None) -> bytes:
-    """Run dot; for SVG, drop the DOCTYPE (an external reference) so the file stands alone."""
+def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
+           paper: tuple[float, float] | None = None, size: tuple[float, float] | None = None) -> bytes:
+    """Draw a pinned DOT source at ``scale``; ``size`` is the drawing's natural size (pt),
+    ``paper`` (pt) centres a PDF on a sheet of that size."""
     if fmt == "dot":
         return source.encode("utf-8")
-    cmd = [f"-T{fmt}"]
-    if dpi and fmt == "png":
-        cmd.append(f"-Gdpi={dpi}")
+    cmd = ["-Kneato", "-n2", f"-T{fmt}"]
+    if fmt == "png":
+        cmd.append(f"-Gdpi={(dpi or DEFAULT_DPI) * scale:.4f}")
+    if fmt == "pdf" and size:
+        w, h = size[0] * scale, size[1] * scale
+        cmd.append(f"-Gsize={w / 72:.4f},{h / 72:.4f}!")
+        mx, my = ((paper[0] - w) / 144, (paper[1] - h) / 144) if paper else (0.0, 0.0)
+        cmd.append(f"-Gmargin={max(0.0, mx):.4f},{max(0.0, my):.4f}")
     proc = run_dot(cmd, source.encode("utf-8"))
     if proc.returncode != 0:
-        # The source is ours and always valid DOT, so this is dot itself giving up (old
-        # Graphviz releases have layout bugs): say so plainly instead of a traceback.
+        # The source is ours and always valid DOT, so this is Graphviz itself giving up:
+        # say so plainly instead of a traceback.
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise InputError([Diagnostic("dot", 1, 1, "P008", f"Graphviz の dot が図を描けませんでした: {message[0] if message else ''}",
                                      f"Graphviz dot failed (exit {proc.returncode})",
                                      "Graphviz を更新するか、--measures footnote で図を簡単にしてください "
                                      "(update Graphviz, or simplify the figure with --measures footnote)")])
     if fmt == "svg":
-        text = proc.stdout.decode("utf-8")
-        text = _DOCTYPE.sub("", text)
-        text = _XLINK_NS.sub("", text)
-        return text.encode("utf-8")
-    return fixed_pdf_dates(proc.stdout) if fmt == "pdf" else proc.stdout
+        return svg_in_mm(proc.stdout.decode("utf-8"), scale).encode("utf-8")
+    if fmt == "png":
+        return png_with_dpi(proc.stdout, dpi or DEFAULT_DPI)
+    return fixed_pdf_dates(proc.stdout)
+
+
+def svg_in_mm(text: str, scale: float = 1.0) -> str:
+    """No DOCTYPE (an external reference), and the printed size in mm over the natural viewBox."""
+    text = _XLINK_NS.sub("", _DOCTYPE.sub("", text))
+
+    def mm(m: re.Match) -> str:
+        w, h = (float(v) * scale * 25.4 / 72 for v in m.groups())
+        return f'<svg width="{w:.2f}mm" height="{h:.2f}mm"'
+
+    return _SVG_SIZE.sub(mm, text, count=1)
+
+
+def png_with_dpi(png: bytes, dpi: float) -> bytes:
+    """The PNG with one pHYs chunk saying its DPI, right after IHDR, so Word places it at its size."""
+    ppm = round(dpi / 0.0254)
+    data = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    phys = struct.pack(">I", 9) + data + struct.pack(">I", zlib.crc32(data))
+    out, pos = [png[:8]], 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        chunk = png[pos:pos + 12 + length]
+        kind = chunk[4:8]
+        if kind != b"pHYs":
+            out.append(chunk)
+        if kind == b"IHDR":
+            out.append(phys)
+        pos += 12 + length
+    return b"".join(out)

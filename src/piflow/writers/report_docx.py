@@ -1,7 +1,8 @@
 """The report as a Word document a section can paste into its proposal and file on A4.
 
-Portrait sections for text and tables, one landscape section per figure at the
-full text width; Word's built-in styles (Word in Japanese shows them as 見出し 1–3
+Portrait sections for text and tables, one landscape section per figure page, with
+the page margins the figure was fitted to, so it prints at its size (its text at
+7 pt or more); Word's built-in styles (Word in Japanese shows them as 見出し 1–3
 and 表 (格子)), Japanese fonts and ja-JP as the East Asian language; checklist
 tables in the ward's form with their header row repeated on every page.
 """
@@ -21,7 +22,7 @@ BODY_FONT = "游明朝"  # Word's Japanese default; LibreOffice on Linux falls b
 HEADING_FONT = "游ゴシック"
 A4 = (210, 297)  # mm
 MARGIN_MM = 22
-FIGURE_MARGIN_MM = 20
+FIGURE_MARGIN_MM = 10  # the margins piflow.layout fits figures to
 TITLE_LIMIT = 255  # Word's limit for core properties
 STYLE_SIZES = {"Normal": (BODY_FONT, 10.5), "Title": (HEADING_FONT, 18), "Heading 1": (HEADING_FONT, 16),
                "Heading 2": (HEADING_FONT, 13), "Heading 3": (HEADING_FONT, 11), "Caption": (HEADING_FONT, 10),
@@ -135,22 +136,22 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _figure_page(document, fig: Figure, caption: str, caption_style: str, right: bool = False,
-                 reserved_mm: float = 14) -> None:
-    """A landscape page: the caption and the figure as large as the page allows."""
+def _figure_page(document, fig: Figure) -> None:
+    """A landscape page holding the figure at its printed size (its title and 資料 tag are in it)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
-    paragraph = document.add_paragraph(caption, style=caption_style)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT
     if not fig.png:
         return
-    text_w = A4[1] - 2 * FIGURE_MARGIN_MM - 0.5  # Word keeps page sizes in twips: stay inside the rounding
-    text_h = A4[0] - 2 * FIGURE_MARGIN_MM - reserved_mm  # the headings' lines and spacing
-    px_w, px_h = _png_size(fig.png)
-    width = min(text_w, text_h * px_w / px_h)
+    # Word keeps page sizes in twips and a picture's paragraph needs its line: stay inside.
+    text_w = A4[1] - 2 * FIGURE_MARGIN_MM - 0.5
+    text_h = A4[0] - 2 * FIGURE_MARGIN_MM - 2
+    width, height = fig.size_mm
+    width = min(width, text_w, text_h * width / height)
     document.add_picture(io.BytesIO(fig.png), width=Mm(width))
-    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph = document.paragraphs[-1]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = 0
 
 
 def _new_document(title: str):
@@ -175,14 +176,16 @@ def _save(document) -> bytes:
 
 
 def figures_docx(report: Report) -> bytes:
-    """Just the figures, one per landscape page, captioned （資料xx-x）, to attach to a proposal."""
+    """Just the figures, one per landscape page, to attach to a proposal.
+
+    Each carries its title and （資料xx-x） at the top right, as the papers print them.
+    """
     document = _new_document(report.doc.flow.proposal.title)
     _page(document.sections[0], landscape=True, margin_mm=FIGURE_MARGIN_MM)
     for k, fig in enumerate(report.figures):
         if k:
             _new_section(document, landscape=True)
-        # As the papers print it: 資料 number at the top right, the figure below.
-        _figure_page(document, fig, f"（{fig.tag}）", "Caption", right=True)
+        _figure_page(document, fig)
     return _save(document)
 
 
@@ -227,11 +230,14 @@ def to_docx(report: Report) -> bytes:
     document.add_heading("事業の概要", level=2)
     _table(document, ["項目", "内容"], [[k, v] for k, v in report.overview if v], [34, 132])
 
-    for k, fig in enumerate(report.figures):
+    # The heading and a list of the figures stay on the text pages, so each figure keeps
+    # a whole landscape page (the figure itself shows its title and 資料 tag).
+    document.add_heading("個人情報の流れ", level=2)
+    for fig in report.figures:
+        document.add_paragraph(f"（{fig.tag}）{fig.title}")
+    for fig in report.figures:
         _new_section(document, landscape=True)
-        if k == 0:  # the section heading shares the first figure's page
-            document.add_heading("個人情報の流れ", level=2)
-        _figure_page(document, fig, f"{fig.title}（{fig.tag}）", "Heading 3", reserved_mm=26 if k == 0 else 14)
+        _figure_page(document, fig)
     _new_section(document, landscape=False)
 
     document.add_heading("監査の結果", level=2)

@@ -1,0 +1,200 @@
+"""A laid-out page as Graphviz DOT with every position pinned (for ``neato -n2``).
+
+Graphviz does no layout here: nodes carry ``pos`` and a fixed size, edges carry
+their ``pos`` spline, so it only draws.  The DOT is at the figure's natural size
+in points; ``draw.render`` gives each output its printed size.  (Scaling the DOT
+itself would not do: Graphviz rounds HTML font sizes down to whole points.)
+All user text goes into HTML-like labels through ``esc``; the extra attributes
+(``step``, ``steplabel``, ``lanebg``, ``lane``, ``selfstep``) are for
+figure-metrics and harmless to Graphviz.
+"""
+
+from __future__ import annotations
+
+import html
+
+from piflow.layout.geometry import Page, Rect, TextBox
+from piflow.layout.text import Block, Fonts, Line
+
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+
+
+def esc(text: str) -> str:
+    """Text for an HTML-like label: escaped, newlines as line breaks.
+
+    Graphviz expands \\N, \\G, \\L … even inside HTML labels (entities too), so a
+    backslash is doubled to stay a literal backslash.  Its HTML lexer also fails on
+    text that starts with ``]`` right after a tag (``<FONT>]</FONT>``, found by the
+    property tests), so brackets go in as character references.
+    """
+    lines = str(text).splitlines() or [""]
+    return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\").translate(_BRACKETS) for line in lines)
+
+
+def _q(value: object) -> str:
+    """A quoted DOT attribute value (ours: numbers, colours, ids)."""
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _n(x: float) -> str:
+    """A coordinate: rounded to 0.01 pt, without trailing zeros (stable text)."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+class DotWriter:
+    def __init__(self, page: Page, style: dict, fonts: Fonts):
+        self.page, self.style, self.fonts = page, style, fonts
+        self.height = page.height
+        self.lines: list[str] = []
+
+    # --- coordinates ------------------------------------------------------------------------
+
+    def pt(self, x: float, y: float) -> str:
+        return f"{_n(x)},{_n(self.height - y)}"
+
+    def box_attrs(self, rect: Rect) -> str:
+        return (f'pos="{self.pt(rect.cx, rect.cy)}", width={_n(rect.w / 72)}, '
+                f'height={_n(rect.h / 72)}')
+
+    # --- labels --------------------------------------------------------------------------------
+
+    def line_html(self, line: Line) -> str:
+        out = []
+        for span in line:
+            if not span.text:
+                continue  # Graphviz rejects an empty <FONT></FONT>
+            text = esc(span.text)
+            if span.strike:
+                text = f"<S>{text}</S>"
+            if span.underline:
+                text = f"<U>{text}</U>"
+            if span.bold:
+                text = f"<B>{text}</B>"
+            color = f' COLOR="{span.color}"' if span.color else ""
+            size = self.fonts.size(span.size)
+            out.append(f'<FONT POINT-SIZE="{_n(size)}"{color}>{text}</FONT>')
+        return "".join(out)
+
+    def line_rows(self, block: Block, align: str, colspan: int = 1) -> list[str]:
+        """One table row per line, each as high as the layout reserved for it.
+
+        Graphviz sets multi-line cells one em apart, too tight for Japanese; rows
+        of fixed height keep the layout's line pitch.  Heights are differences of
+        rounded positions, so rounding never adds up down a long list.
+        """
+        rows, y = [], 0.0
+        span = f' COLSPAN="{colspan}"' if colspan > 1 else ""
+        for line in block.lines:
+            step = self.fonts.line_height(line)
+            height = round(y + step) - round(y)
+            y += step
+            rows.append(f'<TR><TD ALIGN="{align.upper()}" HEIGHT="{max(1, height)}"{span}>{self.line_html(line)}</TD></TR>')
+        return rows
+
+    def label(self, box: TextBox) -> str:
+        table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        k = len(box.columns)
+        rows = []
+        if box.head is not None and not box.head.empty:
+            rows += self.line_rows(box.head, "left", colspan=2 * k - 1)
+        if k == 1:
+            rows += self.line_rows(box.columns[0], box.align)
+        else:
+            gap = '<TD WIDTH="8"></TD>'
+            cells = gap.join(f'<TD VALIGN="TOP">{table}{"".join(self.line_rows(col, box.align))}</TABLE></TD>'
+                             for col in box.columns)
+            rows.append(f"<TR>{cells}</TR>")
+        return f"<{table}{''.join(rows)}</TABLE>>"
+
+    # --- the graph ----------------------------------------------------------------------------
+
+    def node(self, name: str, rect: Rect, label: str = '""', **attrs: object) -> None:
+        extra = "".join(f", {k}={_q(v)}" for k, v in attrs.items())
+        self.lines.append(f"  {name} [{self.box_attrs(rect)}, label={label}{extra}];")
+
+    def text(self, name: str, box: TextBox, **attrs: object) -> None:
+        if all(col.empty for col in box.columns) and (box.head is None or box.head.empty):
+            return
+        attrs.setdefault("shape", "plaintext")
+        self.node(name, box.rect, self.label(box), **attrs)
+
+    def edge(self, tail: str, head: str, points: list[tuple[float, float]], arrow: bool, **attrs: object) -> None:
+        """A pinned polyline, each straight piece as a cubic Bézier with its control points on it."""
+        spline = [points[0]]
+        if arrow:
+            # The spline stops where the arrowhead starts; ``e,`` is the tip.
+            (x0, y0), (x1, y1) = points[-2], points[-1]
+            length = 8.0  # the arrowhead (arrowsize 0.8)
+            d = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 or 1.0
+            tip = points[-1]
+            points = [*points[:-1], (x1 - (x1 - x0) * length / d, y1 - (y1 - y0) * length / d)]
+        for (ax, ay), (bx, by) in zip(points, points[1:]):
+            spline += [(ax + (bx - ax) / 3, ay + (by - ay) / 3), (ax + 2 * (bx - ax) / 3, ay + 2 * (by - ay) / 3), (bx, by)]
+        pos = " ".join(self.pt(x, y) for x, y in spline)
+        if arrow:
+            pos = f"e,{self.pt(*tip)} {pos}"
+        extra = "".join(f", {k}={_q(v)}" for k, v in attrs.items())
+        self.lines.append(f'  {tail} -> {head} [pos="{pos}"{extra}];')
+
+    def write(self, name: str) -> str:
+        page, st = self.page, self.style
+        font = st["font"]
+        self.lines = [
+            f"digraph {_q(name)} {{",
+            f'  graph [bb="0,0,{_n(page.width)},{_n(self.height)}", pad=0, margin=0, notranslate=true, '
+            f'outputorder=nodesfirst, bgcolor={_q(st["background"])}, fontname={_q(font)}];',
+            f'  node [shape=box, fixedsize=true, margin=0, fontname={_q(font)}, fontsize={_n(self.fonts.body)}, '
+            f'fontcolor={_q(st["text"])}, penwidth={1}];',
+            f'  edge [fontname={_q(font)}, arrowsize={0.8}];',
+        ]
+        # The whole sheet, so the drawing keeps the computed size.
+        self.node("canvas", Rect(0, 0, page.width, page.height), style="invis")
+        for i, lane in enumerate(page.lanes):
+            colors = st["lanes"].get(lane.style, st["node"])
+            self.node(f"lane_{i}", lane.rect, style="filled", fillcolor=colors["fill"], color=colors["border"],
+                      lanebg=lane.id)
+            self.text(f"hdr_{i}", lane.header)
+        holder_ids = {}
+        for i, h in enumerate(page.holders):
+            holder_ids[h.key] = f"h_{i}"
+            attrs: dict[str, object] = {"shape": h.shape, "style": "rounded,filled" if h.shape == "box" else "filled",
+                                        "fillcolor": st["node"]["fill"], "color": st["node"]["border"],
+                                        "labelloc": "t", "lane": h.lane}
+            if h.flagged:
+                attrs.update(color=st["finding"]["color"], penwidth=2.5)
+            self.node(f"h_{i}", h.rect, self.label(TextBox(h.rect, (h.title,), "holder", align="center")), **attrs)
+        for i, note in enumerate(page.notes):
+            attrs = {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": st["node"]["fill"],
+                     "color": st["finding"]["color"] if note.flagged else st["channels"]["internal"]["color"],
+                     "selfstep": _n(note.order or 0)}
+            self.text(f"note_{i}", note, **attrs)
+        for i, arrow in enumerate(page.arrows):
+            self.text(f"lbl_{i}", arrow.label, steplabel=_n(arrow.order))
+        for i, box in enumerate(page.callouts):
+            self.text(f"co_{i}", box, shape="note", style="filled", fillcolor=st["callout"]["fill"],
+                      color=st["callout"]["border"])
+        self.text("title", page.title)
+        self.text("tag", page.tagbox)
+        for i, box in enumerate(page.extras):
+            boxed = box.kind in ("footnotes", "findings", "changes")
+            self.text(f"x_{i}", box, **({"shape": "box", "color": st["node"]["border"]} if boxed else {}))
+        for arrow in page.arrows:
+            look = st["channels"].get(arrow.cls) or st["channels"]["internal"]
+            attrs = {"style": look["style"], "color": look["color"], "penwidth": _n(float(look["penwidth"])),
+                     "step": _n(arrow.order)}
+            if arrow.removed:
+                attrs.update(style="dashed", color=st["diff"]["removed"], penwidth=1)
+            if arrow.flagged:
+                attrs["color"] = st["finding"]["color"]
+            self.edge(holder_ids[arrow.tail], holder_ids[arrow.head], list(arrow.points), True, **attrs)
+        look = st["channels"]["operates"]
+        for link in page.links:
+            self.edge(holder_ids[link.tail], holder_ids[link.head], list(link.points), False, dir="none",
+                      style=look["style"], color=look["color"], penwidth=_n(float(look["penwidth"])))
+        self.lines.append("}")
+        return "\n".join(self.lines) + "\n"
+
+
+def page_dot(page: Page, style: dict, fonts: Fonts, name: str) -> str:
+    return DotWriter(page, style, fonts).write(name)

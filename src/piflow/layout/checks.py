@@ -1,0 +1,92 @@
+"""The layout's promises, checked on the computed geometry (no Graphviz needed).
+
+The tests run these on every seed figure and on generated flows; ``scripts/figures.py``
+prints them next to the legibility of each figure for docs/figures.md.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from piflow.layout.geometry import Page, Rect
+
+LABEL_DISTANCE = 8.0  # a label ends at most this far above its own arrow (pt)
+
+
+def _segments_cross(p, q, r, s) -> bool:
+    d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0])
+    if abs(d) < 1e-9:
+        return False
+    t = ((r[0] - p[0]) * (s[1] - r[1]) - (r[1] - p[1]) * (s[0] - r[0])) / d
+    u = ((r[0] - p[0]) * (q[1] - p[1]) - (r[1] - p[1]) * (q[0] - p[0])) / d
+    return 0 < t < 1 and 0 < u < 1
+
+
+def _segment_hits(p, q, rect: Rect) -> bool:
+    for k in range(17):
+        x, y = p[0] + (q[0] - p[0]) * k / 16, p[1] + (q[1] - p[1]) * k / 16
+        if rect.x < x < rect.x1 and rect.y < y < rect.y1:
+            return True
+    return False
+
+
+def problems(page: Page) -> list[str]:
+    """Every broken promise on one page, in words; empty when the page is sound."""
+    out: list[str] = []
+    sheet = Rect(0, 0, page.width, page.height)
+    arrows = page.arrows
+    # Arrows: no two cross.
+    for a, b in combinations(arrows, 2):
+        if _segments_cross(a.points[0], a.points[-1], b.points[0], b.points[-1]):
+            out.append(f"arrows {a.step} and {b.step} cross")
+    # Labels: next to their own arrow, inside its span, clear of everything else.
+    labels = [(a.label, a) for a in arrows]
+    for label, a in labels:
+        (x0, y), (x1, _) = a.points[0], a.points[-1]
+        gap = y - label.rect.y1
+        if not 0 <= gap <= LABEL_DISTANCE:
+            out.append(f"label {a.step} is {gap:.1f} pt from its arrow")
+        if label.rect.x < min(x0, x1) - 0.5 or label.rect.x1 > max(x0, x1) + 0.5:
+            out.append(f"label {a.step} sticks out of its arrow's span")
+    texts = [(f"label {a.step}", lb.rect) for lb, a in labels]
+    texts += [(f"note {n.step}", n.rect) for n in page.notes]
+    texts += [(f"callout {c.owner}", c.rect) for c in page.callouts]
+    texts += [(f"{x.kind}", x.rect) for x in page.extras]
+    texts += [("title", page.title.rect), ("tag", page.tagbox.rect)]
+    for (na, ra), (nb, rb) in combinations(texts, 2):
+        if ra.overlaps(rb, slack=0.5):
+            out.append(f"{na} overlaps {nb}")
+    for name, rect in texts:
+        if not name.startswith("note"):
+            for h in page.holders:
+                if rect.overlaps(h.rect, slack=0.5):
+                    out.append(f"{name} overlaps the box of {h.key}")
+        for a in arrows:
+            if f"label {a.step}" != name and _segment_hits(a.points[0], a.points[-1], rect.grown(-1)):
+                out.append(f"arrow {a.step} runs through {name}")
+        if not rect.inside(sheet, slack=0.5):
+            out.append(f"{name} is off the sheet")
+    # Reading order: each step's label below (or level and right of) the previous one.
+    steps = sorted([(a.order, a.label.rect) for a in arrows if not a.removed]
+                   + [(n.order or 0, n.rect) for n in page.notes], key=lambda t: t[0])
+    for (oa, ra), (ob, rb) in zip(steps, steps[1:]):
+        if not (rb.y > ra.y + 0.5 or (abs(rb.y - ra.y) <= 0.5 and rb.x >= ra.x)):
+            out.append(f"step {ob} reads before step {oa}")
+    # Boxes: in their lane; notes in their box; lists in their own lane.
+    lane = {ln.id: ln.rect for ln in page.lanes}
+    box = {h.key: h for h in page.holders}
+    for h in page.holders:
+        if not h.rect.inside(lane[h.lane], slack=0.5):
+            out.append(f"box {h.key} leaves its lane")
+    for a, b in combinations(page.holders, 2):
+        if a.rect.overlaps(b.rect, slack=0.5):
+            out.append(f"boxes {a.key} and {b.key} overlap")
+    for n in page.notes:
+        if n.owner not in box or not n.rect.inside(box[n.owner].rect, slack=0.5):
+            out.append(f"note {n.step} is not inside its box")
+    for c in page.callouts:
+        holder = next((h for h in page.holders if h.key == c.owner), None)
+        lane_id = holder.lane if holder else None
+        if lane_id is None or not c.rect.inside(lane[lane_id], slack=0.5):
+            out.append(f"callout {c.owner} is not in its own lane")
+    return out

@@ -1,0 +1,356 @@
+"""What a figure shows, before any position: lanes, holders, rows, callouts, notes.
+
+This is the model -> figure translation (which parties appear, the label of each
+arrow, the measure lists, --audit marks, diff marks, footnotes).  The grid
+(``layout.grid``) then decides where each piece goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from piflow.catalog import Catalog, default_catalog
+from piflow.layout.text import Para, Span
+from piflow.model import Flow, Party, Scenario, Step
+from piflow.textnorm import circled
+from piflow.vocab import ChannelClass, Medium, Role, SystemKind
+
+if TYPE_CHECKING:  # only the attributes are used; the audit stays a separate stage
+    from piflow.audit.finding import Finding
+    from piflow.diff import Change
+
+MeasureMode = Literal["show", "hide", "footnote"]
+
+SHAPES = {
+    SystemKind.SYSTEM: "box", SystemKind.DATABASE: "cylinder", SystemKind.STORAGE: "folder",
+    SystemKind.PC: "box3d", SystemKind.WEB: "tab", SystemKind.PRINTER: "box3d",
+}
+# Channel classes in the order the legend lists them.
+LEGEND_ORDER = ("network", "internet", "hand", "media", "mail", "other", "internal", "operates")
+
+
+@dataclass
+class Options:
+    measures: MeasureMode = "show"
+    show_data: bool = False
+    findings: list[Finding] | None = None  # --audit: mark these in place
+    catalog: Catalog = field(default_factory=default_catalog)
+    # piflow diff: what changed since the old version, and the old steps that are gone.
+    changes: list[Change] | None = None
+    removed_steps: list[Step] = field(default_factory=list)
+
+
+@dataclass
+class HolderContent:
+    key: str  # party:ID / system:ID
+    endpoint: str
+    lane: str  # party id of its lane
+    kind: str
+    shape: str
+    title: list[Para]
+    callout: list[Para]  # owner line + bullets; empty when measures are hidden or footnoted
+    flagged: bool = False
+
+
+@dataclass
+class RowContent:
+    """One numbered step (or a removed one, for piflow diff)."""
+
+    step: str  # circled number with suffix
+    order: float
+    tail: str  # endpoint ids
+    head: str
+    label: list[Para]
+    cls: str
+    flagged: bool = False
+    removed: bool = False
+
+    @property
+    def inside(self) -> bool:
+        """A step inside one holder (抽出 by the same staff, 納品検査): a note in its box."""
+        return self.tail == self.head
+
+
+@dataclass
+class LaneContent:
+    id: str
+    style: str
+    header: list[Para]
+    holders: list[HolderContent]
+
+
+@dataclass
+class FigureContent:
+    tag: str
+    title: list[Para]
+    notes: list[Para]
+    lanes: list[LaneContent]
+    rows: list[RowContent]
+    links: list[tuple[str, str]]  # (operator holder key, system holder key)
+    footnotes: list[tuple[str, list[Para]]]  # (mark, paragraphs)
+    findings: list[Para]
+    changes: list[Para]
+
+    @property
+    def holders(self) -> dict[str, HolderContent]:
+        return {h.key: h for lane in self.lanes for h in lane.holders}
+
+    def holder_of(self, endpoint: str) -> HolderContent:
+        for lane in self.lanes:
+            for h in lane.holders:
+                if h.endpoint == endpoint:
+                    return h
+        raise KeyError(endpoint)
+
+
+def draw_class(step: Step) -> str:
+    if step.medium is Medium.REMOVABLE:
+        return "media"
+    if step.channel is None:
+        return "internal"
+    return {
+        ChannelClass.NETWORK: "network", ChannelClass.INTERNET: "internet", ChannelClass.HAND: "hand",
+        ChannelClass.MAIL: "mail", ChannelClass.VOICE: "other", ChannelClass.FAX: "other",
+    }[step.channel.klass]
+
+
+def lane_key(party: Party) -> str:
+    """Which lane style a party takes: clouds and connected parties share the cloud lane."""
+    if party.cloud or (party.has_role(Role.CONNECTED) and not party.has_role(Role.CONTRACTOR)):
+        return Role.CONNECTED.value
+    return party.role[0].value
+
+
+def step_order(step: Step) -> float:
+    return step.number + (0.5 if step.suffix else 0.0)
+
+
+def unplaced_parties(flow: Flow) -> list[Party]:
+    """Parties that no figure shows: no step touches them and no scenario lists them."""
+    shown: set[str] = set()
+    for sc in flow.scenarios:
+        shown |= set(sc.lanes)
+        for st in sc.steps:
+            shown |= {flow.owner(st.from_).id, flow.owner(st.to).id}
+    return [p for p in flow.parties if p.id not in shown]
+
+
+def home_scenario(flow: Flow, party: Party) -> str:
+    """The figure an otherwise unplaced party joins: where its system or its contractor is."""
+    for sc in flow.scenarios:
+        touched = {e for st in sc.steps for e in (st.from_, st.to)}
+        if set(party.operates) & touched:
+            return sc.id
+    for sc in flow.scenarios:
+        drawn = set(sc.lanes) | {flow.owner(e).id for st in sc.steps for e in (st.from_, st.to)}
+        if party.contractor in drawn:
+            return sc.id
+    return flow.scenarios[0].id
+
+
+class ContentBuilder:
+    def __init__(self, flow: Flow, scenario: Scenario, style: dict, options: Options, step_key):
+        self.flow, self.scenario, self.style, self.opt = flow, scenario, style, options
+        self.step_key = step_key  # Step -> the diff key of the step
+        self.footnotes: list[tuple[str, list[Para]]] = []
+        self._kinds = _change_kinds(options.changes)
+
+    # --- which parties and systems ------------------------------------------------------
+
+    def endpoints(self) -> set[str]:
+        used = {e for s in self.scenario.steps for e in (s.from_, s.to)}
+        used |= set(self.scenario.lanes)
+        used |= {p.id for p in unplaced_parties(self.flow) if home_scenario(self.flow, p) == self.scenario.id}
+        return used
+
+    def parties(self) -> list[Party]:
+        used = self.endpoints()
+        parties = [p for p in self.flow.parties if p.id in used or any(s.id in used for s in p.systems)]
+        order = self.style["lane_order"]
+        explicit = list(self.scenario.lanes)
+
+        def key(p: Party) -> tuple:
+            if p.id in explicit:
+                return (0, explicit.index(p.id), 0)
+            lane = lane_key(p)
+            return (1, order.index(lane) if lane in order else len(order), self.flow.parties.index(p))
+
+        return sorted(parties, key=key)
+
+    # --- findings and diff marks ----------------------------------------------------------
+
+    def findings_for(self, key: str) -> list[Finding]:
+        return [f for f in self.opt.findings or [] if f.subject.key == key and not f.accepted]
+
+    def finding_para(self, findings: list[Finding]) -> list[Para]:
+        if not findings:
+            return []
+        codes = " ".join(sorted({f.code for f in findings}))
+        return [Para.of(f"【指摘】{codes}", "small", bold=True, color=self.style["finding"]["color"])]
+
+    def change_mark(self, key: str) -> tuple[str, str] | None:
+        kind = self._kinds.get(key)
+        if not kind:
+            return None
+        color = self.style["diff"]["added" if kind == "added" else "changed"]
+        return {"added": "【追加】", "renumbered": "【番号変更】"}.get(kind, "【変更】"), color
+
+    # --- measures ----------------------------------------------------------------------------
+
+    def measure_lines(self, measures, waivers) -> list[str]:
+        cat = self.opt.catalog
+        lines = [f"・{cat[m].label}" for m in measures]
+        lines += [f"－ {cat[m].label}（{reason}）" for m, reason in waivers.items()]
+        return lines
+
+    def footnote(self, title: str, lines: list[str]) -> str:
+        mark = f"※{_footnote_mark(len(self.footnotes))}"
+        self.footnotes.append((mark, [Para.of(f"{mark} {title}", "small", bold=True)]
+                               + [Para.of(line, "small", hang=True) for line in lines]))
+        return mark
+
+    # --- the pieces ------------------------------------------------------------------------
+
+    def holder(self, party: Party, system=None) -> HolderContent:
+        key = f"system:{system.id}" if system else f"party:{party.id}"
+        name = system.name if system else party.name
+        findings = self.findings_for(key)
+        mark = self.change_mark(key)
+        head = [Span(mark[0] + name, bold=True, color=mark[1], underline=True)] if mark else [Span(name, bold=True)]
+        title = [Para(tuple(head))]
+        subtitle = system.note if system else _party_subtitle(party)
+        if subtitle:
+            title += [Para.of(line, "small") for line in subtitle.splitlines()]
+        title += self.finding_para(findings)
+        holder = system or party
+        lines = self.measure_lines(holder.measures, holder.waivers)
+        callout: list[Para] = []
+        if lines and self.opt.measures == "show":
+            callout = [Para.of(name, "small", bold=True)] + [Para.of(line, "small", hang=True) for line in lines]
+        elif lines and self.opt.measures == "footnote":
+            title.append(Para.of(f"保護対策 {self.footnote(name, lines)}", "small"))
+        shape = SHAPES[system.kind] if system else "box"
+        return HolderContent(key, holder.id, party.id, "system" if system else "party", shape, title, callout,
+                             flagged=bool(findings))
+
+    def row(self, step: Step, removed: bool = False) -> RowContent:
+        number = circled(step.number, step.suffix)
+        if removed:
+            label = [Para((Span(f"【削除】{number} {step.text}", strike=True, color=self.style["diff"]["removed"]),))]
+            return RowContent(number, step_order(step), step.from_, step.to, label, "removed", removed=True)
+        findings = self.findings_for(self.step_key(step))
+        mark = self.change_mark(self.step_key(step, diff=True))
+        if mark:
+            first = Para((Span(f"{mark[0]}{number} {step.text}", bold=True, color=mark[1], underline=True),))
+        else:
+            first = Para((Span(number, bold=True), Span(f" {step.text}")))
+        label = [first]
+        tags = step.channel.tag if step.channel else ""
+        if step.media:
+            tags += f"（{step.media}）"
+        elif step.medium and step.medium is not Medium.ELECTRONIC:
+            tags += f"（{step.medium.value}）"
+        if tags:
+            label.append(Para.of(tags))
+        if self.opt.show_data and step.data:
+            label.append(Para.of("、".join(self.flow.data_by_id[d].name for d in step.data), "small"))
+        if step.note:
+            label.append(Para.of(step.note, "small"))
+        lines = self.measure_lines(step.measures, step.waivers)
+        if lines and self.opt.measures == "show":
+            label += [Para.of(line, "small", hang=True) for line in lines]
+        elif lines and self.opt.measures == "footnote":
+            label.append(Para.of(f"保護対策 {self.footnote(number, lines)}", "small"))
+        label += self.finding_para(findings)
+        return RowContent(number, step_order(step), step.from_, step.to, label, draw_class(step), flagged=bool(findings))
+
+    def build(self) -> FigureContent:
+        used = self.endpoints()
+        lanes = []
+        drawn: set[str] = set()
+        for party in self.parties():
+            holders = []
+            shown_party = party.id in used or bool(self.findings_for(f"party:{party.id}"))
+            operated = {sid for p in self.flow.parties if p.id in used for sid in p.operates}
+            if shown_party or not party.systems:
+                holders.append(self.holder(party))
+            for system in party.systems:
+                if system.id in used or system.id in operated:
+                    holders.append(self.holder(party, system))
+            drawn |= {h.endpoint for h in holders}
+            header = [Para.of(party.lane or party.name, bold=True)]
+            lanes.append(LaneContent(party.id, lane_key(party), header, holders))
+        rows = [self.row(s) for s in self.scenario.ordered_steps]
+        ghosts = [self.row(s, removed=True) for s in self.opt.removed_steps if s.from_ in drawn and s.to in drawn]
+        rows = sorted(rows + ghosts, key=lambda r: (r.order, r.removed))
+        links = [(f"party:{p.id}", f"system:{sid}") for lane in lanes for p in [self.flow.party_by_id[lane.id]]
+                 for sid in p.operates if p.id in drawn and sid in drawn]
+        title = [Para.of(self.scenario.title, "title", bold=True)]
+        notes = [Para.of(n, "small") for n in self.scenario.notes]
+        return FigureContent(self.scenario.tag, title, notes, lanes, rows, links, self.footnotes,
+                             self._findings_paras(drawn), self._changes_paras())
+
+    def _findings_paras(self, drawn: set[str]) -> list[Para]:
+        shown = [f for f in self.opt.findings or [] if not f.accepted and self._in_figure(f, drawn)]
+        if not shown:
+            return []
+        color = self.style["finding"]["color"]
+        paras = [Para.of(f"監査の指摘（{len(shown)}件）", "small", bold=True, color=color)]
+        for f in shown:
+            paras.append(Para((Span(f.code, "small", color=color), Span(f" {f.subject.label}", "small"))))
+            paras.append(Para.of(f"　{f.message.split(' — ')[0]}", "small", hang=True))
+        return paras
+
+    def _in_figure(self, f: Finding, drawn: set[str]) -> bool:
+        kind, _, ident = f.subject.key.partition(":")
+        if kind == "step":
+            return ident.startswith(f"{self.scenario.id}/")
+        return kind in ("party", "system") and ident in drawn
+
+    def _changes_paras(self) -> list[Para]:
+        changes = self.opt.changes
+        if not changes:
+            return []
+        from piflow.diff import KIND_JA
+
+        paras = [Para.of(f"承認済みの内容からの変更点（{len(changes)}件）", "small", bold=True)]
+        paras += [Para.of(f"［{KIND_JA[c.kind]}］{c.describe()}", "small", hang=True) for c in changes[:40]]
+        if len(changes) > 40:
+            paras.append(Para.of(f"… ほか {len(changes) - 40} 件", "small"))
+        return paras
+
+
+def _change_kinds(changes) -> dict[str, str]:
+    if not changes:
+        return {}
+    from piflow.diff import change_kinds
+
+    return change_kinds(changes)
+
+
+def _party_subtitle(party: Party) -> str | None:
+    bits = []
+    if party.certifications:
+        bits.append("・".join(c.value for c in party.certifications) + "取得")
+    if party.cloud:
+        bits.append(party.cloud)
+    if party.note:
+        bits.append(party.note)
+    return "\n".join(bits) or None
+
+
+def _footnote_mark(i: int) -> str:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return letters[i] if i < 26 else f"{letters[i // 26 - 1]}{letters[i % 26]}"
+
+
+def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None) -> FigureContent:
+    from piflow.diff import step_key as diff_step_key
+
+    def key(step: Step, diff: bool = False) -> str:
+        if diff:
+            return diff_step_key(scenario, step)
+        return f"step:{scenario.id}/{step.id or f'{step.from_}>{step.to}@{step.n}'}"
+
+    return ContentBuilder(flow, scenario, style, options or Options(), key).build()

@@ -1,0 +1,194 @@
+"""Fit a figure to paper: choose wrap widths, and continue on more pages when needed.
+
+The grid is laid out with several label, box and measure-list widths; the one
+that prints largest on the page wins.  When even the best layout would print
+its smallest text below ``MIN_PT``, the rows continue on further pages (lane
+headers repeated, 資料49-3（1/2）, （2/2）…); with ``--page none`` the figure
+keeps one sheet at its natural size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from piflow.layout.content import FigureContent, Options, figure_content
+from piflow.layout.geometry import Page
+from piflow.layout.grid import Grid, PageSpec, Params
+from piflow.layout.text import Fonts
+from piflow.model import Flow, Scenario
+
+MIN_PT = 7.0  # smallest text that reads on paper
+MAX_SCALE = 1.25  # a small figure is enlarged at most this much
+MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    name: str
+    paper_mm: tuple[float, float]  # width, height
+    margin_mm: float = 10.0
+
+    @property
+    def printable(self) -> tuple[float, float]:
+        """Printable area in pt."""
+        w, h = self.paper_mm
+        return (w - 2 * self.margin_mm) * MM, (h - 2 * self.margin_mm) * MM
+
+    @property
+    def paper(self) -> tuple[float, float]:
+        return self.paper_mm[0] * MM, self.paper_mm[1] * MM
+
+
+PAGES = {
+    "a4-landscape": PaperSize("a4-landscape", (297, 210)),
+    "a4-portrait": PaperSize("a4-portrait", (210, 297)),
+    "a3-landscape": PaperSize("a3-landscape", (420, 297)),
+}
+PAGE_CHOICES = (*PAGES, "none")
+
+
+@dataclass
+class FittedFigure:
+    tag: str
+    pages: list[Page]
+    paper: PaperSize | None
+    warning: str | None = None
+
+
+def fonts_of(style: dict) -> Fonts:
+    return Fonts(float(style["fontsize"]), float(style["small_fontsize"]), float(style["title_fontsize"]))
+
+
+def _params(fonts: Fonts, quick: bool) -> list[Params]:
+    body, small = fonts.body * 1.05, fonts.small * 1.05
+    label_chars = (9, 12, 16) if quick else (7, 9, 11, 13, 16, 20, 25)
+    callouts = (10 * small, 14 * small, 18 * small, 24 * small)
+    out = []
+    for lc in label_chars:
+        box = min(10, max(6, round(lc * 0.7)))
+        for cols in (0, 1, 2):
+            for room in ((False,) if quick else (False, True)):
+                out.append(Params(lc * body, box * body, 0.0, callouts, room, cols))
+    return out
+
+
+_MARK = re.compile(r"保護対策 (※[A-Z]+)")
+
+
+class Fitter:
+    def __init__(self, content: FigureContent, style: dict, paper: PaperSize | None):
+        self.c, self.style, self.paper = content, style, paper
+        self.fonts = fonts_of(style)
+        rows = content.rows
+        self.first: dict[str, int] = {}
+        for i, r in enumerate(rows):
+            for e in (r.tail, r.head):
+                self.first.setdefault(content.holder_of(e).key, i)
+        self.idle = {k for k in content.holders if k not in self.first}
+
+    def scale(self, page: Page) -> float:
+        if self.paper is None:
+            return 1.0
+        pw, ph = self.paper.printable
+        return min(pw / page.width, ph / page.height, MAX_SCALE)
+
+    def spec(self, i: int, j: int, number: int = 1, count: int = 1) -> PageSpec:
+        rows = self.c.rows[i:j]
+        callouts = {k for k, r in self.first.items() if i <= r < j} | (self.idle if i == 0 else set())
+        texts = " ".join(p.text for r in rows for p in r.label)
+        texts += " ".join(p.text for k in callouts for p in self.c.holders[k].title)
+        marks = set(_MARK.findall(texts))
+        footnotes = [(m, ps) for m, ps in self.c.footnotes if m in marks]
+        tag = self.c.tag if count == 1 else f"{self.c.tag}（{number}/{count}）"
+        return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number, count)
+
+    def _try(self, spec: PageSpec, params: Params) -> tuple[tuple, Page, Params]:
+        page = Grid(self.c, spec, params, self.fonts, self.style).build()
+        page.scale = self.scale(page)
+        # Largest print first; then the smaller sheet (less empty paper).
+        return (round(page.printed_min, 2), -round(page.width * page.height)), page, params
+
+    def best(self, spec: PageSpec, quick: bool = False) -> Page:
+        best = max((self._try(spec, params) for params in _params(self.fonts, quick)), key=lambda t: t[0])
+        if quick:
+            return best[1]
+        # Then lane by lane: room for two, one or no columns of measure list beside the boxes.
+        for lane in self.c.lanes:
+            if not any(h.callout for h in lane.holders):
+                continue
+            for cols in (0, 1, 2):
+                params = best[2]
+                trial = replace(params, lane_cols=tuple(sorted({**dict(params.lane_cols), lane.id: cols}.items())))
+                found = self._try(spec, trial)
+                if found[0] > best[0]:
+                    best = found
+        return best[1]
+
+    def fits(self, page: Page) -> bool:
+        return page.printed_min >= MIN_PT - 1e-6
+
+    def fit(self) -> FittedFigure:
+        n = len(self.c.rows)
+        if self.paper is None:
+            return FittedFigure(self.c.tag, [self.best(self.spec(0, n), quick=n > 60)], None)
+        if n <= 60:
+            whole = self.best(self.spec(0, n))
+            if self.fits(whole) or n <= 1:
+                return self._checked([whole])
+        one = self.best(self.spec(0, 1), quick=True)
+        if not self.fits(one):
+            # Too wide for the paper even with one step a page: more pages would not help.
+            whole = self.best(self.spec(0, n), quick=n > 60)
+            return self._checked([whole])
+        bounds = self._split(n)
+        count = len(bounds)
+        pages = [self.best(self.spec(i, j, k + 1, count), quick=n > 60) for k, (i, j) in enumerate(bounds)]
+        return self._checked(pages)
+
+    def _split(self, n: int) -> list[tuple[int, int]]:
+        """Greedy: each page takes as many rows as still print at MIN_PT."""
+        bounds = []
+        i, guess = 0, 8
+        while i < n:
+            def ok(j: int) -> bool:
+                return self.fits(self.best(self.spec(i, j), quick=True))
+
+            good, bad = i + 1, None
+            j = min(n, i + guess)
+            while True:
+                if ok(j):
+                    good = j
+                    if j == n:
+                        break
+                    j = min(n, i + 2 * (j - i))
+                else:
+                    bad = j
+                    break
+            if bad is not None:
+                while bad - good > 1:
+                    mid = (good + bad) // 2
+                    if ok(mid):
+                        good = mid
+                    else:
+                        bad = mid
+            bounds.append((i, good))
+            guess = max(1, good - i)
+            i = good
+        return bounds
+
+    def _checked(self, pages: list[Page]) -> FittedFigure:
+        warning = None
+        worst = min(p.printed_min for p in pages)
+        if worst < MIN_PT - 1e-6 and self.paper is not None:
+            warning = (f"{self.c.tag}: 図の幅が用紙（{self.paper.name}）に収まらないため、最小の文字が {worst:.1f}pt で印刷されます。"
+                       "--page a3-landscape か --page none を使うか、図のレーンを減らしてください "
+                       f"(the figure is too wide for {self.paper.name}: smallest text {worst:.1f} pt)")
+        return FittedFigure(self.c.tag, pages, self.paper, warning)
+
+
+def lay_out(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None,
+            page: str = "a4-landscape") -> FittedFigure:
+    """The scenario's figure as geometry, on as many pages as it needs."""
+    content = figure_content(flow, scenario, style, options)
+    return Fitter(content, style, PAGES.get(page)).fit()

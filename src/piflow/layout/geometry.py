@@ -1,0 +1,147 @@
+"""The computed figure as plain geometry: what the DOT writer pins and the tests check.
+
+Coordinates are points with y growing downwards (as on the page); the DOT writer
+flips them for Graphviz. Every position is rounded to 0.1 pt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from piflow.layout.text import Block
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def x1(self) -> float:
+        return self.x + self.w
+
+    @property
+    def y1(self) -> float:
+        return self.y + self.h
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def overlaps(self, other: Rect, slack: float = 0.0) -> bool:
+        return (self.x < other.x1 - slack and other.x < self.x1 - slack
+                and self.y < other.y1 - slack and other.y < self.y1 - slack)
+
+    def inside(self, other: Rect, slack: float = 0.0) -> bool:
+        return (self.x >= other.x - slack and self.y >= other.y - slack
+                and self.x1 <= other.x1 + slack and self.y1 <= other.y1 + slack)
+
+    def grown(self, d: float) -> Rect:
+        return Rect(self.x - d, self.y - d, self.w + 2 * d, self.h + 2 * d)
+
+    def rounded(self) -> Rect:
+        return Rect(round(self.x, 1), round(self.y, 1), round(self.w, 1), round(self.h, 1))
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """Text placed in a rectangle: a head line over one or more text columns.
+
+    ``kind`` says what it is (label, callout, note, header, title, tag, legend, extra)
+    so the writer can give it its look; ``step`` ties a label or note to its step.
+    """
+
+    rect: Rect
+    columns: tuple[Block, ...]
+    kind: str
+    head: Block | None = None
+    step: str | None = None  # the step's circled number with suffix: ③, ①'
+    order: float | None = None  # its sort number: 3, 1.5
+    align: str = "left"
+    owner: str | None = None  # holder key of a callout or note
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A party or system box: a lifeline spanning the rows of its steps."""
+
+    key: str  # "party:ID" or "system:ID"
+    endpoint: str  # the flow's id
+    lane: str
+    kind: str  # party | system
+    shape: str  # Graphviz shape name
+    rect: Rect
+    title: Block
+    flagged: bool = False
+    idle: bool = False  # no step of this page touches it
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """A numbered step: a straight horizontal arrow between two holders, its label above it."""
+
+    step: str
+    order: float  # 3 for ③, 3.5 for ③' (for reading-order checks and figure-metrics)
+    tail: str  # holder keys
+    head: str
+    points: tuple[tuple[float, float], ...]
+    cls: str  # channel class for the line style (network, hand, mail …)
+    label: TextBox
+    flagged: bool = False
+    removed: bool = False  # piflow diff: a step gone since the approved version
+
+
+@dataclass(frozen=True)
+class Link:
+    """An unnumbered line: a party operating (developing, maintaining) a system."""
+
+    tail: str
+    head: str
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Lane:
+    id: str
+    style: str  # lane style key (the role) for the theme's colours
+    rect: Rect
+    header: TextBox
+
+
+@dataclass
+class Page:
+    """One sheet of a figure."""
+
+    tag: str  # 資料49-3, or 資料49-3（2/2） when the rows continue
+    number: int
+    count: int
+    width: float
+    height: float
+    title: TextBox
+    tagbox: TextBox
+    lanes: list[Lane] = field(default_factory=list)
+    holders: list[Holder] = field(default_factory=list)
+    arrows: list[Arrow] = field(default_factory=list)
+    notes: list[TextBox] = field(default_factory=list)  # steps inside one holder
+    callouts: list[TextBox] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    extras: list[TextBox] = field(default_factory=list)  # legend, footnotes, findings, changes
+    legend: list[str] = field(default_factory=list)  # channel classes drawn, for the legend
+    scale: float = 1.0  # page scale chosen by the fit (figure pt -> printed pt)
+    smallest: float = 0.0  # smallest font size in the figure, before scaling
+
+    @property
+    def printed_min(self) -> float:
+        """Smallest text as printed on the page."""
+        return round(self.smallest * self.scale, 2)
+
+    def boxes(self) -> list[TextBox]:
+        return [self.title, self.tagbox, *(ln.header for ln in self.lanes), *(a.label for a in self.arrows),
+                *self.notes, *self.callouts, *self.extras]

@@ -1,0 +1,556 @@
+"""The swim-lane grid: one column per holder, one row band per step.
+
+Given a figure's content, the rows of one page and a few wrap widths, place
+everything: lanes left to right, holders as boxes spanning the rows of their
+steps, each arrow straight and horizontal in its own row (so no two arrows can
+cross and ① reads above ②), each label in a gap between two columns of its
+arrow's span just above it, steps inside one holder as notes in its box, the
+measure lists packed into free space of their own lane.  ``layout.fit`` tries
+several wrap widths and keeps the grid that prints largest on the page.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from itertools import permutations
+
+from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent
+from piflow.layout.geometry import Arrow, Holder, Lane, Link, Page, Rect, TextBox
+from piflow.layout.text import Block, Fonts, Para, Span, natural_width
+
+PAD = 3.0  # text inside a box, from its border
+MARGIN = 6.0  # around the figure
+GAP_MIN = 16.0  # between two columns that carry no label
+LANE_PAD = 8.0  # from a lane's border to its first box
+ARROW_BELOW = 8.0  # from an arrow to the next row
+LABEL_GAP = 2.0  # from a label to its arrow
+MIN_BOX = 44.0
+PERMUTE_MAX = 5  # holders in one lane whose orders are all tried
+PERMUTE_ROWS = 200  # beyond this many rows, keep the declared order
+# Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid).
+SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
+
+
+@dataclass(frozen=True)
+class Params:
+    label_width: float  # wrap width of arrow labels (pt)
+    box_width: float  # wrap width of holder titles (pt)
+    lane_min: float  # minimum width of a lane (pt)
+    callout_widths: tuple[float, ...]  # wrap widths tried for measure lists (pt)
+    callout_room: bool = False  # give each lane with a measure list an empty column for it
+    callout_cols: int = 0  # make lanes with measure lists wide enough for this many text columns
+    lane_cols: tuple[tuple[str, int], ...] = ()  # the same, for single lanes (lane id, columns)
+
+
+@dataclass
+class PageSpec:
+    """What one page shows."""
+
+    rows: list[RowContent]
+    idle: set[str]  # holder keys shown without a step on this page
+    callouts: set[str]  # holder keys whose measure list is on this page
+    footnotes: list[tuple[str, list[Para]]]
+    findings: bool  # the findings and changes boxes
+    tag: str
+    number: int = 1
+    count: int = 1
+
+
+def _block(fonts: Fonts, paras: list[Para], limit: float) -> Block:
+    return Block.of(fonts, paras, limit)
+
+
+def _box(block: Block, pad: float = PAD) -> tuple[float, float]:
+    return block.width + 2 * pad, block.height + 2 * pad
+
+
+class Grid:
+    def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict):
+        self.c, self.spec, self.p, self.fonts, self.style = content, spec, params, fonts, style
+        self.holders = content.holders
+        self.sizes: set[str] = set()
+
+    # --- text ---------------------------------------------------------------------------
+
+    def block(self, paras: list[Para], limit: float) -> Block:
+        for p in paras:
+            for s in p.spans:
+                if s.text.strip():
+                    self.sizes.add(s.size)
+        # A label never wraps narrower than its longest unbreakable word would allow.
+        return _block(self.fonts, paras, max(limit, 4 * self.fonts.body))
+
+    # --- columns -------------------------------------------------------------------------
+
+    def _endpoint_key(self, endpoint: str) -> str:
+        return self.c.holder_of(endpoint).key
+
+    def columns(self) -> list[list[str]]:
+        """Holder keys per lane, left to right, ordered to keep arrows off boxes."""
+        rows = self.spec.rows
+        active = {self._endpoint_key(e) for r in rows for e in (r.tail, r.head)}
+        lanes = [[h.key for h in lane.holders if h.key in active] for lane in self.c.lanes]
+        if len(rows) > PERMUTE_ROWS:
+            return lanes
+        span = self.row_spans()
+        ends = [(self._endpoint_key(r.tail), self._endpoint_key(r.head), i) for i, r in enumerate(rows) if not r.inside]
+        for li, cols in enumerate(lanes):
+            if not 1 < len(cols) <= PERMUTE_MAX:
+                continue
+            best = None
+            for perm in permutations(cols):
+                trial = lanes[:li] + [list(perm)] + lanes[li + 1:]
+                order = {k: i for i, k in enumerate(k for lane in trial for k in lane)}
+                over = length = 0
+                for a, b, row in ends:
+                    lo, hi = sorted((order[a], order[b]))
+                    length += hi - lo
+                    over += sum(1 for k, i in order.items() if lo < i < hi and span[k][0] <= row <= span[k][1])
+                cost = (over, length)
+                if best is None or cost < best[0]:
+                    best = (cost, list(perm))
+            lanes[li] = best[1]  # type: ignore[index]
+        return lanes
+
+    def row_spans(self) -> dict[str, tuple[int, int]]:
+        span: dict[str, tuple[int, int]] = {}
+        for i, r in enumerate(self.spec.rows):
+            for e in (r.tail, r.head):
+                k = self._endpoint_key(e)
+                lo, hi = span.get(k, (i, i))
+                span[k] = (min(lo, i), max(hi, i))
+        return span
+
+    # --- the page ----------------------------------------------------------------------------
+
+    def build(self) -> Page:
+        fonts, p, rows, style = self.fonts, self.p, self.spec.rows, self.style
+        lanes_cols = self.columns()
+        span = self.row_spans()
+        titles = {k: self.block(self.holders[k].title, p.box_width) for cols in lanes_cols for k in cols}
+        idle_titles = {k: self.block(self.holders[k].title, p.box_width) for k in sorted(self.spec.idle)
+                       if k not in titles}
+        notes = {i: self.block(r.label, p.box_width) for i, r in enumerate(rows) if r.inside}
+        labels = {i: self.block(r.label, p.label_width) for i, r in enumerate(rows) if not r.inside}
+
+        # Column widths: the title, and any note a step inside the holder puts in the box.
+        width: dict[str, float] = {}
+        for k, blk in titles.items():
+            width[k] = max(MIN_BOX, blk.width + 2 * PAD + self._edge(k)[0])
+        for i, blk in notes.items():
+            k = self._endpoint_key(rows[i].tail)
+            width[k] = max(width[k], blk.width + 4 * PAD + 4)
+        if p.callout_room:
+            self._add_rooms(lanes_cols, width)
+        # Lanes with no active holder on this page keep a column of their own (a placeholder).
+        flat: list[str] = []
+        lane_of_col: list[int] = []
+        for li, cols in enumerate(lanes_cols):
+            if not cols:
+                cols = [f"lane:{self.c.lanes[li].id}"]
+                width[cols[0]] = MIN_BOX
+                lanes_cols[li] = cols
+            flat += cols
+            lane_of_col += [li] * len(cols)
+        index = {k: i for i, k in enumerate(flat)}
+
+        # Labels go into one gap of their arrow's span: a gap some arrow must use anyway if
+        # there is one, else the middle one.  Gaps with no label stay narrow.
+        gap_labels: dict[int, list[int]] = {}
+        forced = {min(index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)])
+                  for i in labels if abs(index[self._endpoint_key(rows[i].tail)] - index[self._endpoint_key(rows[i].head)]) == 1}
+        gap_of: dict[int, int] = {}
+        for i in labels:
+            a, b = sorted((index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)]))
+            choices = [g for g in range(a, b) if g in forced]
+            if choices:
+                g = max(choices, key=lambda g: (max((labels[j].width for j in gap_labels.get(g, [])), default=0), -g))
+            else:
+                g = (a + b - 1) // 2
+                forced.add(g)
+            gap_of[i] = g
+            gap_labels.setdefault(g, []).append(i)
+        gaps = [GAP_MIN + (2 * LANE_PAD if lane_of_col[g] != lane_of_col[g + 1] else 0) for g in range(len(flat) - 1)]
+        for g, items in gap_labels.items():
+            gaps[g] = max(gaps[g], max(labels[i].width for i in items) + 2 * PAD + 4)
+
+        # Lane widths: room for the header's longest word, idle boxes and a measure list.
+        n_lanes = len(lanes_cols)
+        lane_min = [p.lane_min] * n_lanes
+        for li, lane in enumerate(self.c.lanes):
+            header_word = max(natural_width(fonts, [Para.of(ch, bold=True)]) for ch in _words(lane.header[0].text))
+            lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2)
+            for k, blk in idle_titles.items():
+                if self.holders[k].lane == lane.id:
+                    lane_min[li] = max(lane_min[li], blk.width + 2 * PAD + 2 * LANE_PAD)
+            lists = [h.callout for h in lane.holders if h.key in self.spec.callouts and h.callout]
+            if lists:
+                # Room for the lane's measure lists: one text column, or two for long lists.
+                cols = dict(p.lane_cols).get(lane.id, p.callout_cols)
+                if max(len(c) for c in lists) < 8:
+                    cols = min(1, cols)
+                want = cols * (p.callout_widths[-2] + 8) + 2 * PAD + 2 * LANE_PAD
+                lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
+        # x: columns and gaps in order; lane borders in the middle of the gaps between lanes.
+        xs: list[float] = []
+        extra_left = [0.0] * n_lanes
+        for _ in range(2):  # a second pass once the lanes that are too narrow are known
+            xs, x = [], MARGIN
+            for ci, k in enumerate(flat):
+                li = lane_of_col[ci]
+                if ci == 0 or lane_of_col[ci - 1] != li:
+                    x += extra_left[li] + (LANE_PAD if ci == 0 else 0)
+                xs.append(x)
+                x += width[k]
+                if ci + 1 < len(flat):
+                    x += gaps[ci]
+                    if lane_of_col[ci + 1] != li:
+                        x += extra_left[li]  # the right-hand share of this lane's extra room
+            bounds = self._lane_bounds(xs, flat, width, lane_of_col, gaps, extra_left)
+            grow = [max(0.0, lane_min[li] - (b[1] - b[0])) for li, b in enumerate(bounds)]
+            if not any(grow):
+                break
+            extra_left = [e + g / 2 for e, g in zip(extra_left, grow)]
+        fig_w = bounds[-1][1] + MARGIN
+        # A gap wider than its widest label (a lane made wide for its lists) lets labels use it.
+        for i, g in gap_of.items():
+            room = xs[g + 1] - (xs[g] + width[flat[g]]) - 2 * PAD - 4
+            if room > labels[i].width + self.fonts.body:
+                labels[i] = self.block(rows[i].label, min(room, 2 * p.label_width))
+
+        # The title line: title left, 資料 tag right.
+        y = MARGIN
+        tag_block = self.block([Para.of(f"（{self.spec.tag}）", bold=True)], 1e6)
+        title_block = self.block(self.c.title, fig_w - 2 * MARGIN - tag_block.width - 16)
+        title = TextBox(Rect(MARGIN, y, title_block.width + 2 * PAD, title_block.height + 2 * PAD), (title_block,), "title")
+        tagbox = TextBox(Rect(fig_w - MARGIN - tag_block.width - 2 * PAD, y, tag_block.width + 2 * PAD,
+                              tag_block.height + 2 * PAD), (tag_block,), "tag", align="right")
+        y += max(title.rect.h, tagbox.rect.h)
+        extras: list[TextBox] = []
+        if self.c.notes:
+            nb = self.block(self.c.notes, fig_w - 2 * MARGIN - 2 * PAD)
+            extras.append(TextBox(Rect(MARGIN, y, nb.width + 2 * PAD, nb.height + 2 * PAD), (nb,), "notes"))
+            y += nb.height + 2 * PAD
+        y += 4
+        top = y
+
+        # Lane headers.
+        headers = [self.block(lane.header, (b[1] - b[0]) - 2 * PAD) for lane, b in zip(self.c.lanes, bounds)]
+        header_h = max(h.height for h in headers) + 2 * PAD + 2
+        y += header_h + 4
+
+        # Idle holders (no step on this page) in a band of their own under the headers.
+        holders: list[Holder] = []
+        placed: dict[str, Rect] = {}
+        idle_bottom = y
+        banded = self.c.links and idle_titles  # operating lines run under a band of idle boxes
+        for li, lane in enumerate(self.c.lanes if banded else []):
+            yy = y
+            for k, blk in idle_titles.items():
+                if self.holders[k].lane != lane.id:
+                    continue
+                w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+                cx = (bounds[li][0] + bounds[li][1]) / 2
+                rect = Rect(cx - w / 2, yy, w, h)
+                placed[k] = rect
+                holders.append(self._holder(k, rect, blk, idle=True))
+                yy += h + 6
+            idle_bottom = max(idle_bottom, yy)
+        y = idle_bottom + (4 if banded else 0)
+        channel_y = None
+        if self.c.links:
+            channel_y = y + 3
+            y += 10
+
+        # Rows.
+        arrows: list[Arrow] = []
+        note_boxes: list[TextBox] = []
+        first_row = {k: s[0] for k, s in span.items()}
+        row_top: list[float] = []
+        arrow_y: list[float] = []
+        for i, r in enumerate(rows):
+            starting = [titles[k].height + 2 * PAD + 2 + self._edge(k)[1] for k, s in first_row.items() if s == i]
+            above = max(starting, default=0.0)
+            if r.inside:
+                above = max(above, 0.0) + notes[i].height + 2 * PAD + 2
+                if not starting:
+                    above = notes[i].height + 2 * PAD + 2
+            else:
+                above = max(above, labels[i].height + 2 * PAD + LABEL_GAP)
+            row_top.append(y)
+            arrow_y.append(y + above + 2)
+            y = arrow_y[-1] + ARROW_BELOW
+        rows_bottom = y
+        for k, (lo, hi) in span.items():
+            ci = index[k]
+            rect = Rect(xs[ci], row_top[lo] + 1, width[k], arrow_y[hi] + ARROW_BELOW / 2 - row_top[lo] - 1)
+            placed[k] = rect
+            holders.append(self._holder(k, rect, titles[k]))
+        for i, r in enumerate(rows):
+            if r.inside:
+                k = self._endpoint_key(r.tail)
+                box = placed[k]
+                blk = notes[i]
+                w, h = box.w - 2 * PAD - 2, blk.height + 2 * PAD
+                rect = Rect(box.x + PAD + 1, arrow_y[i] - h, w, h)
+                note_boxes.append(TextBox(rect, (blk,), "note", step=r.step, order=r.order, align="center", owner=k, flagged=r.flagged))
+                continue
+            tk, hk = self._endpoint_key(r.tail), self._endpoint_key(r.head)
+            tail, head = placed[tk], placed[hk]
+            ya = arrow_y[i]
+            if tail.cx < head.cx:
+                x0, x1 = tail.x1, head.x
+            else:
+                x0, x1 = tail.x, head.x1
+            g = gap_of[i]
+            gx0 = xs[g] + width[flat[g]]
+            gx1 = xs[g + 1]
+            blk = labels[i]
+            lw, lh = blk.width + 2 * PAD, blk.height + 2 * PAD
+            rect = Rect((gx0 + gx1) / 2 - lw / 2, ya - LABEL_GAP - lh, lw, lh)
+            label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged)
+            arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
+                                flagged=r.flagged, removed=r.removed))
+
+        # Operating lines, through the channel under the headers.
+        links = []
+        for op, sysk in self.c.links:
+            if op not in placed or sysk not in placed or channel_y is None:
+                continue
+            a, b = placed[op], placed[sysk]
+            start = (a.cx, a.y1) if a.y1 <= channel_y else (a.cx, a.y)
+            links.append(Link(op, sysk, (start, (a.cx, channel_y), (b.cx, channel_y), (b.cx, b.y))))
+
+        # Measure lists, packed into free space of their own lane.
+        obstacles = [h.rect.grown(3) for h in holders]
+        obstacles += [a.label.rect.grown(1) for a in arrows]
+        obstacles += [Rect(min(a.points[0][0], a.points[1][0]), a.points[0][1] - 5,
+                           abs(a.points[1][0] - a.points[0][0]), 10) for a in arrows]
+        for link in links:
+            for (ax, ay), (bx, by) in zip(link.points, link.points[1:]):
+                obstacles.append(Rect(min(ax, bx) - 3, min(ay, by) - 3, abs(bx - ax) + 6, abs(by - ay) + 6))
+        packer = Packer(obstacles)
+        callouts: list[TextBox] = []
+        start_y = top + header_h + 4
+        if not banded:
+            # Boxes without a step on this page go into free space of their lane, top first.
+            for li, lane in enumerate(self.c.lanes):
+                for k, blk in idle_titles.items():
+                    if self.holders[k].lane != lane.id:
+                        continue
+                    w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+                    x0, x1 = bounds[li][0] + 3, bounds[li][1] - 3
+                    cx = (x0 + x1) / 2
+                    xs_try = {min(max(cx - w / 2, x0), x1 - w), x0, x1 - w}
+                    xs_try |= {r.x1 + 4 for k2, r in placed.items() if self.holders[k2].lane == lane.id}
+                    # The highest free place; nearer the lane's middle when equal.
+                    y_try = sorted((round(packer.lowest(x, w, h, start_y)), abs(x + w / 2 - cx), x)
+                                   for x in xs_try if x0 - 0.01 <= x and x + w <= x1 + 0.01)
+                    x = y_try[0][2] if y_try else x0
+                    rect = Rect(x, packer.lowest(x, w, h, start_y), w, h)
+                    placed[k] = rect
+                    holders.append(self._holder(k, rect, blk, idle=True))
+                    packer.add(rect.grown(3))
+        for li, lane in enumerate(self.c.lanes):
+            for h in lane.holders:
+                if h.key not in self.spec.callouts or not h.callout:
+                    continue
+                floor = max([rows_bottom] + [b.rect.y1 for b in callouts])
+                box = self._place_callout(h, bounds[li], [placed[k] for k in placed if self.holders[k].lane == lane.id],
+                                          packer, start_y, floor)
+                callouts.append(box)
+                packer.add(box.rect.grown(3))
+
+        bottom = max([rows_bottom] + [b.rect.y1 + 4 for b in callouts] + [h.rect.y1 + 4 for h in holders])
+        # Legend and the boxes under the figure.
+        used = sorted({a.cls for a in arrows} | {"internal" for _ in note_boxes} | ({"operates"} if links else set()),
+                      key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
+        inner = fig_w - 2 * MARGIN - 2 * PAD
+        y = bottom + 2
+        legend_paras = _legend(style, used)
+        if legend_paras:
+            lb = self.block(legend_paras, inner)
+            extras.append(TextBox(Rect(MARGIN, y, lb.width + 2 * PAD, lb.height + 2 * PAD), (lb,), "legend"))
+            y += lb.height + 2 * PAD + 2
+        boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
+        if self.spec.findings:
+            boxes += [("findings", self.c.findings), ("changes", self.c.changes)]
+        for kind, paras in boxes:
+            if not paras:
+                continue
+            box = self._columns_box(paras, inner, kind, MARGIN, y)
+            extras.append(box)
+            y = box.rect.y1 + 4
+        fig_h = max(y, bottom) + MARGIN - 2
+
+        lanes = [Lane(lane.id, lane.style, Rect(b[0], top, b[1] - b[0], fig_h - MARGIN - top),
+                      TextBox(Rect(b[0], top, b[1] - b[0], header_h), (hb,), "header", align="center"))
+                 for lane, b, hb in zip(self.c.lanes, bounds, headers)]
+        smallest = min((fonts.size(s) for s in self.sizes), default=fonts.body)
+        page = Page(self.spec.tag, self.spec.number, self.spec.count, round(fig_w, 1), round(fig_h, 1), title, tagbox,
+                    lanes, holders, arrows, note_boxes, callouts, links, extras, used, smallest=smallest)
+        return page
+
+    def _edge(self, key: str) -> tuple[float, float]:
+        return SHAPE_EDGE.get(self.holders[key].shape, (0.0, 0.0))
+
+    def _add_rooms(self, lanes_cols: list[list[str]], width: dict[str, float]) -> None:
+        """An empty column beside the boxes of each lane that has a measure list on this page.
+
+        It goes on the side fewer of the lane's arrows leave from, so the list can stand
+        in the rows where nothing crosses it (as the hand-made figures place them).
+        """
+        index = {k: li for li, cols in enumerate(lanes_cols) for k in cols}
+        for li, lane in enumerate(self.c.lanes):
+            cols = lanes_cols[li]
+            if not cols or not any(h.callout and h.key in self.spec.callouts for h in lane.holders):
+                continue
+            left = right = 0
+            for r in self.spec.rows:
+                a, b = index.get(self._endpoint_key(r.tail)), index.get(self._endpoint_key(r.head))
+                for mine, other in ((a, b), (b, a)):
+                    if mine == li and other is not None and other != li:
+                        left += other < li
+                        right += other > li
+            room = f"room:{lane.id}"
+            width[room] = self.p.callout_widths[-2] + 2 * PAD
+            if left < right:
+                cols.insert(0, room)
+            else:
+                cols.append(room)
+
+    @staticmethod
+    def _lane_bounds(xs, flat, width, lane_of_col, gaps, extra) -> list[tuple[float, float]]:
+        """Each lane from the middle of the gap on its left to the middle of the gap on its right."""
+        n = lane_of_col[-1] + 1
+        bounds = []
+        left = MARGIN
+        for k in range(n):
+            last = max(i for i, li in enumerate(lane_of_col) if li == k)
+            right = xs[last] + width[flat[last]] + extra[k] + (gaps[last] / 2 if k < n - 1 else LANE_PAD)
+            bounds.append((left, right))
+            left = right
+        return bounds
+
+    def _holder(self, key: str, rect: Rect, title: Block, idle: bool = False) -> Holder:
+        h: HolderContent = self.holders[key]
+        return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle)
+
+    def _place_callout(self, h: HolderContent, bounds: tuple[float, float], lane_boxes: list[Rect],
+                       packer: Packer, start_y: float, floor: float) -> TextBox:
+        """The shape and place that keep the figure shortest, then wrap the fewest lines.
+
+        Anything above ``floor`` (the bottom the figure has anyway) costs nothing.
+        """
+        head, bullets = h.callout[0], h.callout[1:]
+        lane_x0, lane_x1 = bounds[0] + 3, bounds[1] - 3
+        room = lane_x1 - lane_x0
+        best = None
+        for cw in self.p.callout_widths:
+            for k in (1, 2):
+                if k == 2 and len(bullets) < 6:
+                    continue
+                box = self._callout_shape(head, bullets, cw, k)
+                if box is None or box[0] > room:
+                    continue
+                w, h_, hb, cols = box
+                wrapped = sum(len(c.lines) for c in cols) + len(hb.lines) - len(h.callout)
+                xs = {lane_x0, lane_x1 - w}
+                for r in lane_boxes:
+                    xs |= {r.x1 + 4, r.x - 4 - w}
+                for x in sorted(xs):
+                    if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
+                        continue
+                    y = packer.lowest(x, w, h_, start_y)
+                    score = (round(max(y + h_, floor)), wrapped, round(y), round(w * h_), round(x, 1))
+                    if best is None or score < best[0]:
+                        best = (score, Rect(x, y, w, h_), hb, cols)
+        if best is None:  # narrower than any shape tried: wrap to the lane
+            w_text = max(room - 2 * PAD, 4 * self.fonts.small)
+            w, h_, hb, cols = self._callout_shape(head, bullets, w_text, 1) or (0, 0, None, ())
+            x = lane_x0
+            y = packer.lowest(x, w, h_, start_y)
+            best = (None, Rect(x, y, w, h_), hb, cols)
+        _, rect, hb, cols = best
+        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key)
+
+    def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
+        hb = self.block([head], cw * k + 6 * (k - 1))
+        per = -(-len(bullets) // k)
+        cols = tuple(self.block(bullets[i * per:(i + 1) * per], cw) for i in range(k) if bullets[i * per:(i + 1) * per])
+        if not cols:
+            cols = (Block.from_lines(self.fonts, []),)
+        w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
+        h = hb.height + max(c.height for c in cols) + 2 * PAD
+        return w, h, hb, cols
+
+    def _columns_box(self, paras: list[Para], inner: float, kind: str, x: float, y: float) -> TextBox:
+        head, body = paras[0], paras[1:]
+        col_w = min(inner, max(240.0, inner / 3 - 8))
+        k = max(1, min(3, int((inner + 8) // (col_w + 8))))
+        if len(body) < 4:
+            k = 1
+        per = -(-len(body) // k) if body else 0
+        cols = tuple(self.block(body[i * per:(i + 1) * per], col_w) for i in range(k) if body[i * per:(i + 1) * per])
+        hb = self.block([head], inner)
+        if not cols:
+            cols = (Block.from_lines(self.fonts, []),)
+        w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
+        h = hb.height + max(c.height for c in cols) + 2 * PAD
+        return TextBox(Rect(x, y, w, h).rounded(), cols, kind, head=hb)
+
+
+class Packer:
+    """Free-space search among placed rectangles (the measure lists' skyline)."""
+
+    def __init__(self, obstacles: list[Rect]):
+        self.items = sorted(obstacles, key=lambda r: (r.y, r.x))
+        self.tops = [r.y for r in self.items]
+
+    def add(self, rect: Rect) -> None:
+        i = bisect.bisect(self.tops, rect.y)
+        self.items.insert(i, rect)
+        self.tops.insert(i, rect.y)
+
+    def lowest(self, x: float, w: float, h: float, y: float) -> float:
+        """The smallest y >= ``y`` where the rectangle (x, y, w, h) hits nothing."""
+        for r in self.items:
+            if r.x1 <= x or r.x >= x + w:
+                continue
+            if r.y >= y + h:
+                break
+            if r.y1 > y:
+                y = r.y1 + 1
+        return y
+
+
+def _words(text: str) -> list[str]:
+    out, cur = [], ""
+    for ch in text:
+        if ch.isascii() and ch.isalnum():
+            cur += ch
+        else:
+            if cur:
+                out.append(cur)
+            cur = ""
+            out.append(ch)
+    if cur:
+        out.append(cur)
+    return out or [" "]
+
+
+SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬"}
+
+
+def _legend(style: dict, used: list[str]) -> list[Para]:
+    if not used:
+        return []
+    spans = [Span("凡例　", "small", bold=True)]
+    for cls in used:
+        look = style["channels"].get(cls) if cls != "removed" else None
+        if look is None:
+            continue
+        spans.append(Span(SAMPLES.get(look["style"], "───"), "small", color=look["color"]))
+        spans.append(Span(f" {look['label']}　", "small"))
+    return [Para(tuple(spans))]

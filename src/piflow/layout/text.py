@@ -1,0 +1,239 @@
+"""Text as the layout sees it: estimated widths and Japanese line breaking.
+
+Widths are estimated from character classes, never measured with installed
+fonts, so the same flow gives the same geometry (and DOT) on every machine.
+The estimates are on the wide side (CJK 1.05 em against the 1.0 em of real
+glyphs), so text fits the box it is given in any of the fonts the theme names.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+# Line height as a multiple of the font size (Graphviz sets 8 pt lines 9 pt apart; a
+# little more keeps a box's last line clear of its border in any font).
+LINE_HEIGHT = 1.15
+
+# Japanese line-breaking rules (禁則処理), the short list that matters for figure labels.
+NO_LINE_START = set("、。，．,.）)」』】〕〉》］]｝}・：:；;！!？?ーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々〜～%％")
+NO_LINE_END = set("（(「『【〔〈《［[｛{")
+_NARROW = set("il.,:;'|!`()[]{} ")
+
+
+@lru_cache(maxsize=4096)
+def char_em(ch: str) -> float:
+    """Estimated advance of one character, in em."""
+    if ch in _NARROW:
+        return 0.32
+    if ch.isascii():
+        if ch.isupper() or ch in "mwMW@%&":
+            return 0.72
+        return 0.58
+    if unicodedata.east_asian_width(ch) in "WFA":
+        return 1.05
+    return 0.62  # half-width kana, Latin-1 letters and the like
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one look. ``size`` names a theme size: body, small or title."""
+
+    text: str
+    size: str = "body"
+    bold: bool = False
+    color: str | None = None
+    underline: bool = False
+    strike: bool = False
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph to be wrapped; ``hang`` indents its continuation lines (bullets)."""
+
+    spans: tuple[Span, ...]
+    hang: bool = False
+
+    @classmethod
+    def of(cls, text: str, size: str = "body", bold: bool = False, color: str | None = None, hang: bool = False) -> Para:
+        return cls((Span(text, size, bold, color),), hang)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Point sizes of the theme's text sizes."""
+
+    body: float
+    small: float
+    title: float
+
+    def size(self, name: str) -> float:
+        return getattr(self, name)
+
+    def span_width(self, span: Span) -> float:
+        return _em(span.text) * self.size(span.size) * (1.05 if span.bold else 1.0)
+
+    def line_width(self, line: Line) -> float:
+        return sum(self.span_width(s) for s in line)
+
+    def line_height(self, line: Line) -> float:
+        return max((self.size(s.size) for s in line), default=self.body) * LINE_HEIGHT
+
+
+@lru_cache(maxsize=65536)
+def _em(text: str) -> float:
+    return sum(char_em(c) for c in text)
+
+
+def _tokens(para: Para) -> list[list[Span]]:
+    """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on."""
+    pieces: list[list[Span]] = []
+    glue_next = False
+    for span in para.spans:
+        text = span.text
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            j = i + 1
+            if ch.isascii() and ch.isalnum():
+                while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in "-_./@"):
+                    j += 1
+            piece = replace(span, text=text[i:j])
+            if pieces and (glue_next or ch in NO_LINE_START):
+                pieces[-1].append(piece)
+            else:
+                pieces.append([piece])
+            glue_next = text[j - 1] in NO_LINE_END
+            i = j
+    return pieces
+
+
+def _look(s: Span) -> tuple:
+    return (s.size, s.bold, s.color, s.underline, s.strike)
+
+
+def _merge(spans: list[Span]) -> Line:
+    """Adjacent pieces in the same look become one span again."""
+    out: list[Span] = []
+    for s in spans:
+        if out and _look(out[-1]) == _look(s):
+            out[-1] = replace(out[-1], text=out[-1].text + s.text)
+        elif s.text:
+            out.append(s)
+    while out and not out[-1].text.rstrip():  # a line ends at its last visible character
+        out.pop()
+    if out:
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip())
+    return tuple(out)
+
+
+def _greedy(fonts: Fonts, tokens: list[list[Span]], limit: float, indent: Span | None) -> list[list[Span]]:
+    lines: list[list[Span]] = [[]]
+    width = 0.0
+    for tok in tokens:
+        w = sum(fonts.span_width(s) for s in tok)
+        if lines[-1] and width + w > limit:
+            if all(not s.text.strip() for s in tok):
+                continue  # a space at a break disappears
+            lines.append([indent] if indent else [])
+            width = fonts.span_width(indent) if indent else 0.0
+        if width + w > limit and not lines[-1][1 if indent else 0:]:
+            # One token wider than the line (a long URL): cut it by characters.
+            for s in tok:
+                for ch in s.text:
+                    cw = fonts.span_width(replace(s, text=ch))
+                    if width + cw > limit and any(x.text.strip() for x in lines[-1]):
+                        lines.append([indent] if indent else [])
+                        width = fonts.span_width(indent) if indent else 0.0
+                    lines[-1].append(replace(s, text=ch))
+                    width += cw
+            continue
+        lines[-1].extend(tok)
+        width += w
+    return lines
+
+
+def wrap(fonts: Fonts, para: Para, limit: float) -> list[Line]:
+    return list(_wrap(fonts, para, round(limit, 1)))
+
+
+@lru_cache(maxsize=65536)
+def _wrap(fonts: Fonts, para: Para, limit: float) -> tuple[Line, ...]:
+    """Break a paragraph into lines no wider than ``limit`` pt, balanced in length.
+
+    Balanced: with the number of lines fixed by ``limit``, the break width is lowered
+    as far as that number allows, so a label never ends with one lone character.
+    """
+    parts: list[Line] = []
+    # Explicit newlines stay breaks.
+    for chunk in _split_newlines(para):
+        tokens = _tokens(chunk)
+        if not tokens:
+            parts.append((Span("", chunk.spans[0].size if chunk.spans else "body"),))
+            continue
+        indent = Span("　", chunk.spans[0].size) if chunk.hang else None
+        lines = _greedy(fonts, tokens, limit, indent)
+        if len(lines) > 1:
+            total = sum(fonts.span_width(s) for t in tokens for s in t)
+            low = total / len(lines)
+            step = fonts.size(chunk.spans[0].size) * 0.5
+            trial = low
+            while trial < limit:
+                candidate = _greedy(fonts, tokens, trial, indent)
+                if len(candidate) <= len(lines):
+                    lines = candidate
+                    break
+                trial += step
+        parts += [_merge(line) for line in lines]
+    return tuple(parts)
+
+
+def _split_newlines(para: Para) -> list[Para]:
+    chunks: list[list[Span]] = [[]]
+    for span in para.spans:
+        pieces = span.text.split("\n")
+        for k, piece in enumerate(pieces):
+            if k:
+                chunks.append([])
+            if piece:
+                chunks[-1].append(replace(span, text=piece))
+    return [Para(tuple(c) or (Span("", para.spans[0].size if para.spans else "body"),), para.hang) for c in chunks]
+
+
+@dataclass(frozen=True)
+class Block:
+    """Wrapped lines, ready to place: its size is what the layout reserves."""
+
+    lines: tuple[Line, ...]
+    width: float
+    height: float
+
+    @classmethod
+    def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
+        lines: list[Line] = []
+        for p in paras:
+            lines += wrap(fonts, p, limit)
+        return cls.from_lines(fonts, lines)
+
+    @classmethod
+    def from_lines(cls, fonts: Fonts, lines: list[Line]) -> Block:
+        width = max((fonts.line_width(ln) for ln in lines), default=0.0)
+        height = sum(fonts.line_height(ln) for ln in lines)
+        return cls(tuple(lines), round(width, 1), round(height, 1))
+
+    @property
+    def empty(self) -> bool:
+        return not any(s.text for ln in self.lines for s in ln)
+
+
+def natural_width(fonts: Fonts, paras: list[Para]) -> float:
+    """The widest paragraph on one line."""
+    return max((fonts.line_width(p.spans) for p in paras), default=0.0)

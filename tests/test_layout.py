@@ -1,0 +1,196 @@
+"""The figure layout's promises, on the computed geometry (no Graphviz needed).
+
+Every seed figure fits one A4 landscape page with its smallest text at 7 pt or more,
+with no crossing arrows, no overlapping text, each label just above its own arrow
+and the steps reading top to bottom; generated flows of 3–12 lanes and up to 40
+steps keep the same promises, continuing on more pages instead of shrinking.
+"""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pytest
+
+from conftest import FLOWS
+from piflow.layout.checks import problems
+from piflow.layout.content import Options, figure_content
+from piflow.layout.fit import MIN_PT, PAGES, lay_out
+from piflow.layout.text import Fonts, Para, wrap
+from piflow.draw.style import load_style
+from piflow.loader import load, loads
+
+STYLE = load_style(None)
+SEED_FIGURES = [(path, sc.id) for path in sorted(FLOWS.glob("*.yaml")) for sc in load(path).flow.scenarios]
+
+
+def _scenario(path, sid):
+    doc = load(path)
+    return doc, next(s for s in doc.flow.scenarios if s.id == sid)
+
+
+@pytest.mark.parametrize(("path", "sid"), SEED_FIGURES, ids=lambda v: getattr(v, "stem", v))
+def test_every_seed_figure_fits_one_a4_landscape_page_at_7pt(path, sid):
+    doc, sc = _scenario(path, sid)
+    fig = lay_out(doc.flow, sc, STYLE)
+    assert len(fig.pages) == 1 and fig.warning is None
+    page = fig.pages[0]
+    assert page.printed_min >= MIN_PT, (sc.tag, page.printed_min)
+    assert problems(page) == []
+    # Same lane order as the paper: the scenario's `lanes`, left to right.
+    order = [ln.id for ln in page.lanes]
+    assert [lid for lid in order if lid in sc.lanes] == list(sc.lanes)
+    # Every step is drawn once: an arrow, or a note inside its box.
+    drawn = sorted([a.step for a in page.arrows] + [n.step for n in page.notes])
+    assert len(drawn) == len(sc.steps)
+
+
+@pytest.mark.parametrize("options", [Options(measures="footnote"), Options(measures="hide", show_data=True)],
+                         ids=["footnote", "hide-data"])
+@pytest.mark.parametrize(("path", "sid"), SEED_FIGURES[::2], ids=lambda v: getattr(v, "stem", v))
+def test_other_options_keep_the_promises(path, sid, options):
+    doc, sc = _scenario(path, sid)
+    fig = lay_out(doc.flow, sc, STYLE, options)
+    for page in fig.pages:
+        assert problems(page) == [] and page.printed_min >= MIN_PT
+
+
+def test_audit_marks_keep_the_promises():
+    from piflow.audit.engine import audit
+
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    for sc in doc.flow.scenarios:
+        fig = lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc)))
+        for page in fig.pages:
+            assert problems(page) == [] and page.printed_min >= MIN_PT
+
+
+def test_every_party_appears_in_some_figure():
+    # 株式会社電算 (49) only operates the ward's system; NEC's subcontractor (23) has no step.
+    for path in sorted(FLOWS.glob("*.yaml")):
+        doc = load(path)
+        shown = set()
+        for sc in doc.flow.scenarios:
+            shown |= {h.endpoint for lane in figure_content(doc.flow, sc, STYLE).lanes for h in lane.holders}
+        assert {p.id for p in doc.flow.parties} <= shown, path.name
+
+
+def test_an_operating_party_is_linked_to_its_system():
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == "push")
+    page = lay_out(doc.flow, sc, STYLE).pages[0]
+    assert [(ln.tail, ln.head) for ln in page.links] == [("party:densan", "system:jidou")]
+    densan = next(h for h in page.holders if h.key == "party:densan")
+    assert densan.idle and any(c.owner == "party:densan" for c in page.callouts)
+
+
+def test_a_figure_too_long_for_one_page_continues_with_numbered_pages():
+    doc, sc = _scenario(FLOWS / "49-kosodate-ouen-teate.yaml", "printing")
+    from piflow.model import Scenario, Step
+
+    steps = [s.model_dump(by_alias=True, exclude_none=True) for s in sc.steps]
+    longer = [dict(s, n=str(k + 1), id=f"s{k}") for k, s in enumerate(steps * 4)]
+    long_sc = Scenario(id=sc.id, tag=sc.tag, title=sc.title, lanes=sc.lanes,
+                       steps=tuple(Step.model_validate(s) for s in longer))
+    flow = doc.flow.model_copy(update={"scenarios": (long_sc,)})
+    fig = lay_out(flow, flow.scenarios[0], STYLE)
+    n = len(fig.pages)
+    assert n >= 2
+    assert [p.tag for p in fig.pages] == [f"資料49-3（{k}／{n}）".replace("／", "/") for k in range(1, n + 1)]
+    for page in fig.pages:
+        assert page.printed_min >= MIN_PT and problems(page) == []
+        lanes = [ln.id for ln in page.lanes]  # lane headers repeated on every page
+        assert [lid for lid in lanes if lid in sc.lanes] == list(sc.lanes)
+    rows = [a.order for p in fig.pages for a in p.arrows] + [n.order for p in fig.pages for n in p.notes]
+    assert sorted(rows) == sorted(float(s["n"]) for s in longer)
+    # --page none keeps one sheet.
+    assert len(lay_out(flow, flow.scenarios[0], STYLE, page="none").pages) == 1
+
+
+def test_page_sizes_are_the_printable_areas():
+    w, h = PAGES["a4-landscape"].printable
+    assert (round(w), round(h)) == (785, 539)
+    assert PAGES["a4-portrait"].printable == (h, w)
+    assert round(PAGES["a3-landscape"].printable[0]) == 1134
+
+
+def test_wrapping_is_balanced_and_keeps_kinsoku():
+    fonts = Fonts(10, 9, 14)
+    lines = wrap(fonts, Para.of("封入封緘後の封筒の納品（紙・手渡し）"), 120)
+    texts = ["".join(s.text for s in ln) for ln in lines]
+    assert "".join(texts) == "封入封緘後の封筒の納品（紙・手渡し）"
+    assert len(texts) == 2 and all(len(t) >= 6 for t in texts)  # no lone character on a line
+    assert not any(t.startswith(("）", "、", "・")) for t in texts)
+    assert not any(t.endswith("（") for t in texts)
+    # An ASCII word is not cut while it fits a line.
+    assert ["".join(s.text for s in ln) for ln in wrap(fonts, Para.of("Microsoft Dynamics 365"), 80)][0] == "Microsoft"
+
+
+# --- generated flows ------------------------------------------------------------------------
+
+MEASURES = ["特定相手以外との通信不可", "通信内容の暗号化", "ウイルス対策", "アクセス制御", "バックアップ", "入退室管理",
+            "鍵付きカバン等による運搬", "受渡し時の管理簿への記載", "特記事項等の遵守", "個人情報の返却"]
+CHANNELS = [None, "LGWAN", "専用回線", "インターネット", "手渡し", "郵送", "メール"]
+ROLES = ["区", "委託先", "対象者", "その他", "結合先", "他の行政機関等"]
+
+
+@st.composite
+def generated_flows(draw):
+    n_lanes = draw(st.integers(3, 12))
+    parties = []
+    endpoints = []
+    for i in range(n_lanes):
+        name = draw(st.text("区委託先株式会社システム管理課（）ABC", min_size=2, max_size=18))
+        party = {"id": f"p{i}", "name": name, "role": ROLES[i % len(ROLES)] if i else "区",
+                 "measures": draw(st.lists(st.sampled_from(MEASURES), max_size=8, unique=True))}
+        systems = []
+        for j in range(draw(st.integers(0, 2))):
+            systems.append({"id": f"s{i}_{j}", "name": f"システム{i}-{j}",
+                            "measures": draw(st.lists(st.sampled_from(MEASURES), max_size=10, unique=True))})
+            endpoints.append(f"s{i}_{j}")
+        if systems:
+            party["systems"] = systems
+        parties.append(party)
+        endpoints.append(f"p{i}")
+    steps = []
+    for k in range(draw(st.integers(1, 40))):
+        a = draw(st.sampled_from(endpoints))
+        b = draw(st.sampled_from(endpoints))
+        step = {"n": k + 1, "from": a, "to": b,
+                "text": draw(st.text("個人情報の提供・受領確認データ抽出印字CSV", min_size=1, max_size=30))}
+        channel = draw(st.sampled_from(CHANNELS))
+        if channel and a != b:
+            step["channel"] = channel
+        if draw(st.booleans()):
+            step["measures"] = draw(st.lists(st.sampled_from(MEASURES[:3]), max_size=2, unique=True))
+        steps.append(step)
+    data = {"piflow": 1, "proposal": {"title": "生成したフロー", "section": "テスト課", "bases": ["業務委託"]},
+            "parties": parties,
+            "scenarios": [{"id": "g", "tag": "資料99-1", "title": "生成したフローに係る個人情報の流れ",
+                           "lanes": [p["id"] for p in parties], "steps": steps}]}
+    return loads(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "generated.yaml").flow
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(generated_flows())
+def test_generated_flows_keep_the_promises_or_paginate(flow):
+    sc = flow.scenarios[0]
+    fig = lay_out(flow, sc, STYLE)
+    for page in fig.pages:
+        assert problems(page) == [], problems(page)[:5]
+    drawn = sorted(a.order for p in fig.pages for a in p.arrows) + []
+    notes = sorted(n.order for p in fig.pages for n in p.notes)
+    assert sorted(drawn + notes) == sorted(float(s.n) for s in sc.steps)
+    if fig.warning is None:
+        # Readable on every page: the figure continued rather than shrinking below 7 pt.
+        assert all(p.printed_min >= MIN_PT for p in fig.pages)
+    else:
+        # Only when the lanes alone are too wide for the paper: a one-step page does not fit either.
+        from piflow.layout.fit import Fitter
+
+        fitter = Fitter(figure_content(flow, sc, STYLE), STYLE, PAGES["a4-landscape"])
+        one = min((fitter.best(fitter.spec(i, i + 1), quick=True) for i in range(min(3, len(sc.steps)))),
+                  key=lambda p: p.printed_min)
+        assert one.printed_min < MIN_PT and len(fig.pages) == 1
