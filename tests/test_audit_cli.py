@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -23,13 +24,16 @@ def test_text_output_groups_by_subject_and_summarises():
     assert out.rstrip().splitlines()[-1].startswith("集計 (summary): エラー 5、警告 0")
 
 
+# The minimal flow with every measure it needs: clean, and complete.
+CLEAN = MINIMAL.replace(
+    "role: 委託先",
+    "role: 委託先\n    measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行, "
+    "鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]",
+).replace("medium: 紙}", "medium: 紙, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}")
+
+
 def test_clean_flow_exits_0(tmp_path):
-    clean = MINIMAL.replace(
-        "role: 委託先",
-        "role: 委託先\n    measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行, "
-        "鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]",
-    ).replace("medium: 紙}", "medium: 紙, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}")
-    result = runner.invoke(app, ["audit", str(write(tmp_path, clean))])
+    result = runner.invoke(app, ["audit", str(write(tmp_path, CLEAN))])
     assert result.exit_code == 0, result.output
     assert "指摘なし" in result.output
 
@@ -173,12 +177,7 @@ def test_incomplete_findings_are_listed_apart(tmp_path):
 
 
 def test_strict_passes_a_flow_that_is_clean_and_complete(tmp_path):
-    clean = MINIMAL.replace(
-        "role: 委託先",
-        "role: 委託先\n    measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行, "
-        "鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]",
-    ).replace("medium: 紙}", "medium: 紙, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}")
-    path = str(write(tmp_path, clean))
+    path = str(write(tmp_path, CLEAN))
     result = runner.invoke(app, ["audit", "--strict", path])
     assert result.exit_code == 0, result.output
     assert "未完成 0" in result.output
@@ -252,3 +251,45 @@ def test_bad_piflow_toml_is_located_bad_input(tmp_path, settings, expected):
     result = runner.invoke(app, ["checklist", str(flow), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and expected in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+PACK = Path(__file__).parent / "packs" / "toshima"
+
+
+def test_policy_pack_measures_policy_and_checklists(tmp_path):
+    flow = str(PACK / "flows" / "meibo.yaml")
+    doc = json.loads(runner.invoke(app, ["audit", "-f", "json", flow]).output)
+    keys = [f["key"] for f in doc["files"][0]["findings"]]
+    assert keys == ["M900@step:main/give:courier-seal"]  # the pack's requirement, met on ② by its alias 封緘袋
+    listing = runner.invoke(app, ["audit", "-f", "json", str(FLOWS / "49-kosodate-ouen-teate.yaml")]).output
+    assert "M900" not in listing  # flows outside the project keep the built-in policy
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["checklist", flow, "-f", "md", "-o", str(out)]).exit_code == 0
+    md = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "紙媒体を搬送する場合は、封緘袋を使用させる。" in md and "豊島区情報セキュリティポリシー" in md
+    # A --policy file still goes on top of the pack's policy.
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\ndisable: [M900]\n", encoding="utf-8")
+    assert runner.invoke(app, ["audit", "--policy", str(policy), flow]).exit_code == 0
+
+
+def test_pack_measure_is_unknown_outside_the_pack(tmp_path):
+    text = MINIMAL.replace("role: 委託先", "role: 委託先\n    measures: [封緘袋]")
+    result = runner.invoke(app, ["validate", str(write(tmp_path, text))])
+    assert result.exit_code == 2 and "P205" in result.output
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("measures.yaml", "measures:\n  - {id: x-seal, category: operational, side: both}\n", "measures.yaml:2:5: エラー[P101]"),
+    ("checklists.yaml", "checklists:\n  - number: 6\n    title: 6 業務委託\n    forms:\n      - side: ward\n        header: h\n"
+     "        sections: [{name: 運用上の対策, items: [{text: t, measures: [no-such]}]}]\n", "エラー[P205]"),
+    ("policy.yaml", "requirements:\n  - {id: M901, name: x, title: x, subject: step, requires: [nope]}\n",
+     "policy.yaml:2:"),
+])
+def test_bad_pack_file_is_located_bad_input(tmp_path, name, content, expected):
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "piflow.toml").write_text('pack = "pack"\n', encoding="utf-8")
+    (tmp_path / "pack" / name).write_text(content, encoding="utf-8")
+    flow = write(tmp_path, MINIMAL)
+    result = runner.invoke(app, ["checklist", str(flow), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and expected in result.output, result.output

@@ -146,7 +146,9 @@ def applicable(doc: Document) -> list[tuple[int, Party | None]]:
 def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
     """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)
-    forms_data = checklist_data(municipality or municipality_for(doc.path))
+    from piflow.pack import checklists_in, pack_folder
+
+    forms_data = checklists_in(pack_folder(doc.path), municipality or municipality_for(doc.path))
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
     open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]

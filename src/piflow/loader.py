@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from piflow.catalog import Catalog, default_catalog
+from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.gcpause import gc_paused
 from piflow.model import Flow
@@ -35,6 +35,7 @@ class Document:
     path: str
     flow: Flow
     source: Source
+    catalog: Catalog | None = None  # the measure catalog it was read with (a project's policy pack, or the built-in)
 
     def where(self, path: tuple) -> tuple[int, int]:
         return self.source.where(path)
@@ -61,7 +62,10 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
                                               "フローファイルは「キー: 値」の形で、先頭に piflow: 1 が必要です",
                                               "a flow file is a mapping starting with 'piflow: 1'",
                                               "piflow init で雛形を作れます (piflow init makes a template)")])
-    catalog = catalog or default_catalog()
+    if catalog is None:
+        from piflow.pack import catalog_in, pack_folder
+
+        catalog = catalog_in(pack_folder(name))
     flow = None
     try:
         flow = Flow.model_validate(source.data, context={"catalog": catalog})
@@ -70,7 +74,7 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
     errors += check_references(source)
     if errors or flow is None:
         raise InputError(errors)
-    return Document(name, flow, source)
+    return Document(name, flow, source, catalog)
 
 
 def _read(name: str) -> bytes:

@@ -8,7 +8,9 @@ once, in a ``piflow.toml`` in that folder or any folder above it::
     municipality = "豊島区"
 
 ``piflow --municipality 豊島区 …`` overrides it for one run.  Without either, the
-built-in 新宿区 is used (the seed papers' ward).
+built-in 新宿区 is used (the seed papers' ward).  ``pack = "pack"`` names a policy
+pack folder (the project's own measures, checklist forms and policy; see
+``piflow.pack``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from piflow.diagnostics import Diagnostic, InputError
 
 FILE_NAME = "piflow.toml"
 DEFAULT_MUNICIPALITY = "新宿区"
-KEYS = ("municipality",)
+KEYS = ("municipality", "pack")
 
 # Set by the command line's --municipality for the whole run (None: use piflow.toml).
 _override: str | None = None
@@ -32,6 +34,7 @@ _override: str | None = None
 class Project:
     municipality: str = DEFAULT_MUNICIPALITY
     file: str | None = None  # the piflow.toml it came from
+    pack: Path | None = None  # the policy pack folder (see piflow.pack)
 
 
 def set_municipality(name: str | None) -> None:
@@ -92,9 +95,19 @@ def _read(settings: Path) -> Project:
         raise InputError([Diagnostic(name, _line_of(settings, unknown[0]), 1, "P009",
                                      f"設定ファイルに不明なキー「{unknown[0]}」があります", "unknown key",
                                      did_you_mean(unknown[0], list(KEYS)) or f"使えるキー: {', '.join(KEYS)}")])
-    if "municipality" not in data:
-        return Project(file=name)
-    return Project(_checked(data["municipality"], name, _line_of(settings, "municipality"), 1), name)
+    municipality = DEFAULT_MUNICIPALITY
+    if "municipality" in data:
+        municipality = _checked(data["municipality"], name, _line_of(settings, "municipality"), 1)
+    pack = None
+    if "pack" in data:
+        value = data["pack"]
+        pack = (settings.parent / value).resolve() if isinstance(value, str) and value.strip() else None
+        if pack is None or not pack.is_dir():
+            raise InputError([Diagnostic(
+                name, _line_of(settings, "pack"), 1, "P009",
+                f"pack のフォルダ「{value}」がありません（piflow.toml からの相対パスで書きます）",
+                "the pack folder does not exist (relative to piflow.toml)", "例 (e.g.): pack = \"pack\"")])
+    return Project(municipality, name, pack)
 
 
 def _line_of(settings: Path, key: str) -> int:

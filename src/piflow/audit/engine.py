@@ -17,14 +17,18 @@ from piflow.audit.rules import all_rules
 from piflow.catalog import Catalog, default_catalog
 from piflow.gcpause import gc_paused
 from piflow.loader import Document
-from piflow.policy import Policy, Requirement, default_policy
+from piflow.policy import Policy, Requirement, policy_for
 
 
 @gc_paused()
 def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None = None) -> list[Finding]:
-    """Every finding for one flow, sorted, with acceptances applied."""
-    catalog = catalog or default_catalog()
-    policy = policy or default_policy()
+    """Every finding for one flow, sorted, with acceptances applied.
+
+    A flow in a project with a policy pack is audited with the pack's catalog and
+    policy; a ``--policy`` file (``policy``) still goes on top of the pack's.
+    """
+    catalog = catalog or doc.catalog or default_catalog()
+    policy = policy_for(doc, policy)
     ctx = Context(doc, catalog)
     findings: list[Finding] = []
     for req in policy:
@@ -45,7 +49,7 @@ def completeness(doc: Document, violations: list[Finding], catalog: Catalog | No
     Not subject to ``accepted:``: the way out is to write the item (declare, waive with
     a reason, replace the placeholder), not to approve its absence.
     """
-    ctx = Context(doc, catalog or default_catalog())
+    ctx = Context(doc, catalog or doc.catalog or default_catalog())
     ctx.violations = violations
     found = [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name, kind="incomplete")
              for rule in all_rules() if rule.kind == "incomplete" for p in rule.check(ctx)]

@@ -50,7 +50,7 @@ class FlowFacts:
     def __init__(self, doc: Document, catalog: Catalog | None = None):
         self.doc = doc
         self.flow = doc.flow
-        self.catalog = catalog or default_catalog()
+        self.catalog = catalog or doc.catalog or default_catalog()
         # Caches: the same facts are asked for by every requirement and rule.
         self._step_facts: dict[tuple[int, int], LazyFacts] = {}
         self._carried: dict[tuple[int, int], frozenset[str]] = {}

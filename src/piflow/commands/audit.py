@@ -57,13 +57,22 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
           out: TextIO | None = None, err: TextIO | None = None) -> int:
     """List rules (or measures), or explain one code or measure id."""
     from piflow.audit.catalogue import all_rule_infos
-    from piflow.catalog import default_catalog
     from piflow.policy import load_policy
     from piflow.textnorm import did_you_mean
 
+    from piflow.pack import catalog_in, pack_folder, policy_file_in
+
     out, err = out or sys.stdout, err or sys.stderr
-    infos = all_rule_infos(load_policy(policy_path))
-    catalog = default_catalog()
+    # The current folder's project: its policy pack's measures and requirements, then --policy.
+    pack = pack_folder(None)
+    catalog = catalog_in(pack)
+    policy = load_policy(policy_path, catalog)
+    pack_policy = policy_file_in(pack)
+    if pack_policy:
+        from piflow.policy import merged
+
+        policy = merged(load_policy(pack_policy, catalog), policy.overlay)
+    infos = all_rule_infos(policy, catalog)
     if explain:
         info = next((i for i in infos if i.code.lower() == explain.lower() or i.name == explain), None)
         if info:
