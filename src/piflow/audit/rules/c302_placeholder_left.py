@@ -43,8 +43,8 @@ def _texts(value, path=()):
 
 
 def _subject(ctx, path: tuple) -> Subject:
-    """The field itself, ordered like the file."""
-    return Subject("flow", f"text:{dotted(path)}", dotted(path), path, (3, *(str(p) for p in path)))
+    """The field itself; listed first (a template's placeholders are the first thing to fix), in file order."""
+    return Subject("flow", f"text:{dotted(path)}", dotted(path), path, (-2, *ctx.doc.where(path)))
 
 
 @rule(code="C302", name="placeholder-left", severity="info", kind="incomplete",
