@@ -8,6 +8,7 @@ arrow, the measure lists, --audit marks, diff marks, footnotes).  The grid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from piflow.catalog import Catalog, default_catalog
@@ -92,16 +93,16 @@ class FigureContent:
     findings: list[Para]
     changes: list[Para]
 
-    @property
+    @cached_property
     def holders(self) -> dict[str, HolderContent]:
         return {h.key: h for lane in self.lanes for h in lane.holders}
 
+    @cached_property
+    def _by_endpoint(self) -> dict[str, HolderContent]:
+        return {h.endpoint: h for lane in self.lanes for h in lane.holders}
+
     def holder_of(self, endpoint: str) -> HolderContent:
-        for lane in self.lanes:
-            for h in lane.holders:
-                if h.endpoint == endpoint:
-                    return h
-        raise KeyError(endpoint)
+        return self._by_endpoint[endpoint]
 
 
 def draw_class(step: Step) -> str:

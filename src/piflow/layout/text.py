@@ -218,10 +218,7 @@ class Block:
 
     @classmethod
     def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
-        lines: list[Line] = []
-        for p in paras:
-            lines += wrap(fonts, p, limit)
-        return cls.from_lines(fonts, lines)
+        return _block(fonts, tuple(paras), round(limit, 1))
 
     @classmethod
     def from_lines(cls, fonts: Fonts, lines: list[Line]) -> Block:
@@ -232,6 +229,15 @@ class Block:
     @property
     def empty(self) -> bool:
         return not any(s.text for ln in self.lines for s in ln)
+
+
+@lru_cache(maxsize=65536)
+def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
+    """Blocks are asked for again and again while the fit tries widths: made once each."""
+    lines: list[Line] = []
+    for p in paras:
+        lines += _wrap(fonts, p, limit)
+    return Block.from_lines(fonts, lines)
 
 
 def natural_width(fonts: Fonts, paras: list[Para]) -> float:

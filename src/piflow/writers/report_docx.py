@@ -148,7 +148,10 @@ def _figure_page(document, fig: Figure) -> None:
     text_h = A4[0] - 2 * FIGURE_MARGIN_MM - 2
     width, height = fig.size_mm
     width = min(width, text_w, text_h * width / height)
-    document.add_picture(io.BytesIO(fig.png), width=Mm(width))
+    shape = document.add_picture(io.BytesIO(fig.png), width=Mm(width))
+    # The alternative text names the figure (screen readers, Word's search and navigation).
+    shape._inline.docPr.set("descr", f"{fig.title}（{fig.tag}）")
+    shape._inline.docPr.set("title", f"（{fig.tag}）")
     paragraph = document.paragraphs[-1]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = 0
