@@ -113,6 +113,7 @@ def test_channel_lists_keep_channel_for_old_callers_and_locate_errors():
     step = loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml").flow.scenarios[0].steps[0]
     assert [c.value for c in step.channels] == ["郵送", "窓口"]  # aliases resolved, duplicates dropped
     assert step.channel is step.channels[0]
+    assert step.channel_tag == "【郵送・窓口】"
     steps[0]["channel"] = ["郵送", "伝書鳩"]
     with pytest.raises(InputError) as info:
         loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml")

@@ -282,6 +282,13 @@ class Step(Frozen):
         return self.channels[0] if self.channels else None
 
     @property
+    def channel_tag(self) -> str:
+        """The figure's tag for all the channels: 【郵送・窓口】 (【郵送】 for one, "" for none)."""
+        if not self.channels:
+            return ""
+        return "【" + "・".join(c.tag.strip("【】") for c in self.channels) + "】"
+
+    @property
     def number(self) -> int:
         return self.sort_key[0]
 
