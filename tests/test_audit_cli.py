@@ -293,3 +293,8 @@ def test_bad_pack_file_is_located_bad_input(tmp_path, name, content, expected):
     flow = write(tmp_path, MINIMAL)
     result = runner.invoke(app, ["checklist", str(flow), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and expected in result.output, result.output
+
+
+def test_rules_explain_names_the_municipality():
+    text = runner.invoke(app, ["--municipality", "豊島区", "rules", "-e", "special-terms"]).output
+    assert "豊島区情報セキュリティポリシー" in text and "新宿区" not in text

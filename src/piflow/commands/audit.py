@@ -83,9 +83,14 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
         except ValueError:
             mid = None
         if mid:
+            from piflow.project import DEFAULT_MUNICIPALITY, municipality_for
+
             m = catalog[mid]
             refs = "、".join(str(s) for s in m.sources)
-            print(f"{m.id}: {m.label} ({m.en})\n{m.category_ja}\n\n区が行う: {m.ward_text}\n委託先等に行わせる: {m.partner_text}\n\n"
+            # The sentences name the seed papers' ward; say the current project's instead.
+            ward_text, partner_text = (t.replace(DEFAULT_MUNICIPALITY, municipality_for(None))
+                                       for t in (m.ward_text, m.partner_text))
+            print(f"{m.id}: {m.label} ({m.en})\n{m.category_ja}\n\n区が行う: {ward_text}\n委託先等に行わせる: {partner_text}\n\n"
                   f"出典 (from): {refs}\n別名 (aliases): {'、'.join(m.aliases) or '-'}", file=out)
             return exitcodes.OK
         hint = did_you_mean(explain, [i.code for i in infos] + [i.name for i in infos])
