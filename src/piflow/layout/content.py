@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from piflow.catalog import Catalog, default_catalog
-from piflow.layout.text import Para, Span
+from piflow.layout.text import NBSP, Para, Span
 from piflow.model import Flow, Party, Scenario, Step
 from piflow.textnorm import circled
 from piflow.vocab import ChannelClass, Medium, Role, SystemKind
@@ -243,9 +243,9 @@ class ContentBuilder:
         findings = self.findings_for(self.step_key(step))
         mark = self.change_mark(self.step_key(step, diff=True))
         if mark:
-            first = Para((Span(f"{mark[0]}{number} {step.text}", bold=True, color=mark[1], underline=True),))
+            first = Para((Span(f"{mark[0]}{number}{NBSP}{step.text}", bold=True, color=mark[1], underline=True),))
         else:
-            first = Para((Span(number, bold=True), Span(f" {step.text}")))
+            first = Para((Span(number, bold=True), Span(f"{NBSP}{step.text}")))
         label = [first]
         tags = step.channel.tag if step.channel else ""
         if step.media:

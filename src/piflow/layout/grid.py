@@ -12,6 +12,7 @@ several wrap widths and keeps the grid that prints largest on the page.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -225,7 +226,8 @@ class Grid:
 
         # The title line: title left, 資料 tag right.
         y = MARGIN
-        tag_block = self.block([Para.of(f"（{self.spec.tag}）", bold=True)], 1e6)
+        shown = f"（{self.c.tag}）" + (f"（{self.spec.number}/{self.spec.count}）" if self.spec.count > 1 else "")
+        tag_block = self.block([Para.of(shown, bold=True)], 1e6)
         title_block = self.block(self.c.title, fig_w - 2 * MARGIN - tag_block.width - 16)
         title = TextBox(Rect(MARGIN, y, title_block.width + 2 * PAD, title_block.height + 2 * PAD), (title_block,), "title")
         tagbox = TextBox(Rect(fig_w - MARGIN - tag_block.width - 2 * PAD, y, tag_block.width + 2 * PAD,
@@ -387,13 +389,14 @@ class Grid:
             extras.append(box)
             y = box.rect.y1 + 4
         fig_h = max(y, bottom) + MARGIN - 2
+        # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
 
         # The lanes end above the legend and the boxes under the figure.
         lanes = [Lane(lane.id, lane.style, Rect(b[0], top, b[1] - b[0], bottom - top),
                       TextBox(Rect(b[0], top, b[1] - b[0], header_h), (hb,), "header", align="center"))
                  for lane, b, hb in zip(self.c.lanes, bounds, headers)]
         smallest = min((fonts.size(s) for s in self.sizes), default=fonts.body)
-        page = Page(self.spec.tag, self.spec.number, self.spec.count, round(fig_w, 1), round(fig_h, 1), title, tagbox,
+        page = Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(fig_w), math.ceil(fig_h), title, tagbox,
                     lanes, holders, arrows, note_boxes, callouts, links, extras, used, smallest=smallest)
         return page
 
