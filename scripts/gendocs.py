@@ -30,7 +30,8 @@ def rules_markdown() -> str:
     ]
     infos = all_rule_infos()
     for i in infos:
-        lines.append(f"| [{i.code}](#{i.code.lower()}) | {i.severity} | {i.name} | {i.title} ({i.title_en}) |")
+        level = "incomplete" if i.kind == "completeness" else i.severity
+        lines.append(f"| [{i.code}](#{i.code.lower()}) | {level} | {i.name} | {i.title} ({i.title_en}) |")
     for i in infos:
         lines += ["", f"## {i.code}", "", "```text", i.doc, "```"]
     lines += ["", "## 保護対策カタログ (measure catalog)", "",

@@ -38,8 +38,19 @@ def main_options(
         Optional[bool],
         typer.Option("--version", callback=_version, is_eager=True, help="版を表示 (show the version)"),
     ] = None,
+    municipality: Annotated[
+        Optional[str],
+        typer.Option("--municipality", help="自治体名（既定: piflow.toml、なければ新宿区） (municipality; default from piflow.toml)"),
+    ] = None,
 ) -> None:
     """個人情報の流れ図とチェック (piflow)."""
+    from piflow.diagnostics import InputError
+    from piflow.project import set_municipality
+
+    try:
+        set_municipality(municipality)
+    except InputError as exc:
+        raise typer.BadParameter(exc.diagnostics[0].message, param_hint="--municipality") from None
 
 
 @app.command()
@@ -70,6 +81,15 @@ class FailOn(str, Enum):
     info = "info"
 
 
+class AuditFailOn(str, Enum):
+    """audit's --fail-on: the severities, or ``incomplete`` (every violation and every blank)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    incomplete = "incomplete"
+
+
 PolicyOpt = Annotated[
     Optional[str],
     typer.Option("--policy", help="既定のポリシーに重ねるポリシーファイル (policy file merged over the default)"),
@@ -81,14 +101,17 @@ def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1 (exit 1 at or above)")
-    ] = FailOn.error,
+        AuditFailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1。incomplete は未記入・○○ も含む"
+                                                    " (exit 1 at or above; incomplete: also blanks)")
+    ] = AuditFailOn.error,
+    strict: Annotated[bool, typer.Option("--strict", help="未記入の項目や「○○」が残っていても終了コード 1"
+                                                          " (incomplete items fail the run too)")] = False,
     policy: PolicyOpt = None,
 ) -> None:
     """必要な保護対策の抜けを指摘する (audit flows: exit 0 clean, 1 findings, 2 bad input)."""
     from piflow.commands import audit as command
 
-    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
+    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy, strict=strict))
 
 
 @app.command()

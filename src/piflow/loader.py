@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from piflow.catalog import Catalog, default_catalog
+from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.gcpause import gc_paused
 from piflow.model import Flow
@@ -36,6 +36,7 @@ class Document:
     path: str
     flow: Flow
     source: Source
+    catalog: Catalog | None = None  # the measure catalog it was read with (a project's policy pack, or the built-in)
 
     def where(self, path: tuple) -> tuple[int, int]:
         return self.source.where(path)
@@ -66,13 +67,23 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
                                               "フローファイルは「キー: 値」の形で、先頭に piflow: 1 が必要です",
                                               "a flow file is a mapping starting with 'piflow: 1'",
                                               "piflow init で雛形を作れます (piflow init makes a template)")])
-    return Document(name, validate_source(source, catalog, errors), source)
+    catalog = resolve_catalog(name, catalog)
+    return Document(name, validate_source(source, catalog, errors), source, catalog)
+
+
+def resolve_catalog(name: str, catalog: Catalog | None = None) -> Catalog:
+    """The catalog a flow file is read with: the given one, else its project's policy pack's, else the built-in."""
+    if catalog is not None:
+        return catalog
+    from piflow.pack import catalog_in, pack_folder
+
+    return catalog_in(pack_folder(name))
 
 
 def validate_source(source: Source, catalog: Catalog | None = None, errors: list[Diagnostic] | None = None) -> Flow:
     """Plain data (from YAML or the Excel form) -> the model, with the cross-reference checks."""
     errors = list(errors or [])
-    catalog = catalog or default_catalog()
+    catalog = resolve_catalog(source.file, catalog)
     flow = None
     try:
         flow = Flow.model_validate(source.data, context={"catalog": catalog})
@@ -320,6 +331,7 @@ def check_references(source: Source) -> list[Diagnostic]:
         check_data_list(("parties", i, "data"), party.get("data"))
         for j, system in _items(party, "systems"):
             check_data_list(("parties", i, "systems", j, "data"), system.get("data"))
+            check_data_list(("parties", i, "systems", j, "originates"), system.get("originates"))
         ident = _str(party.get("id")) or ""
         contractor = party.get("contractor")
         if Role.SUBCONTRACTOR in roles.get(ident, set()):

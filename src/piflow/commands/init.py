@@ -13,6 +13,7 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     """Write a new flow file from a template; never overwrite.  ``ask`` chooses interactively."""
     from pathlib import Path
 
+    from piflow.project import municipality_for
     from piflow.scaffold import TEMPLATES, template_text
     from piflow.textnorm import did_you_mean
     from piflow.writers.files import OutputError
@@ -41,7 +42,7 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as fh:  # "x": never overwrite
-            fh.write(template_text(template, title))
+            fh.write(template_text(template, title, municipality_for(target)))
     except FileExistsError:
         print(f"{target} は既にあります。上書きしません (exists; not overwritten)", file=err)
         return exitcodes.BAD_INPUT

@@ -506,7 +506,9 @@ def _validate(b: _Builder, data: dict, catalog, document, validate_source):
         errors += [_at_cell(b.name, d, b.cells) for d in exc.diagnostics]
     if errors:
         raise InputError(errors)
-    return document(b.name, flow, CellSource(b.name, data, cells=dict(b.cells)))
+    from piflow.loader import resolve_catalog
+
+    return document(b.name, flow, CellSource(b.name, data, cells=dict(b.cells)), resolve_catalog(b.name, catalog))
 
 
 _SHEET_BY_CODE = {code: sheet for sheet, code in SHEET_CODES.items()}
