@@ -19,10 +19,11 @@ FIGURES = "図"
 STEPS = "手順"
 MEASURES = "保護対策"
 ACCEPTED = "承認済み"
+EXCEPTIONS = "例外"
 LISTS = "選択肢"  # hidden: the drop-down lists' values
 
 # In the order staff fill them in (each sheet names ids the earlier ones declare).
-TABLE_SHEETS = (DATA, PARTIES, FIGURES, STEPS, MEASURES, ACCEPTED)
+TABLE_SHEETS = (DATA, PARTIES, FIGURES, STEPS, MEASURES, ACCEPTED, EXCEPTIONS)
 SHEET_ORDER = (GUIDE, SUMMARY, *TABLE_SHEETS, LISTS)
 
 NONE_WORD = "なし"  # an empty list (「運ばない」), as opposed to a blank cell (「書かない」)
@@ -100,6 +101,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("運用保守するシステム", "operates", "refs", 11, ENDPOINT_IDS, "システムの ID。" + SEP_HELP),
         Column("取り扱う情報項目", "data", "refs", 20, DATA_IDS,
                f"情報項目の ID。{SEP_HELP}。取り扱わないときは「{NONE_WORD}」"),
+        Column("作り出す情報項目（システム）", "originates", "refs", 12, DATA_IDS,
+               "システムの行だけ: そのシステムが作る情報項目の ID（発行するパスワード、算定した税額など）。" + SEP_HELP),
         Column("備考", "note", width=20),
     ),
     FIGURES: (
@@ -116,7 +119,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("送り手", "from", "ref", 13, ENDPOINT_IDS, "当事者またはシステムの ID"),
         Column("受け手", "to", "ref", 13, ENDPOINT_IDS, "当事者またはシステムの ID"),
         Column("内容", "text", width=30, prompt="図に書く説明（例: 印字データの提供）"),
-        Column("経路", "channel", "vocab", 11, "経路"),
+        Column("経路", "channel", "vocabs", 11, "経路", "一覧から選ぶ。二つ以上なら「、」で区切る（例: 郵送、窓口）"),
         Column("媒体", "medium", "vocab", 11, "媒体"),
         Column("媒体の具体名", "media", width=12, prompt="例: CD-R、DVD-R等"),
         Column("情報項目", "data", "refs", 18, DATA_IDS,
@@ -140,10 +143,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("判断した人・会議", "by", width=20),
         Column("日付", "date", width=12),
     ),
+    EXCEPTIONS: (
+        Column("指摘のキー", "key", width=36, prompt="piflow audit が表示する rule@subject"),
+        Column("根拠（法令・条例・規程の条項）", "basis", width=30, prompt="例: 番号法第19条第1号"),
+        Column("代わりの管理策", "controls", "lines", 40, prompt="規則に代わる管理策。1 行に 1 つ（Alt+Enter で改行）"),
+        Column("備考", "note", width=16),
+    ),
 }
 
 PARTY_ONLY = ("role", "lane", "contractor", "consent", "cloud", "certifications", "location", "operates")
-SYSTEM_ONLY = ("kind",)
+SYSTEM_ONLY = ("kind", "originates")
 
 FIXED_LISTS = {"扱い": (HOW_FIGURE, HOW_CHECKLIST, HOW_WAIVED), "はい・いいえ": (YES, NO)}
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.form.layout import (
-    ACCEPTED, DATA, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
+    ACCEPTED, DATA, EXCEPTIONS, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
 from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix
@@ -266,7 +266,8 @@ def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = Non
     cells = b.cells
     data["proposal"] = _proposal(b, sheets[SUMMARY])
     tables = {sheet: _table(b, sheet, sheets[sheet]) for sheet in TABLES}
-    for key, sheet in (("data", DATA), ("parties", PARTIES), ("scenarios", FIGURES), ("accepted", ACCEPTED)):
+    for key, sheet in (("data", DATA), ("parties", PARTIES), ("scenarios", FIGURES), ("accepted", ACCEPTED),
+                       ("exceptions", EXCEPTIONS)):
         cells[(key,)] = (sheet, 2, 1)
 
     endpoints, data_ids = _Names(), _Names()
@@ -287,6 +288,8 @@ def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = Non
     _measures(b, tables[MEASURES], holders, endpoints)
     data["accepted"] = [_record(b, rec, ("accepted", i), TABLES[ACCEPTED])
                         for i, (r, rec) in enumerate(tables[ACCEPTED])]
+    data["exceptions"] = [_record(b, rec, ("exceptions", i), TABLES[EXCEPTIONS])
+                          for i, (r, rec) in enumerate(tables[EXCEPTIONS])]
     return _validate(b, data, catalog, Document, validate_source)
 
 

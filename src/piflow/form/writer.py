@@ -14,7 +14,7 @@ from datetime import datetime
 
 from piflow.catalog import Catalog, default_catalog
 from piflow.form.layout import (
-    ACCEPTED, BASIS_ROWS, DATA, FIGURES, FIXED_LISTS, GUIDE, HOW_CHECKLIST, HOW_FIGURE, HOW_WAIVED, LISTS, MEASURES,
+    ACCEPTED, BASIS_ROWS, DATA, EXCEPTIONS, FIGURES, FIXED_LISTS, GUIDE, HOW_CHECKLIST, HOW_FIGURE, HOW_WAIVED, LISTS, MEASURES,
     NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter,
 )
 from piflow.model import Flow
@@ -111,7 +111,7 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         holder_measures(p.id, p)
         for s in p.systems:
             parties.append({"id": s.id, "name": s.name, "owner": p.id, "kind": s.kind, "zone": s.zone,
-                            "data": _ids(s.data), "note": s.note})
+                            "data": _ids(s.data), "originates": "、".join(s.originates), "note": s.note})
             holder_measures(s.id, s)
     figures, steps = [], []
     names = Counter(normalize(n) for sc in flow.scenarios for n in {sc.id, sc.tag})
@@ -123,7 +123,7 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         for st in sc.steps:
             steps.append({
                 "scenario": figure, "n": st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
-                "channel": st.channel, "medium": st.medium, "media": st.media, "data": _ids(st.data),
+                "channel": "、".join(st.channels), "medium": st.medium, "media": st.media, "data": _ids(st.data),
                 "measures": "\n".join(label(m) for m in st.measures),
                 "waivers": "\n".join(f"{label(m)}: {r}" for m, r in st.waivers.items()),
                 "occasion": st.occasion, "note": st.note,
@@ -132,6 +132,8 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         DATA: [{"id": d.id, "name": d.name, "class": d.class_, "note": d.note} for d in flow.data],
         PARTIES: parties, FIGURES: figures, STEPS: steps, MEASURES: measures,
         ACCEPTED: [{"key": a.key, "reason": a.reason, "by": a.by, "date": a.date} for a in flow.accepted],
+        EXCEPTIONS: [{"key": e.key, "basis": e.basis, "controls": "\n".join(e.controls), "note": e.note}
+                     for e in flow.exceptions],
     }
 
 

@@ -48,7 +48,8 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
     for party in flow.parties:
         systems = [_keep_data(_holder({"id": s.id, "name": s.name,
                                        "kind": None if s.kind is SystemKind.SYSTEM else str(s.kind),
-                                       "zone": s.zone and str(s.zone), "data": _ids(s.data)}, s, catalog) | {"note": s.note})
+                                       "zone": s.zone and str(s.zone), "data": _ids(s.data),
+                                       "originates": list(s.originates)}, s, catalog) | {"note": s.note})
                    for s in party.systems]
         parties.append(_keep_data(_holder({
             "id": party.id, "name": party.name,
@@ -61,7 +62,7 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
     for sc in flow.scenarios:
         steps = [_keep_data({
             "n": int(st.n) if st.n.isdigit() else st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
-            "channel": st.channel and str(st.channel), "medium": st.medium and str(st.medium), "media": st.media,
+            "channel": _one_or_list(st.channels), "medium": st.medium and str(st.medium), "media": st.media,
             "data": _ids(st.data), "measures": _Lines(_label(catalog, m) for m in st.measures),
             "waivers": {_label(catalog, m): r for m, r in st.waivers.items()}, "occasion": st.occasion,
             "note": st.note,
@@ -69,8 +70,17 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
         scenarios.append(_drop_empty({"id": sc.id, "tag": sc.tag, "title": sc.title, "notes": _Lines(sc.notes),
                                       "lanes": list(sc.lanes), "steps": steps}))
     accepted = [_drop_empty({"key": a.key, "reason": a.reason, "by": a.by, "date": a.date}) for a in flow.accepted]
+    exceptions = [_drop_empty({"key": e.key, "basis": e.basis, "controls": _Lines(e.controls), "note": e.note})
+                  for e in flow.exceptions]
     return _drop_empty({"piflow": 1, "proposal": proposal, "data": data, "parties": parties,
-                        "scenarios": scenarios, "accepted": accepted})
+                        "scenarios": scenarios, "accepted": accepted, "exceptions": exceptions})
+
+
+def _one_or_list(channels) -> str | list[str] | None:
+    """``channel: 郵送`` for one channel, ``channel: [郵送, 窓口]`` for several, nothing for none."""
+    if not channels:
+        return None
+    return str(channels[0]) if len(channels) == 1 else [str(c) for c in channels]
 
 
 def _keep_data(d: dict) -> dict:

@@ -15,7 +15,7 @@ from piflow.catalog import Catalog, default_catalog
 from piflow.layout.text import NBSP, Para, Span
 from piflow.model import Flow, Party, Scenario, Step
 from piflow.textnorm import circled
-from piflow.vocab import ChannelClass, Medium, Role, SystemKind
+from piflow.vocab import Channel, ChannelClass, Medium, Role, SystemKind
 
 if TYPE_CHECKING:  # only the attributes are used; the audit stays a separate stage
     from piflow.audit.finding import Finding
@@ -28,7 +28,7 @@ SHAPES = {
     SystemKind.PC: "box3d", SystemKind.WEB: "tab", SystemKind.PRINTER: "box3d",
 }
 # Channel classes in the order the legend lists them.
-LEGEND_ORDER = ("network", "internet", "hand", "media", "mail", "other", "internal", "operates")
+LEGEND_ORDER = ("network", "internet", "hand", "media", "mail", "transfer", "other", "internal", "operates")
 
 
 @dataclass
@@ -106,10 +106,13 @@ class FigureContent:
 
 
 def draw_class(step: Step) -> str:
+    """The line style of a step: by its medium or its first channel (the legend's classes)."""
     if step.medium is Medium.REMOVABLE:
         return "media"
     if step.channel is None:
         return "internal"
+    if step.channel is Channel.BANK_TRANSFER:
+        return "transfer"  # money through the banks, not the ward's network: a line of its own
     return {
         ChannelClass.NETWORK: "network", ChannelClass.INTERNET: "internet", ChannelClass.HAND: "hand",
         ChannelClass.MAIL: "mail", ChannelClass.VOICE: "other", ChannelClass.FAX: "other",
@@ -247,7 +250,7 @@ class ContentBuilder:
         else:
             first = Para((Span(number, bold=True), Span(f"{NBSP}{step.text}")))
         label = [first]
-        tags = step.channel.tag if step.channel else ""
+        tags = step.channel_tag  # 【郵送・窓口】 for a step with several channels
         if step.media:
             tags += f"（{step.media}）"
         elif step.medium and step.medium is not Medium.ELECTRONIC:

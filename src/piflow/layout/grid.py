@@ -548,7 +548,7 @@ def _words(text: str) -> list[str]:
     return out or [" "]
 
 
-SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬"}
+SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
 
 
 def _legend(style: dict, used: list[str]) -> list[Para]:
