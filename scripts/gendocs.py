@@ -30,7 +30,8 @@ def rules_markdown() -> str:
     ]
     infos = all_rule_infos()
     for i in infos:
-        lines.append(f"| [{i.code}](#{i.code.lower()}) | {i.severity} | {i.name} | {i.title} ({i.title_en}) |")
+        level = "incomplete" if i.kind == "completeness" else i.severity
+        lines.append(f"| [{i.code}](#{i.code.lower()}) | {level} | {i.name} | {i.title} ({i.title_en}) |")
     for i in infos:
         lines += ["", f"## {i.code}", "", "```text", i.doc, "```"]
     lines += ["", "## 保護対策カタログ (measure catalog)", "",
@@ -53,13 +54,17 @@ def main() -> int:
     (ROOT / "docs" / "rules.md").write_text(rules_markdown(), encoding="utf-8")
     from piflow.commands import draw as draw_command
 
+    out = ROOT / "docs" / "figures"
     for flow, tags in FIGURES:
         for tag in tags:
             name = tag.removeprefix("資料")
-            for args in ((), ("--audit",)):
-                suffix = "-audit" if args else ""
-                rc = draw_command.draw([str(ROOT / flow)], str(ROOT / "docs" / "figures" / f"{name}{suffix}.svg"),
-                                  "svg", tag, audit_marks=bool(args))
+            # The figure as filed (one A4 landscape page, as SVG and as a PNG to look at) and,
+            # for reading on screen, the audit marks on one sheet at natural size.
+            jobs = [(f"{name}.svg", "svg", False, "a4-landscape"), (f"{name}.png", "png", False, "a4-landscape"),
+                    (f"{name}-audit.svg", "svg", True, "none")]
+            for file, fmt, marks, page in jobs:
+                rc = draw_command.draw([str(ROOT / flow)], str(out / file), fmt, tag, dpi=110 if fmt == "png" else None,
+                                       audit_marks=marks, page=page)
                 if rc:
                     return rc
     return 0

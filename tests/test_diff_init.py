@@ -49,10 +49,10 @@ def test_same_file_has_no_changes():
 
 
 def test_field_changes_show_before_and_after():
-    text = FLOW23.read_text(encoding="utf-8").replace("channel: 郵送,\n         medium: 紙, data: [name, postal_code, address, phone, fax, opinion]",
+    text = FLOW23.read_text(encoding="utf-8").replace("channel: [郵送, FAX, 窓口],\n         medium: 紙, data: [name, postal_code, address, phone, fax, opinion]",
                                                       "channel: FAX,\n         medium: 紙, data: [name, postal_code, address, phone, fax, opinion]")
     (change,) = diff(load(FLOW23), loads(text, "n.yaml"))
-    assert (change.kind, change.field, change.before, change.after) == ("changed", "channel", "郵送", "FAX")
+    assert (change.kind, change.field, change.before, change.after) == ("changed", "channel", "郵送、FAX、窓口", "FAX")
 
 
 def test_steps_without_id_match_by_ends_and_text():

@@ -64,8 +64,10 @@ def test_figures_only_docx_has_one_figure_per_landscape_page(tmp_path):
     doc = Document(out)
     assert len(doc.sections) == 3 and all(s.page_width > s.page_height for s in doc.sections)
     assert len(doc.inline_shapes) == 3 and not doc.tables
-    # The figure carries its title and （資料xx-x）, as the papers print it: no caption repeats them.
+    # The figure carries its title and （資料xx-x）, as the papers print it: no caption repeats them;
+    # the picture's alternative text names it.
     assert [p.text for p in doc.paragraphs if p.text] == []
+    assert [s._inline.docPr.get("title") for s in doc.inline_shapes] == ["（資料49-1）", "（資料49-2）", "（資料49-3）"]
 
 
 def test_figures_only_needs_docx(tmp_path):

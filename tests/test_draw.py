@@ -219,3 +219,58 @@ def test_graphviz_giving_up_is_a_clear_error_not_a_traceback(tmp_path, monkeypat
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "[P008]" in result.output and "trouble in init_rank" in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@needs_dot
+def test_outputs_carry_their_printed_size(tmp_path):
+    import struct
+
+    flow = str(FLOWS / "49-kosodate-ouen-teate.yaml")
+    for fmt in ("svg", "png", "pdf"):
+        result = runner.invoke(app, ["draw", flow, "-s", "49-3", "-f", fmt, "--dpi", "100", "-o", str(tmp_path / f"f.{fmt}")])
+        assert result.exit_code == 0, result.output
+    # SVG: width and height in mm within A4 landscape's printable area (277 x 190 mm), viewBox in pt.
+    root = ET.fromstring((tmp_path / "f.svg").read_bytes())
+    w, h = (float(root.get(k).removesuffix("mm")) for k in ("width", "height"))
+    assert root.get("width").endswith("mm") and w <= 277.01 and h <= 190.01 and (w > 276 or h > 189)
+    vb = [float(v) for v in root.get("viewBox").split()]
+    assert abs(vb[2] / vb[3] - w / h) < 0.01
+    # PNG: a pHYs chunk saying 100 dpi, and pixels for the printed size at that resolution.
+    png = (tmp_path / "f.png").read_bytes()
+    i = png.index(b"pHYs")
+    ppm_x, ppm_y, unit = struct.unpack(">IIB", png[i + 4:i + 13])
+    assert (ppm_x, ppm_y, unit) == (round(100 / 0.0254),) * 2 + (1,)
+    px_w = struct.unpack(">I", png[16:20])[0]
+    assert abs(px_w / 100 * 25.4 - w) < 1.0
+    # PDF: one A4 landscape page.
+    if shutil.which("pdfinfo"):
+        import subprocess
+
+        info = subprocess.run(["pdfinfo", str(tmp_path / "f.pdf")], capture_output=True, text=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        assert size and abs(float(size.group(1)) - 841.89) < 1 and abs(float(size.group(2)) - 595.28) < 1
+
+
+@needs_dot
+def test_page_option_and_pages_of_a_long_figure(tmp_path):
+    from piflow.model import Scenario, Step
+
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    sc = doc.flow.scenarios[2]
+    steps = [dict(s.model_dump(by_alias=True, exclude_none=True, warnings=False), n=str(k + 1), id=f"s{k}")
+             for k, s in enumerate(list(sc.steps) * 4)]
+    long_sc = Scenario(id=sc.id, tag=sc.tag, title=sc.title, lanes=sc.lanes, steps=tuple(Step.model_validate(s) for s in steps))
+    from piflow.draw.figure import figure_pages
+
+    from dataclasses import replace
+
+    long_doc = replace(doc, flow=doc.flow.model_copy(update={"scenarios": (long_sc,)}))
+    pages, warning = figure_pages(long_doc, long_sc, load_style(None))
+    assert len(pages) >= 2 and warning is None
+    assert pages[0].tag == f"資料49-3（1/{len(pages)}）" and all(p.printed_min >= 7 for p in pages)
+    assert len(figure_pages(long_doc, long_sc, load_style(None), page="none")[0]) == 1
+    # The CLI: each page its own file; a page choice it does not know is a usage error.
+    result = runner.invoke(app, ["draw", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "--page", "a4-portrait",
+                                 "-s", "49-3", "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["draw", str(FLOWS), "--page", "b5"]).exit_code == 2

@@ -192,17 +192,20 @@ def test_audit_json_is_line_per_finding_and_means_what_json_dumps_means():
     import json
 
     from conftest import FLOWS
-    from piflow.audit.engine import audit
+    from piflow.audit.engine import audit, completeness
     from piflow.loader import load
     from piflow.writers import audit_json
 
     docs = [load(p) for p in sorted(FLOWS.glob("*.yaml"))]
-    results = [(d.path, d.flow.proposal.title, audit(d)) for d in docs] + [("empty.yaml", "空", [])]
+    results = [(d.path, d.flow.proposal.title, (v := audit(d)) + completeness(d, v)) for d in docs]
+    results += [("empty.yaml", "空", [])]
     text = audit_json.render(results)
     every = [f for _, _, fs in results for f in fs]
     assert json.loads(text) == {
         "tool": {"name": "piflow", "version": __import__("piflow").__version__},
-        "files": [{"path": p, "title": t, "findings": [audit_json.finding_dict(f) for f in fs]} for p, t, fs in results],
+        "files": [{"path": p, "title": t,
+                   "findings": [audit_json.finding_dict(f) for f in fs if not f.incomplete],
+                   "incomplete": [audit_json.finding_dict(f) for f in fs if f.incomplete]} for p, t, fs in results],
         "summary": audit_json.summary_counts(every),
     }
     finding_lines = [line for line in text.splitlines() if line.startswith("        {")]

@@ -204,3 +204,16 @@ def test_without_worker_processes_the_layout_is_done_here(tmp_path, fake_dot, mo
     err = io.StringIO()
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=err) == 0
     assert "1 つずつ配置します" in err.getvalue() and len(list(tmp_path.glob("*.svg"))) == FIGURES
+
+
+def test_audit_of_a_folder_shows_progress_on_a_terminal_only():
+    from piflow.commands import audit as audit_command
+
+    err = Terminal()
+    audit_command.audit([str(FLOWS)], out=io.StringIO(), err=err)
+    lines = err.getvalue().splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines] == (
+        [[f"[{i}/4]", "読み込み"] for i in range(1, 5)] + [[f"[{i}/4]", "監査"] for i in range(1, 5)])
+    err = io.StringIO()
+    audit_command.audit([str(FLOWS)], out=io.StringIO(), err=err)
+    assert err.getvalue() == ""

@@ -13,7 +13,8 @@ from conftest import ROOT
 from piflow.cli import app
 
 runner = CliRunner()
-COMMANDS = ["validate", "schema", "audit", "rules", "draw", "checklist", "report", "diff", "init"]
+COMMANDS = ["validate", "schema", "audit", "rules", "draw", "checklist", "report", "diff", "init",
+            "form new", "form export", "form import"]
 
 
 @pytest.mark.parametrize("args, japanese, english", [
@@ -40,7 +41,7 @@ def test_usage_errors_are_japanese_with_english_alongside(args, japanese, englis
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_help_is_japanese_with_examples_and_no_python_types(command):
-    result = runner.invoke(app, [command, "-h"])
+    result = runner.invoke(app, [*command.split(), "-h"])
     assert result.exit_code == 0, result.output
     text = result.output
     assert "使い方 (usage): piflow " + command in text and "オプション (options):" in text
@@ -51,18 +52,20 @@ def test_help_is_japanese_with_examples_and_no_python_types(command):
 
 
 def _examples(command: str) -> list[list[str]]:
-    text = runner.invoke(app, [command, "-h"]).output.split("例 (examples):")[1]
+    text = runner.invoke(app, [*command.split(), "-h"]).output.split("例 (examples):")[1]
     return [shlex.split(line.split(">")[0], posix=True) for line in text.strip().splitlines()]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_example_in_the_help_parses(command):
-    group = typer.main.get_command(app)
     for words in _examples(command):
-        assert words[0] == "piflow" and command in words, words
-        at = words.index(command)
-        root = group.make_context("piflow", words[1:at + 1])  # global options (--dot) before the command
-        group.get_command(root, command).make_context(command, words[at + 1:], parent=root)  # usage errors raise
+        assert words[0] == "piflow" and " ".join(words).count(f" {command} ") + " ".join(words).endswith(command), words
+        cmd, name, args, parent = typer.main.get_command(app), "piflow", words[1:], None
+        while getattr(cmd, "commands", None):  # a group: its options, then the command named next
+            at = next(i for i, word in enumerate(args) if word in cmd.commands)
+            parent = cmd.make_context(name, args[:at + 1], parent=parent)  # global options (--dot) come first
+            cmd, name, args = cmd.commands[args[at]], args[at], args[at + 1:]
+        cmd.make_context(name, args, parent=parent)  # a usage error would raise here
 
 
 def test_top_level_help_is_japanese():
@@ -108,7 +111,7 @@ def _english(line: str) -> bool:
 def _rule_codes() -> list[str]:
     from piflow.audit.catalogue import all_rule_infos
 
-    return [i.code for i in all_rule_infos() if i.kind == "rule"]
+    return [i.code for i in all_rule_infos() if i.kind in ("rule", "completeness")]
 
 
 @pytest.mark.parametrize("code", _rule_codes())

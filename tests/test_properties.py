@@ -18,6 +18,7 @@ from piflow.catalog import default_catalog
 from piflow.draw.figure import Options, figure_dot
 from piflow.draw.style import load_style
 from piflow.loader import loads
+from piflow.model import is_empty_reason
 from piflow.vocab import Channel, DataClass, Medium, Role
 from piflow.writers import audit_json
 
@@ -28,7 +29,7 @@ TEXT = st.text(
     min_size=1, max_size=30,
 ).filter(lambda s: s.strip())
 # A waiver's reason is what is left inside 「－（…）」: not only brackets.
-REASON = TEXT.filter(lambda s: s.strip().strip("（）()").strip())
+REASON = TEXT.filter(lambda s: not is_empty_reason(s))
 MEASURES = sorted(default_catalog().measures)
 
 

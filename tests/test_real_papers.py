@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import FLOWS
-from piflow.audit.engine import audit
+from piflow.audit.engine import audit, completeness
 from piflow.draw.figure import figure_dot
 from piflow.draw.render import render
 from piflow.draw.style import load_style
@@ -33,6 +33,15 @@ def test_all_nine_figures_are_encoded():
 def test_finding_keys_per_real_paper():
     keys = {path.name: sorted(f.key for f in audit(load(path))) for path in FLOW_FILES}
     check_golden("real-papers-findings.json", json.dumps(keys, ensure_ascii=False, indent=2) + "\n")
+
+
+def test_incomplete_keys_per_real_paper():
+    """What each paper's flow leaves blank (kept apart from the violations; see docs/real-papers.md)."""
+    keys = {}
+    for path in FLOW_FILES:
+        doc = load(path)
+        keys[path.name] = sorted(f.key for f in completeness(doc, audit(doc)))
+    check_golden("real-papers-incomplete.json", json.dumps(keys, ensure_ascii=False, indent=2) + "\n")
 
 
 def test_49_3_flags_the_missing_encryption_the_checklist_claims():

@@ -1,7 +1,8 @@
 """Every requirement and graph rule against its YAML cases (tests/rules/CODE.yaml).
 
 A case gives a partial flow merged over tests/rules/_base.yaml and the exact
-finding keys the rule must produce; other rules' findings are ignored.
+finding keys the rule must produce; other rules' findings are ignored.  A file
+for a loader code (P2xx) lists the diagnostic codes loading must give instead.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pytest
 import yaml
 
 from piflow.audit.catalogue import all_rule_infos
-from piflow.audit.engine import audit
+from piflow.audit.engine import audit, completeness
+from piflow.diagnostics import InputError
 from piflow.loader import loads
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -29,11 +31,26 @@ def _cases():
 def run(rule: str, flow_patch: dict):
     flow = {**BASE, **(flow_patch or {})}
     doc = loads(yaml.safe_dump(flow, allow_unicode=True, sort_keys=False), "case.yaml")
-    return [f for f in audit(doc) if f.code == rule]
+    findings = audit(doc)
+    if rule.startswith("C"):  # completeness rules run after the violations, apart from them
+        findings = completeness(doc, findings)
+    return [f for f in findings if f.code == rule]
+
+
+def load_codes(flow_patch: dict) -> list[str]:
+    flow = {**BASE, **(flow_patch or {})}
+    try:
+        loads(yaml.safe_dump(flow, allow_unicode=True, sort_keys=False), "case.yaml")
+    except InputError as exc:
+        return [d.code for d in exc.diagnostics]
+    return []
 
 
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_rule_case(rule, case):
+    if rule.startswith("P"):
+        assert load_codes(case["flow"]) == case["expect"]
+        return
     findings = run(rule, case["flow"])
     assert sorted(f.key for f in findings if not f.accepted) == sorted(case["expect"])
 
@@ -62,3 +79,43 @@ def test_every_rule_is_documented():
     for info in all_rule_infos():
         assert info.doc.startswith(info.code), info.code
         assert "なぜ" in info.doc and "修正例" in info.doc, info.code
+
+
+def test_rules_never_import_the_engine():
+    """Imports point one way: rules use audit.context/declare; the engine imports the rules."""
+    import ast
+
+    rules_dir = Path(__file__).parents[1] / "src" / "piflow" / "audit" / "rules"
+    for path in sorted(rules_dir.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            assert not any(n.startswith("piflow.audit.engine") for n in names), f"{path.name} imports the engine"
+
+
+def test_exceptions_are_reported_as_exceptions_not_approvals():
+    patch = {
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "id": "give", "from": "ward", "to": "vendor", "text": "提供", "channel": "手渡し",
+             "medium": "紙", "data": ["name"], "measures": ["鍵付きカバン等による運搬"]}]}],
+        "exceptions": [{"key": "M103@step:s/give:handover-ledger", "basis": "文書管理規程第12条",
+                        "controls": ["庁内便の送付記録"]}],
+    }
+    (finding,) = run("M103", patch)
+    assert finding.accepted and finding.excepted and not finding.approved
+    assert (finding.exception_basis, finding.exception_controls) == ("文書管理規程第12条", ("庁内便の送付記録",))
+
+
+def test_channel_lists_keep_channel_for_old_callers_and_locate_errors():
+    steps = [{"n": 1, "id": "give", "from": "ward", "to": "vendor", "text": "提出（郵送・窓口等）",
+              "channel": ["郵送", "窓口等", "郵送"], "medium": "紙", "data": ["name"]}]
+    flow = {**BASE, "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": steps}]}
+    step = loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml").flow.scenarios[0].steps[0]
+    assert [c.value for c in step.channels] == ["郵送", "窓口"]  # aliases resolved, duplicates dropped
+    assert step.channel is step.channels[0]
+    assert step.channel_tag == "【郵送・窓口】"
+    steps[0]["channel"] = ["郵送", "伝書鳩"]
+    with pytest.raises(InputError) as info:
+        loads(yaml.safe_dump(flow, allow_unicode=True), "c.yaml")
+    (diag,) = info.value.diagnostics
+    assert diag.code == "P101" and "channel[1]" in diag.message

@@ -7,6 +7,7 @@ or one of the variant wordings found in the papers — to measure ids.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -106,6 +107,8 @@ class Catalog:
 
     def resolve(self, text: str) -> tuple[str, ...]:
         """Measure ids for what the user wrote; raises UnknownMeasure with suggestions."""
+        # 「個人情報保護法及び豊島区情報セキュリティポリシーの遵守」 is the same measure in every ward.
+        text = _POLICY_OF.sub("新宿区", text)
         key = match_key(text)
         if key in self._index:
             return self._index[key]
@@ -115,6 +118,10 @@ class Catalog:
             return self._index[short]
         spellings = [m.label for m in self] + [m.id for m in self]
         raise UnknownMeasure(text, suggest(text, spellings))
+
+
+# The municipality in 「○○区情報セキュリティポリシー」 (a name of up to 10 characters ending in 都道府県市区町村).
+_POLICY_OF = re.compile(r"[^\s及び、・（(]{1,10}?[都道府県市区町村](?=情報セキュリティポリシー)")
 
 
 def _measure_from(entry: dict) -> Measure:

@@ -3,7 +3,8 @@
 Which checklists apply follows the proposal's bases and what each partner
 handles (5/7 with electronic data or media, 6/8 paper only); partner
 checklists are filled once per partner.  Each item is marked
-○ (declared), －（理由） (waived with its reason), 未対応 (the audit requires it
+○ (declared), －（理由） (waived with its reason), －（例外: 根拠 …） (the audit's
+finding is an exception with a basis, ``exceptions:``), 未対応 (the audit requires it
 and it is neither declared nor waived) or left 未記入 (not required by this
 flow and not declared: the author decides).  Every mark carries where in the
 flow file it comes from.
@@ -21,6 +22,7 @@ from piflow.audit.finding import Finding
 from piflow.catalog import load_bundled_yaml
 from piflow.loader import Document
 from piflow.model import Party
+from piflow.project import DEFAULT_MUNICIPALITY, localise, municipality_for
 from piflow.textnorm import circled
 from piflow.vocab import Basis, Medium, Role, SystemKind
 
@@ -36,7 +38,7 @@ class ItemResult:
     status: Status
     mark: str
     sources: tuple[str, ...] = ()  # "委託先（未定） flows/x.yaml:99" …
-    findings: tuple[str, ...] = ()  # finding keys behind 未対応
+    findings: tuple[str, ...] = ()  # finding keys behind 未対応 (or behind －（例外 …）)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class FormResult:
     header: str
     partner: str | None  # the partner this form is about, if any
     sections: tuple[SectionResult, ...]
+    partner_id: str | None = None
 
     @property
     def column_header(self) -> str:
@@ -74,9 +77,10 @@ class FormResult:
 
 
 @cache
-def checklist_data() -> dict:
+def checklist_data(municipality: str = DEFAULT_MUNICIPALITY) -> dict:
+    """The forms, with the municipality's name where they name it (its 情報セキュリティポリシー)."""
     text = resources.files("piflow.data").joinpath("checklists.yaml").read_text(encoding="utf-8")
-    return {c["number"]: c for c in load_bundled_yaml(text)["checklists"]}
+    return {c["number"]: c for c in load_bundled_yaml(localise(text, municipality))["checklists"]}
 
 
 @dataclass
@@ -139,21 +143,26 @@ def applicable(doc: Document) -> list[tuple[int, Party | None]]:
     return out
 
 
-def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
+def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
+    """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)
+    from piflow.pack import checklists_in, pack_folder
+
+    forms_data = checklists_in(pack_folder(doc.path), municipality or municipality_for(doc.path))
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
-    open_findings = [f for f in findings if not f.accepted and f.measure]
+    open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
+    everywhere_index = _Index(everywhere)
     for number, partner in applicable(doc):
-        spec = checklist_data()[number]
+        spec = forms_data[number]
         ward_holders = [h for w in wards for h in _holders_of(facts, w)]
         partner_holders = _holders_of(facts, partner) if partner else []
         involved = {partner.id} if partner else {p.id for p in wards}
         refs = _steps_touching(facts, involved)
         steps = _step_holders(facts, refs)
-        relevant = _relevant_findings(open_findings, partner, {r.key for r in refs})
+        relevant = _ByMeasure(_relevant_findings(open_findings, partner, {r.key for r in refs}))
         for form in spec["forms"]:
             # The ward's form counts what either side declares about this partnership;
             # the partner's form only what the partner (or its arrows) declares.
@@ -161,17 +170,19 @@ def fill(doc: Document, findings: list[Finding]) -> list[FormResult]:
                 own, declared_by = ward_holders + steps, ward_holders + partner_holders + steps
             else:
                 own, declared_by = partner_holders, (partner_holders + steps) if partner else ward_holders + steps
+            own_index, declared_index = _Index(own), _Index(declared_by)
             sections = []
             for section in form["sections"]:
                 items = []
                 for k, item in enumerate(section["items"], start=1):
                     # A cloud item (クラウドガイドライン) is met by whoever runs the cloud.
                     cloud = item.get("cloud_measures", []) if uses_cloud else []
-                    holders = {m: declared_by for m in item["measures"]} | {m: everywhere for m in cloud}
-                    items.append(_judge(doc, k, item["text"], holders, own, relevant))
+                    holders = {m: declared_index for m in item["measures"]} | {m: everywhere_index for m in cloud}
+                    items.append(_judge(doc, k, item["text"], holders, own_index, relevant))
                 sections.append(SectionResult(section["name"], tuple(items)))
             forms.append(FormResult(number, spec["title"], spec.get("media"), form["side"], form["header"],
-                                    partner.name if partner else None, tuple(sections)))
+                                    partner.name if partner else None, tuple(sections),
+                                    partner.id if partner else None))
     return forms
 
 
@@ -180,23 +191,61 @@ def _where(doc: Document, h: _Holder) -> str:
     return f"{h.label}（{doc.path}:{line}）"
 
 
-def _judge(doc, number, text, holders_by_measure, own, findings) -> ItemResult:
+class _Index:
+    """Holders by measure: who declares it, and the first who waives it (large flows have 10,000 steps)."""
+
+    def __init__(self, holders: list[_Holder]):
+        self.declared: dict[str, list[_Holder]] = {}
+        self.first_waiver: dict[str, int] = {}
+        self.holders = holders
+        for i, h in enumerate(holders):
+            for mid in h.measures:
+                self.declared.setdefault(mid, []).append(h)
+            for mid in h.waivers:
+                self.first_waiver.setdefault(mid, i)
+
+
+class _ByMeasure:
+    """Findings by measure, each list in the findings' own order."""
+
+    def __init__(self, findings: list[Finding]):
+        self.order = {id(f): i for i, f in enumerate(findings)}
+        self.by_measure: dict[str | None, list[Finding]] = {}
+        for f in findings:
+            self.by_measure.setdefault(f.measure, []).append(f)
+
+    def about(self, measures: list[str]) -> list[Finding]:
+        found = [f for mid in dict.fromkeys(measures) for f in self.by_measure.get(mid, ())]
+        return sorted(found, key=lambda f: self.order[id(f)])
+
+
+def _judge(doc, number, text, holders_by_measure: dict[str, _Index], own: _Index, findings: _ByMeasure) -> ItemResult:
     needed = list(holders_by_measure)
-    for h in own:
-        for mid in needed:
-            if mid in h.waivers:
-                return ItemResult(number, text, tuple(needed), "waived", f"－（{h.waivers[mid]}）", (_where(doc, h),))
+    # The first holder (in file order) that waives any needed measure gives the item's －（理由）.
+    first = min((own.first_waiver[mid] for mid in needed if mid in own.first_waiver), default=None)
+    if first is not None:
+        h = own.holders[first]
+        mid = next(m for m in needed if m in h.waivers)
+        return ItemResult(number, text, tuple(needed), "waived", f"－（{h.waivers[mid]}）", (_where(doc, h),))
     sources = []
     missing = []
-    for mid, candidates in holders_by_measure.items():
-        holders = [h for h in candidates if mid in h.measures]
+    for mid, index in holders_by_measure.items():
+        holders = index.declared.get(mid, [])
         if holders:
             sources += [_where(doc, h) for h in holders[:2]]
         else:
             missing.append(mid)
     if not missing:
         return ItemResult(number, text, tuple(needed), "done", "○", tuple(dict.fromkeys(sources)))
-    related = [f for f in findings if f.measure in missing]
+    related = findings.about(missing)
+    excepted = [f for f in related if f.excepted]
+    if excepted and len(excepted) == len(related):
+        # Every requirement behind the blank is an exception with a basis: say so, with the basis.
+        e = excepted[0]
+        mark = f"－（例外: {e.exception_basis}。代わりの管理策: {'、'.join(e.exception_controls)}）"
+        return ItemResult(number, text, tuple(needed), "waived", mark, tuple(dict.fromkeys(sources)),
+                          tuple(sorted({f.key for f in excepted})))
+    related = [f for f in related if not f.excepted]
     if related:
         return ItemResult(number, text, tuple(needed), "missing", "未対応", tuple(dict.fromkeys(sources)),
                           tuple(sorted({f.key for f in related})))

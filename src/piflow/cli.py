@@ -39,6 +39,10 @@ def main_options(
         Optional[bool],
         typer.Option("--version", callback=_version, is_eager=True, help="版を表示 (show the version)"),
     ] = None,
+    municipality: Annotated[
+        Optional[str],
+        typer.Option("--municipality", help="自治体名（既定: piflow.toml、なければ新宿区） (municipality; default from piflow.toml)"),
+    ] = None,
     dot: Annotated[
         Optional[str],
         typer.Option("--dot", metavar="PATH", help="使う Graphviz の dot（dot.exe かそのフォルダ）。"
@@ -46,6 +50,13 @@ def main_options(
     ] = None,
 ) -> None:
     """個人情報の流れ図とチェック (piflow)."""
+    from piflow.diagnostics import InputError
+    from piflow.project import set_municipality
+
+    try:
+        set_municipality(municipality)
+    except InputError as exc:
+        raise typer.BadParameter(exc.diagnostics[0].message, param_hint="--municipality") from None
     if dot is not None:
         from piflow.draw.dotrun import set_dot
 
@@ -80,6 +91,15 @@ class FailOn(str, Enum):
     info = "info"
 
 
+class AuditFailOn(str, Enum):
+    """audit's --fail-on: the severities, or ``incomplete`` (every violation and every blank)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    incomplete = "incomplete"
+
+
 PolicyOpt = Annotated[
     Optional[str],
     typer.Option("--policy", help="既定のポリシーに重ねるポリシーファイル (policy file merged over the default)"),
@@ -93,14 +113,17 @@ def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1 (exit 1 at or above)")
-    ] = FailOn.error,
+        AuditFailOn, typer.Option("--fail-on", help="この重大度以上の指摘で終了コード 1。incomplete は未記入・○○ も含む"
+                                                    " (exit 1 at or above; incomplete: also blanks)")
+    ] = AuditFailOn.error,
+    strict: Annotated[bool, typer.Option("--strict", help="未記入の項目や「○○」が残っていても終了コード 1"
+                                                          " (incomplete items fail the run too)")] = False,
     policy: PolicyOpt = None,
 ) -> None:
     """必要な保護対策の抜けを指摘する (audit flows: exit 0 clean, 1 findings, 2 bad input)."""
     from piflow.commands import audit as command
 
-    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy))
+    raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy, strict=strict))
 
 
 @app.command(epilog="piflow rules\n"
@@ -284,6 +307,51 @@ def init(
         return names[choice - 1] if 1 <= choice <= len(names) else str(choice)
 
     raise typer.Exit(command.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
+
+
+form_app = App(
+    help="Excel の記入用ブック (the workbook form): new 作る / export フロー→ブック / import ブック→フロー。"
+    "validate・audit・draw などは .xlsx をそのまま読みます (every command also reads .xlsx).",
+    no_args_is_help=True,
+)
+app.add_typer(form_app, name="form")
+
+
+@form_app.command("new", epilog="piflow form new 〇〇.xlsx -t dvd-outsourcing\n"
+                                "piflow form new 〇〇.xlsx --title 〇〇業務")
+def form_new(
+    path: Annotated[str, typer.Argument(help="作るブック (.xlsx)", show_default=False)],
+    template: Annotated[
+        Optional[str], typer.Option("--template", "-t", help="init のテンプレート名で記入例つき（省略すると空のブック）")
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="件名 (the proposal's title)")] = None,
+) -> None:
+    """記入用ブックを作る (write a blank or template form; never overwrites)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.new(path, template, title))
+
+
+@form_app.command("export", epilog="piflow form export flows/x.yaml -o x.xlsx")
+def form_export(
+    path: Annotated[str, typer.Argument(help="フローファイル (.yaml)", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くブック（既定: 同じ名前の .xlsx）")] = None,
+) -> None:
+    """フローファイルを記入用ブックにする (write a flow into the form)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.export(path, output))
+
+
+@form_app.command("import", epilog="piflow form import 〇〇.xlsx -o flows/x.yaml")
+def form_import(
+    path: Annotated[str, typer.Argument(help="記入用ブック (.xlsx)", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くフローファイル（既定: 同じ名前の .yaml）")] = None,
+) -> None:
+    """記入用ブックをフローファイルにする (read the form, validate it, write the flow file)."""
+    from piflow.commands import form as command
+
+    raise typer.Exit(command.import_(path, output))
 
 
 def _utf8_when_redirected() -> None:

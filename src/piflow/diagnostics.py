@@ -21,6 +21,7 @@ INPUT_CODES = {
     "P006": "使えない YAML タグ (unsupported YAML tag)",
     "P007": "フローファイルの形でない (not a flow file)",
     "P008": "Graphviz が図を描けない (Graphviz failed to lay out a figure)",
+    "P009": "設定ファイル piflow.toml の誤り (bad piflow.toml)",
     "P101": "項目の型・値の誤り (wrong type or value)",
     "P102": "不明なキー (unknown key)",
     "P103": "必須の項目がない (missing key)",

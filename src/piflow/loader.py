@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from piflow.catalog import Catalog, default_catalog
+from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.gcpause import gc_paused
 from piflow.model import Flow
@@ -26,6 +26,7 @@ from piflow.yamlsource import FORBIDDEN, Source, decode, max_bytes, parse, too_l
 from piflow.yamlsource import dotted as _dotted
 
 FLOW_SUFFIXES = (".yaml", ".yml")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls")  # read (or refused) by piflow.form
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,20 @@ class Document:
     path: str
     flow: Flow
     source: Source
+    catalog: Catalog | None = None  # the measure catalog it was read with (a project's policy pack, or the built-in)
 
     def where(self, path: tuple) -> tuple[int, int]:
         return self.source.where(path)
 
 
 def load(path: str | Path, catalog: Catalog | None = None) -> Document:
-    """Load and validate one flow file; raises InputError with every problem found."""
+    """Load and validate one flow file (YAML, or the Excel form); raises InputError with every problem found."""
     name = str(path)
-    raw = _read(name)
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
+        from piflow.form.reader import load_workbook
+
+        return load_workbook(name, catalog)
+    raw = read_bytes(name)
     text, errors = decode(name, raw)
     if text is None:
         raise InputError(errors)
@@ -61,7 +67,23 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
                                               "フローファイルは「キー: 値」の形で、先頭に piflow: 1 が必要です",
                                               "a flow file is a mapping starting with 'piflow: 1'",
                                               "piflow init で雛形を作れます (piflow init makes a template)")])
-    catalog = catalog or default_catalog()
+    catalog = resolve_catalog(name, catalog)
+    return Document(name, validate_source(source, catalog, errors), source, catalog)
+
+
+def resolve_catalog(name: str, catalog: Catalog | None = None) -> Catalog:
+    """The catalog a flow file is read with: the given one, else its project's policy pack's, else the built-in."""
+    if catalog is not None:
+        return catalog
+    from piflow.pack import catalog_in, pack_folder
+
+    return catalog_in(pack_folder(name))
+
+
+def validate_source(source: Source, catalog: Catalog | None = None, errors: list[Diagnostic] | None = None) -> Flow:
+    """Plain data (from YAML or the Excel form) -> the model, with the cross-reference checks."""
+    errors = list(errors or [])
+    catalog = resolve_catalog(source.file, catalog)
     flow = None
     try:
         flow = Flow.model_validate(source.data, context={"catalog": catalog})
@@ -70,10 +92,10 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
     errors += check_references(source)
     if errors or flow is None:
         raise InputError(errors)
-    return Document(name, flow, source)
+    return flow
 
 
-def _read(name: str) -> bytes:
+def read_bytes(name: str) -> bytes:
     """The file's bytes: regular files only (not /dev/zero, a FIFO or a socket), never more than the limit."""
     import stat
 
@@ -105,12 +127,15 @@ def _read(name: str) -> bytes:
 
 
 def discover(paths: list[str]) -> list[str]:
-    """Expand folders into their flow files (sorted, so runs are reproducible)."""
+    """Expand folders into their flow files and forms (sorted, so runs are reproducible)."""
     found: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += sorted(str(f) for f in path.rglob("*") if f.suffix in FLOW_SUFFIXES and f.is_file())
+            from piflow.form.safety import looks_like_form  # workbooks in a folder: only the piflow form
+
+            found += sorted(str(f) for f in path.rglob("*")
+                            if f.is_file() and (f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f)))
         else:
             found.append(p)
     return found
@@ -306,6 +331,7 @@ def check_references(source: Source) -> list[Diagnostic]:
         check_data_list(("parties", i, "data"), party.get("data"))
         for j, system in _items(party, "systems"):
             check_data_list(("parties", i, "systems", j, "data"), system.get("data"))
+            check_data_list(("parties", i, "systems", j, "originates"), system.get("originates"))
         ident = _str(party.get("id")) or ""
         contractor = party.get("contractor")
         if Role.SUBCONTRACTOR in roles.get(ident, set()):

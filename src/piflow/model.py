@@ -94,13 +94,22 @@ MeasureRef = Annotated[
 Measures = Annotated[list[MeasureRef], AfterValidator(_flatten)]
 
 
+# What is left when a clerk deletes the reason of a copied waiver: dashes and "none".
+_NO_REASON = re.compile(r"^[\s\-‐‑‒–—―ー－−ｰ]*$|^(なし|無し|特になし|特に無し|none|n/?a)$", re.IGNORECASE)
+
+
+def is_empty_reason(value: str) -> bool:
+    """True for a waiver reason that says nothing: blank, 「－」, ``-``, 「なし」 (also in brackets)."""
+    return bool(_NO_REASON.match(normalize(value).strip().strip("（）()「」").strip()))
+
+
 def _check_reason(value: str) -> str:
     value = value.strip().strip("（）()").strip()
-    if not value:
+    if is_empty_reason(value):
         raise PydanticCustomError(
             "piflow_waiver_reason", "{ja} / {en}",
             {
-                "ja": "「－」（不要）とする保護対策には理由が必要です",
+                "ja": f"「－」（不要）とする保護対策には理由が必要です（{'「' + value + '」は理由になりません' if value else '理由が空です'}）",
                 "en": "a waived measure needs its reason",
                 "hint": "例 (e.g.): 鍵付きカバン等による運搬: 電子データのみの取扱いのため",
             },
@@ -146,6 +155,28 @@ Roles = Annotated[
 ]
 
 
+# ``channel: 郵送`` and ``channel: [郵送, 窓口]`` (「郵送・窓口等」) are both fine; the
+# requirements of a step are the union of its channels'.
+_CHANNEL_WORD = Literal[accepted_spellings(Channel)]  # type: ignore[valid-type]
+
+
+def _one_or_many(value: object) -> object:
+    if value is None:
+        return ()
+    return [value] if isinstance(value, str) else value
+
+
+def _unique(values: tuple) -> tuple:
+    return tuple(dict.fromkeys(values))
+
+
+Channels = Annotated[
+    tuple[vocab(Channel), ...],
+    BeforeValidator(_one_or_many, json_schema_input_type=_CHANNEL_WORD | list[_CHANNEL_WORD] | None),
+    AfterValidator(_unique),
+]
+
+
 CHECKLIST_ONLY = ("チェックリストでは講じる（○）が、図には書かない保護対策"
                   "（テストはダミーデータ など、図に載せない対策）")
 
@@ -179,6 +210,7 @@ class System(Frozen):
     kind: vocab(SystemKind) = SystemKind.SYSTEM
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
+    originates: tuple[Id, ...] = Field((), description="このシステムが作り出す情報項目（発行するパスワード、算定した税額、受付番号 …）")
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
@@ -228,7 +260,8 @@ class Step(Frozen):
     from_: Id = Field(alias="from", description="送り手（当事者またはシステムの id）")
     to: Id = Field(description="受け手（当事者またはシステムの id）")
     text: Text = Field(description="図に書く説明")
-    channel: vocab(Channel) | None = None
+    channels: Channels = Field((), alias="channel",
+                               description="経路。複数なら [郵送, 窓口] のように（要件はそれぞれの和）")
     medium: vocab(Medium) | None = None
     media: str | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
     data: tuple[Id, ...] | None = Field(None, description="運ぶ情報項目。省略すると送り手の保有する全項目")
@@ -242,6 +275,18 @@ class Step(Frozen):
         """(3, "") for ③, (1, "'") for ①'; parsed once, steps are sorted often."""
         m = _STEP_NO.match(self.n)
         return (int(m.group(1)), m.group(2))  # type: ignore[union-attr]
+
+    @property
+    def channel(self) -> Channel | None:
+        """The first channel (callers from before channel lists; ``channels`` has them all)."""
+        return self.channels[0] if self.channels else None
+
+    @property
+    def channel_tag(self) -> str:
+        """The figure's tag for all the channels: 【郵送・窓口】 (【郵送】 for one, "" for none)."""
+        if not self.channels:
+            return ""
+        return "【" + "・".join(c.tag.strip("【】") for c in self.channels) + "】"
 
     @property
     def number(self) -> int:
@@ -276,6 +321,34 @@ class Acceptance(Frozen):
     date: str | None = None
 
 
+def _check_basis(value: str) -> str:
+    if is_empty_reason(value):
+        raise PydanticCustomError(
+            "piflow_waiver_reason", "{ja} / {en}",
+            {
+                "ja": "例外には根拠（法令・条例・規程の条項）が必要です",
+                "en": "an exception needs its basis (a clause of a law, ordinance or policy)",
+                "hint": "例 (e.g.): 番号法第9条第1項・別表第一（地方税の賦課徴収に関する事務）",
+            },
+        )
+    return value
+
+
+class RuleException(Frozen):
+    """A finding that does not apply, by a stated basis, with the controls that replace the rule.
+
+    Not an approval: ``accepted`` records who decided to live with a finding;
+    an exception says why the rule's way is not the legal one here (the law
+    requires printing the 個人番号 on the notice) and what is done instead.
+    """
+
+    key: Text = Field(description="指摘のキー（piflow audit が表示する rule@subject）")
+    basis: Annotated[Text, AfterValidator(_check_basis)] = Field(
+        description="根拠（法令・条例・規程の条項。例: 番号法第19条第1号）")
+    controls: tuple[Text, ...] = Field(min_length=1, description="規則に代わる管理策（一つ以上）")
+    note: str | None = None
+
+
 class Flow(Frozen):
     """A whole flow file."""
 
@@ -285,6 +358,7 @@ class Flow(Frozen):
     data: tuple[DataItem, ...] = ()
     scenarios: tuple[Scenario, ...] = Field(min_length=1)
     accepted: tuple[Acceptance, ...] = ()
+    exceptions: tuple[RuleException, ...] = Field((), description="根拠のある例外（法令等の根拠と代わりの管理策）")
 
     @cached_property
     def party_by_id(self) -> dict[str, Party]:

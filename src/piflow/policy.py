@@ -74,8 +74,9 @@ class PolicyFile(BaseModel):
 
 
 class Policy:
-    def __init__(self, requirements: list[Requirement]):
+    def __init__(self, requirements: list[Requirement], overlay: PolicyFile | None = None):
         self.requirements = sorted(requirements, key=lambda r: r.id)
+        self.overlay = overlay  # the --policy file merged in, kept to lay it over a pack's policy too
 
     def __iter__(self):
         return iter(self.requirements)
@@ -91,11 +92,7 @@ def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
     try:
         policy = PolicyFile.model_validate(source.data)
     except ValidationError as exc:
-        diags = []
-        for err in exc.errors():
-            line, col = source.where(tuple(err["loc"]))
-            diags.append(Diagnostic(name, line, col, "P101", f"ポリシーの誤り: {err['msg']}", err["msg"]))
-        raise InputError(diags) from None
+        raise InputError(located(name, source, exc, "ポリシーの誤り")) from None
     diags = []
     for i, req in enumerate(policy.requirements):
         for j, mid in enumerate(req.requires):
@@ -106,6 +103,15 @@ def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
     if diags:
         raise InputError(diags)
     return policy
+
+
+def located(name: str, source, exc: ValidationError, what: str) -> list[Diagnostic]:
+    """P101 diagnostics at the file positions of a data file's validation errors."""
+    diags = []
+    for err in exc.errors():
+        line, col = source.where(tuple(err["loc"]))
+        diags.append(Diagnostic(name, line, col, "P101", f"{what}: {err['msg']}", err["msg"]))
+    return diags
 
 
 @cache
@@ -120,15 +126,36 @@ def load_policy(path: str | None, catalog: Catalog | None = None) -> Policy:
     base = default_policy()
     if path is None:
         return base
-    from piflow.loader import _read  # regular files only, bounded: not /dev/zero, a FIFO or a 1 GB file
+    from piflow.loader import read_bytes  # regular files only, bounded: not /dev/zero, a FIFO or a 1 GB file
 
-    raw = _read(path)
+    raw = read_bytes(path)
     text, errors = decode(path, raw)
     if text is None:
         raise InputError(errors)
     user = _parse_policy(path, text, catalog or default_catalog())
-    merged = {r.id: r for r in base}
-    merged.update({r.id: r for r in user.requirements})
+    return merged(base, user)
+
+
+def merged(base: Policy, user: PolicyFile | None) -> Policy:
+    if user is None:
+        return base
+    by_id = {r.id: r for r in base}
+    by_id.update({r.id: r for r in user.requirements})
     for rid in user.disable:
-        merged.pop(rid, None)
-    return Policy(list(merged.values()))
+        by_id.pop(rid, None)
+    return Policy(list(by_id.values()), user)
+
+
+def policy_for(doc, policy: Policy | None = None) -> Policy:
+    """The policy a flow is audited with: built-in < its project's pack policy.yaml < ``policy``'s --policy file."""
+    from piflow.pack import pack_folder, policy_file_in
+
+    pack_file = policy_file_in(pack_folder(doc.path))
+    if pack_file is None:
+        return policy or default_policy()
+    return merged(_pack_policy(pack_file, doc.catalog), policy.overlay if policy else None)
+
+
+@cache
+def _pack_policy(path: str, catalog: Catalog | None) -> Policy:
+    return load_policy(path, catalog)

@@ -15,8 +15,9 @@ TEMPLATES = {
 }
 
 
-def template_text(name: str, title: str | None = None) -> str:
+def template_text(name: str, title: str | None = None, municipality: str = "新宿区") -> str:
     text = resources.files("piflow").joinpath(f"templates/init/{name}.yaml").read_text(encoding="utf-8")
+    text = text.replace("新宿区", municipality)  # the templates are written for the seed papers' ward
     if title:
         # Replace the proposal's title line only, keeping its comment; quote so any text stays valid YAML.
         quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'

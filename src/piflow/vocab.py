@@ -62,6 +62,7 @@ class Channel(StrEnum):
     COUNTER = "窓口"
     FAX = "FAX"
     PHONE = "電話"
+    BANK_TRANSFER = "口座振込"
 
     @property
     def klass(self) -> ChannelClass:
@@ -85,6 +86,9 @@ _CHANNEL_CLASS = {
     Channel.REGISTERED_MAIL: ChannelClass.MAIL,
     Channel.FAX: ChannelClass.FAX,
     Channel.PHONE: ChannelClass.VOICE,
+    # Paid through the banks' network (全銀システム): a network link; with data: [] (the money
+    # only, as on 資料49's 給付金の支給) no requirement applies.
+    Channel.BANK_TRANSFER: ChannelClass.NETWORK,
 }
 
 _CHANNEL_TAG = {
@@ -99,6 +103,7 @@ _CHANNEL_TAG = {
     Channel.REGISTERED_MAIL: "【簡易書留】",
     Channel.FAX: "【FAX】",
     Channel.PHONE: "【電話】",
+    Channel.BANK_TRANSFER: "【口座振込】",
 }
 
 
@@ -168,9 +173,11 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "email": Channel.EMAIL, "電子メール": Channel.EMAIL,
         "hand": Channel.HAND, "手交": Channel.HAND, "持参": Channel.HAND,
         "post": Channel.POST, "mail": Channel.POST, "郵便": Channel.POST,
+        "手紙": Channel.POST, "はがき": Channel.POST, "区長へのはがき": Channel.POST,
         "registered_mail": Channel.REGISTERED_MAIL, "書留": Channel.REGISTERED_MAIL,
-        "counter": Channel.COUNTER,
-        "fax": Channel.FAX, "phone": Channel.PHONE,
+        "counter": Channel.COUNTER, "窓口等": Channel.COUNTER, "来庁": Channel.COUNTER,
+        "fax": Channel.FAX, "ファクス": Channel.FAX, "ファックス": Channel.FAX, "phone": Channel.PHONE,
+        "bank_transfer": Channel.BANK_TRANSFER, "振込": Channel.BANK_TRANSFER, "口座振り込み": Channel.BANK_TRANSFER,
     },
     Medium: {
         "electronic": Medium.ELECTRONIC, "電子": Medium.ELECTRONIC,

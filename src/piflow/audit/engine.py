@@ -7,79 +7,53 @@ rules stay small and know nothing about output.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable
 
-from piflow.audit.facts import FlowFacts, StepRef, matches
+from piflow.audit.context import Context, Problem
+from piflow.audit.facts import matches
 from piflow.audit.finding import Finding, Subject
-from piflow.audit.rules import Rule, all_rules
+from piflow.audit.rules import all_rules
 from piflow.catalog import Catalog, default_catalog
 from piflow.gcpause import gc_paused
 from piflow.loader import Document
-from piflow.model import Party, System
-from piflow.policy import Policy, Requirement, default_policy
-
-
-@dataclass(frozen=True)
-class Problem:
-    subject: Subject
-    message: str
-    message_en: str
-    fix: str = ""
-    measure: str | None = None
-
-
-class Context:
-    """What a rule sees: the flow, its facts, the catalog, and subject builders."""
-
-    def __init__(self, doc: Document, catalog: Catalog):
-        self.doc = doc
-        self.flow = doc.flow
-        self.facts = FlowFacts(doc, catalog)
-        self.catalog = catalog
-        self._steps: dict[tuple[int, int], Subject] = {}
-
-    def step(self, ref: StepRef) -> Subject:
-        # Cached: a step with several findings is one subject (its label is formatted once).
-        key = (ref.scenario_index, ref.step_index)
-        if key not in self._steps:
-            self._steps[key] = Subject("step", ref.key, ref.label, ref.path, ref.order)
-        return self._steps[key]
-
-    def party(self, party: Party) -> Subject:
-        i = self.facts.party_index(party)
-        return Subject("party", f"party:{party.id}", f"{party.name}（{'・'.join(r.value for r in party.role)}）",
-                       ("parties", i), (0, i))
-
-    def system(self, system: System) -> Subject:
-        owner = self.flow.system_owner[system.id]
-        i = self.facts.party_index(owner)
-        j = owner.systems.index(system)
-        return Subject("system", f"system:{system.id}", f"{system.name}（{owner.name}）",
-                       ("parties", i, "systems", j), (0, i, j))
-
-    def whole_flow(self) -> Subject:
-        return Subject("flow", "flow", self.flow.proposal.title, ("proposal",), (-1,))
-
-    def label(self, measure_id: str) -> str:
-        return self.catalog[measure_id].label
+from piflow.policy import Policy, Requirement, policy_for
 
 
 @gc_paused()
 def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None = None) -> list[Finding]:
-    """Every finding for one flow, sorted, with acceptances applied."""
-    catalog = catalog or default_catalog()
-    policy = policy or default_policy()
+    """Every finding for one flow, sorted, with acceptances applied.
+
+    A flow in a project with a policy pack is audited with the pack's catalog and
+    policy; a ``--policy`` file (``policy``) still goes on top of the pack's.
+    """
+    catalog = catalog or doc.catalog or default_catalog()
+    policy = policy_for(doc, policy)
     ctx = Context(doc, catalog)
     findings: list[Finding] = []
     for req in policy:
         refs = _req_checklist(req, catalog)
         findings += [_stamp(ctx, p, req.id, req.severity, refs, req.name) for p in _check_requirement(ctx, req)]
     for rule in all_rules():
-        findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
+        if rule.kind == "violation":
+            findings += [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name) for p in rule.check(ctx)]
     findings = _dedupe(findings)
     findings = _apply_acceptances(ctx, findings)
+    findings = _apply_exceptions(ctx, findings)
     return sorted(findings, key=Finding.sort_key)
+
+
+def completeness(doc: Document, violations: list[Finding], catalog: Catalog | None = None) -> list[Finding]:
+    """What is not written yet (kind "incomplete"), apart from the violations ``audit`` found.
+
+    Not subject to ``accepted:``: the way out is to write the item (declare, waive with
+    a reason, replace the placeholder), not to approve its absence.
+    """
+    ctx = Context(doc, catalog or doc.catalog or default_catalog())
+    ctx.violations = violations
+    found = [_stamp(ctx, p, rule.code, rule.severity, rule.checklist, rule.name, kind="incomplete")
+             for rule in all_rules() if rule.kind == "incomplete" for p in rule.check(ctx)]
+    return sorted(_dedupe(found), key=Finding.sort_key)
 
 
 def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
@@ -107,7 +81,9 @@ def _missing_text(ctx: Context, req: Requirement, mid: str) -> dict[str, tuple[s
     label = ctx.label(mid)
     message = f"「{label}」がありません — {req.title}。{req.why}"
     message_en = f"missing {ctx.catalog[mid].en} — {req.title_en}"
-    tail = f"の measures に「{label}」を書くか、不要なら waivers に理由を書いてください (declare it, or waive it with a reason)"
+    tail = (f"の measures に「{label}」を書くか、不要なら waivers に理由を書いてください。法令等の根拠により別の管理策で"
+            f"代える場合は exceptions に根拠と管理策を書けます (declare it, waive it with a reason, or state an exception"
+            f" with its basis)")
     return {
         "step": (message, message_en, "この手順・送り手・受け手" + tail),
         "party": (message, message_en, "この当事者（またはそのシステム）" + tail),
@@ -121,12 +97,14 @@ def _req_checklist(req: Requirement, catalog: Catalog) -> tuple[str, ...]:
     return tuple(refs)
 
 
-def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str) -> Finding:
+def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[str, ...], name: str,
+           kind: str = "violation") -> Finding:
     line, col = ctx.doc.where(p.subject.path)
+    checklist = p.checklist or checklist
     if p.measure:
         checklist = ctx.catalog.source_labels(p.measure) or checklist
     return Finding(code, severity, p.subject, p.message, p.message_en, p.fix, checklist, p.measure,  # type: ignore[arg-type]
-                   ctx.doc.path, line, col, rule_name=name)
+                   ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -156,4 +134,23 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-__all__ = ["Context", "Problem", "Rule", "audit"]
+
+def _apply_exceptions(ctx: Context, findings: list[Finding]) -> list[Finding]:
+    if not ctx.flow.exceptions:
+        return findings
+    by_key = {e.key: e for e in ctx.flow.exceptions}
+    out = [replace(f, exception_basis=e.basis, exception_controls=e.controls) if (e := by_key.get(f.key)) else f
+           for f in findings]
+    keys = {f.key for f in findings}
+    for i, e in enumerate(ctx.flow.exceptions):
+        if e.key not in keys:
+            line, col = ctx.doc.where(("exceptions", i))
+            subject = Subject("flow", f"exception:{e.key}", f"exceptions[{i}]", ("exceptions", i), (-1, 1, i))
+            out.append(Finding("A002", "warning", subject,
+                               f"例外とされた指摘「{e.key}」は、今は出ていません。記録を消すか、キーを確認してください",
+                               f"exception for {e.key!r}, which no longer occurs", "exceptions から削除してください (remove it)",
+                               (), None, ctx.doc.path, line, col, rule_name="stale-exception"))
+    return out
+
+
+__all__ = ["audit", "completeness"]

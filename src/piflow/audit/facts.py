@@ -50,7 +50,7 @@ class FlowFacts:
     def __init__(self, doc: Document, catalog: Catalog | None = None):
         self.doc = doc
         self.flow = doc.flow
-        self.catalog = catalog or default_catalog()
+        self.catalog = catalog or doc.catalog or default_catalog()
         # Caches: the same facts are asked for by every requirement and rule.
         self._step_facts: dict[tuple[int, int], LazyFacts] = {}
         self._carried: dict[tuple[int, int], frozenset[str]] = {}
@@ -117,7 +117,11 @@ class FlowFacts:
                     if party.data and item.id in party.data:
                         seeds.add(party.id)
                     seeds |= {s.id for s in party.systems if s.data and item.id in s.data}
-            seeds |= {ref.step.to for ref in self.steps if ref.step.data and item.id in ref.step.data}
+                seeds |= {s.id for s in party.systems if item.id in s.originates}
+            # A step that names an item puts it at both ends: the sender had it (if it
+            # could not have, G205 says so) and the receiver gets it.
+            seeds |= {e for ref in self.steps if ref.step.data and item.id in ref.step.data
+                      for e in (ref.step.from_, ref.step.to)}
             carrying = nx.subgraph_view(
                 g,
                 filter_edge=lambda u, v, k, _d=item.id: _carries(g.edges[u, v, k], _d),
@@ -136,6 +140,46 @@ class FlowFacts:
             for e in endpoints:
                 out.setdefault(e, set()).add(item)
         return out
+
+    @cached_property
+    def sender_gaps(self) -> list[tuple[StepRef, tuple[str, ...]]]:
+        """Steps that name items their sender could not hold at that point, with those items.
+
+        Walks the scenarios in file order and each one's steps in number order
+        (① ①' ② …).  A sender holds an item if it is the origin (a data subject,
+        a system that ``originates`` it), declares it (``data`` of the system or
+        of the party it belongs to), received it in an earlier step, or, for a
+        party's staff, one of its own or operated systems holds it.  Steps without ``data`` carry what
+        the sender holds and never have a gap.
+        """
+        flow = self.flow
+        held: dict[str, set[str]] = {}
+        for party in flow.parties:
+            held[party.id] = set(party.data or ())
+            for system in party.systems:
+                # A party's data list is what it is approved to handle, on its systems too.
+                held[system.id] = set(system.data or ()) | set(system.originates) | set(party.data or ())
+        anything = frozenset(d.id for d in flow.data)
+        originators = {p.id for p in flow.parties if p.has_role(Role.SUBJECT)}  # people give their own data
+        seen_by = {p.id: [s.id for s in p.systems] + list(p.operates) for p in flow.parties}
+        gaps = []
+        ordered = sorted(self.steps, key=lambda r: (r.scenario_index, r.step.sort_key, r.step_index))
+        for ref in ordered:
+            step = ref.step
+            sender = step.from_
+            if step.data:
+                if sender in originators:
+                    have: set[str] | frozenset[str] = anything
+                else:
+                    have = set(held[sender])
+                    for system_id in seen_by.get(sender, ()):
+                        have |= held[system_id]
+                missing = tuple(d for d in step.data if d not in have)
+                if missing:
+                    gaps.append((ref, missing))
+            carried = step.data if step.data is not None else held[sender]
+            held[step.to] |= set(carried)
+        return gaps
 
     def party_holdings(self, party: Party) -> set[str]:
         held: set[str] = set()
@@ -274,8 +318,9 @@ class LazyFacts(dict):
 
 _SUBJECT = Role.SUBJECT.value
 _STEP_FACTS = {
-    "channel": lambda f, r: r.step.channel.value if r.step.channel else None,
-    "channel_class": lambda f, r: r.step.channel.klass.value if r.step.channel else None,
+    # Sets: a step with channel: [郵送, 窓口] meets the conditions of either (requirements are the union).
+    "channel": lambda f, r: {c.value for c in r.step.channels},
+    "channel_class": lambda f, r: {c.klass.value for c in r.step.channels},
     "medium": lambda f, r: r.step.medium.value if r.step.medium else None,
     "data_class": lambda f, r: f.data_classes(r),
     "cross_party": lambda f, r: f.cross_party(r),

@@ -37,17 +37,42 @@ class Finding:
     accepted_reason: str | None = None
     accepted_by: str | None = None
     accepted_date: str | None = None
+    exception_basis: str | None = None  # an exception with a basis (Flow.exceptions), not an approval
+    exception_controls: tuple[str, ...] = ()
     rule_name: str = field(default="", compare=False)
+    # "violation" (something is wrong) or "incomplete" (something is not written yet:
+    # a blank checklist item, a ○○ placeholder).  Incomplete findings are listed apart
+    # and fail the run only under --strict / --fail-on incomplete.
+    kind: str = "violation"
+    detail: str = ""  # tells apart several findings of one rule on one subject (a checklist item, a field)
 
     @property
     def key(self) -> str:
-        """Stable across unrelated edits: rule@subject[:measure]."""
+        """Stable across unrelated edits: rule@subject[:measure][#detail]."""
         tail = f":{self.measure}" if self.measure else ""
-        return f"{self.code}@{self.subject.key}{tail}"
+        more = f"#{self.detail}" if self.detail else ""
+        return f"{self.code}@{self.subject.key}{tail}{more}"
+
+    @property
+    def incomplete(self) -> bool:
+        return self.kind == "incomplete"
 
     @property
     def accepted(self) -> bool:
+        """Settled: approved (``accepted:``) or excepted with a basis (``exceptions:``).
+
+        Either way it no longer fails the run nor is marked on the figure; the
+        writers tell the two apart with ``approved`` and ``excepted``.
+        """
+        return self.accepted_reason is not None or self.exception_basis is not None
+
+    @property
+    def approved(self) -> bool:
         return self.accepted_reason is not None
+
+    @property
+    def excepted(self) -> bool:
+        return self.exception_basis is not None
 
     def sort_key(self) -> tuple:
         return (self.file, self.subject.order, self.subject.key, SEVERITY_RANK[self.severity], self.code, self.measure or "")

@@ -61,8 +61,11 @@ def input_errors_exit_2(action):
     return run
 
 
-def load_all(paths: list[str], err: TextIO):
-    """Load every flow under ``paths``; returns (documents, had_errors)."""
+def load_all(paths: list[str], err: TextIO, progress: str | None = None):
+    """Load every flow under ``paths``; returns (documents, had_errors).
+
+    progress: a label for ``[3/60] label file …`` lines while loading, on a terminal.
+    """
     from piflow.diagnostics import Diagnostic, InputError
     from piflow.loader import discover, load
 
@@ -78,7 +81,10 @@ def load_all(paths: list[str], err: TextIO):
                             for p in paths], err)
         return [], True
     documents, failed = [], False
+    shown = Progress(len(files), err, progress) if progress is not None else None
     for name in files:
+        if shown:
+            shown.step(name)
         try:
             documents.append(load(name))
         except InputError as exc:

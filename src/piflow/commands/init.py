@@ -13,6 +13,7 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     """Write a new flow file from a template; never overwrite.  ``ask`` chooses interactively."""
     from pathlib import Path
 
+    from piflow.project import municipality_for
     from piflow.scaffold import TEMPLATES, template_text
     from piflow.textnorm import did_you_mean
     from piflow.writers.files import OutputError
@@ -44,7 +45,7 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True)
         with open(target, "x", encoding="utf-8") as fh:  # "x": never overwrite
-            fh.write(template_text(template, title))
+            fh.write(template_text(template, title, municipality_for(target)))
     except FileExistsError as exc:
         if exc.filename != str(target):  # mkdir met a file where the folder should be (/dev/null/x.yaml)
             print(str(OutputError(f"書き込めません (cannot write) {target}: {exc.filename} はフォルダではありません "

@@ -6,6 +6,7 @@ page carries its DOT source and its printed size, ``render_page`` draws it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from piflow.draw.dotwriter import page_dot
@@ -44,7 +45,7 @@ def figure_pages(doc: Document, scenario: Scenario, style: dict, options: Option
     for p in fig.pages:
         name = scenario.id if p.count == 1 else f"{scenario.id}_{p.number}"
         out.append(FigurePage(p.tag, scenario.title, p.number, p.count, page_dot(p, style, fonts, name),
-                              p.width, p.height, round(p.scale, 4), fig.paper, p.printed_min))
+                              p.width, p.height, math.floor(p.scale * 1e5) / 1e5, fig.paper, p.printed_min))
     return out, fig.warning
 
 

@@ -20,7 +20,8 @@ DEFAULT_DPI = 200
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*", re.S)
 _XLINK_NS = re.compile(r'\s+xmlns:xlink="[^"]*"')
-_SVG_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+_SVG_SIZE = re.compile(r'<svg width="[0-9.]+pt" height="[0-9.]+pt"')
+_VIEWBOX = re.compile(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"')
 
 
 def dot_path() -> str:
@@ -58,14 +59,16 @@ def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
 
 
 def svg_in_mm(text: str, scale: float = 1.0) -> str:
-    """No DOCTYPE (an external reference), and the printed size in mm over the natural viewBox."""
+    """No DOCTYPE (an external reference), and the printed size in mm over the natural viewBox.
+
+    The size comes from the viewBox: Graphviz rounds ``width``/``height`` up to whole points.
+    """
     text = _XLINK_NS.sub("", _DOCTYPE.sub("", text))
-
-    def mm(m: re.Match) -> str:
-        w, h = (float(v) * scale * 25.4 / 72 for v in m.groups())
-        return f'<svg width="{w:.2f}mm" height="{h:.2f}mm"'
-
-    return _SVG_SIZE.sub(mm, text, count=1)
+    box = _VIEWBOX.search(text)
+    if not box:
+        return text
+    w, h = (float(v) * scale * 25.4 / 72 for v in box.groups())
+    return _SVG_SIZE.sub(f'<svg width="{w:.2f}mm" height="{h:.2f}mm"', text, count=1)
 
 
 def png_with_dpi(png: bytes, dpi: float) -> bytes:

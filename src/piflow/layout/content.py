@@ -8,13 +8,14 @@ arrow, the measure lists, --audit marks, diff marks, footnotes).  The grid
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from piflow.catalog import Catalog, default_catalog
-from piflow.layout.text import Para, Span
+from piflow.layout.text import NBSP, Para, Span
 from piflow.model import Flow, Party, Scenario, Step
 from piflow.textnorm import circled
-from piflow.vocab import ChannelClass, Medium, Role, SystemKind
+from piflow.vocab import Channel, ChannelClass, Medium, Role, SystemKind
 
 if TYPE_CHECKING:  # only the attributes are used; the audit stays a separate stage
     from piflow.audit.finding import Finding
@@ -27,7 +28,7 @@ SHAPES = {
     SystemKind.PC: "box3d", SystemKind.WEB: "tab", SystemKind.PRINTER: "box3d",
 }
 # Channel classes in the order the legend lists them.
-LEGEND_ORDER = ("network", "internet", "hand", "media", "mail", "other", "internal", "operates")
+LEGEND_ORDER = ("network", "internet", "hand", "media", "mail", "transfer", "other", "internal", "operates")
 
 
 @dataclass
@@ -92,23 +93,26 @@ class FigureContent:
     findings: list[Para]
     changes: list[Para]
 
-    @property
+    @cached_property
     def holders(self) -> dict[str, HolderContent]:
         return {h.key: h for lane in self.lanes for h in lane.holders}
 
+    @cached_property
+    def _by_endpoint(self) -> dict[str, HolderContent]:
+        return {h.endpoint: h for lane in self.lanes for h in lane.holders}
+
     def holder_of(self, endpoint: str) -> HolderContent:
-        for lane in self.lanes:
-            for h in lane.holders:
-                if h.endpoint == endpoint:
-                    return h
-        raise KeyError(endpoint)
+        return self._by_endpoint[endpoint]
 
 
 def draw_class(step: Step) -> str:
+    """The line style of a step: by its medium or its first channel (the legend's classes)."""
     if step.medium is Medium.REMOVABLE:
         return "media"
     if step.channel is None:
         return "internal"
+    if step.channel is Channel.BANK_TRANSFER:
+        return "transfer"  # money through the banks, not the ward's network: a line of its own
     return {
         ChannelClass.NETWORK: "network", ChannelClass.INTERNET: "internet", ChannelClass.HAND: "hand",
         ChannelClass.MAIL: "mail", ChannelClass.VOICE: "other", ChannelClass.FAX: "other",
@@ -242,11 +246,11 @@ class ContentBuilder:
         findings = self.findings_for(self.step_key(step))
         mark = self.change_mark(self.step_key(step, diff=True))
         if mark:
-            first = Para((Span(f"{mark[0]}{number} {step.text}", bold=True, color=mark[1], underline=True),))
+            first = Para((Span(f"{mark[0]}{number}{NBSP}{step.text}", bold=True, color=mark[1], underline=True),))
         else:
-            first = Para((Span(number, bold=True), Span(f" {step.text}")))
+            first = Para((Span(number, bold=True), Span(f"{NBSP}{step.text}")))
         label = [first]
-        tags = step.channel.tag if step.channel else ""
+        tags = step.channel_tag  # 【郵送・窓口】 for a step with several channels
         if step.media:
             tags += f"（{step.media}）"
         elif step.medium and step.medium is not Medium.ELECTRONIC:

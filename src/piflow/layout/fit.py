@@ -19,7 +19,8 @@ from piflow.layout.text import Fonts
 from piflow.model import Flow, Scenario
 
 MIN_PT = 7.0  # smallest text that reads on paper
-MAX_SCALE = 1.25  # a small figure is enlarged at most this much
+COMFORT_PT = 8.0  # above this, fewer wrapped lines matter more than larger print
+MAX_SCALE = 1.0  # a small figure is not enlarged: its text prints at the theme sizes
 MM = 72 / 25.4
 
 
@@ -60,17 +61,22 @@ def fonts_of(style: dict) -> Fonts:
     return Fonts(float(style["fontsize"]), float(style["small_fontsize"]), float(style["title_fontsize"]))
 
 
-def _params(fonts: Fonts, quick: bool) -> list[Params]:
+LABEL_CHARS = (7, 9, 11, 13, 16, 20, 25)  # label wrap widths tried, in characters
+
+
+def _params(fonts: Fonts, label_chars=LABEL_CHARS, cols=(0, 1, 2), rooms=(False,)) -> list[Params]:
     body, small = fonts.body * 1.05, fonts.small * 1.05
-    label_chars = (9, 12, 16) if quick else (7, 9, 11, 13, 16, 20, 25)
     callouts = (10 * small, 14 * small, 18 * small, 24 * small)
     out = []
     for lc in label_chars:
         box = min(10, max(6, round(lc * 0.7)))
-        for cols in (0, 1, 2):
-            for room in ((False,) if quick else (False, True)):
-                out.append(Params(lc * body, box * body, 0.0, callouts, room, cols))
+        for c in cols:
+            for room in rooms:
+                out.append(Params(lc * body, box * body, 0.0, callouts, room, c))
     return out
+
+
+QUICK = dict(label_chars=(9, 12, 16))
 
 
 _MARK = re.compile(r"保護対策 (※[A-Z]+)")
@@ -106,14 +112,19 @@ class Fitter:
     def _try(self, spec: PageSpec, params: Params) -> tuple[tuple, Page, Params]:
         page = Grid(self.c, spec, params, self.fonts, self.style).build()
         page.scale = self.scale(page)
-        # Largest print first; then the smaller sheet (less empty paper).
-        return (round(page.printed_min, 2), -round(page.width * page.height)), page, params
+        # Largest print first (to 0.1 pt) up to COMFORT_PT; then the fewest wrapped lines (text
+        # that reads on), then larger print, then the smaller sheet.
+        printed = round(page.printed_min, 1)
+        return (min(printed, COMFORT_PT), -page.line_count, printed, -round(page.width * page.height)), page, params
 
     def best(self, spec: PageSpec, quick: bool = False) -> Page:
-        best = max((self._try(spec, params) for params in _params(self.fonts, quick)), key=lambda t: t[0])
+        """The layout that prints largest: a grid of choices, then lane by lane; each step keeps the best."""
         if quick:
-            return best[1]
-        # Then lane by lane: room for two, one or no columns of measure list beside the boxes.
+            return max((self._try(spec, p) for p in _params(self.fonts, **QUICK)), key=lambda t: t[0])[1]
+        # 1. Every label wrap width, with room for none, one or two columns of measure list in
+        #    the lanes that have one, with and without an empty column beside the boxes.
+        best = max((self._try(spec, p) for p in _params(self.fonts, rooms=(False, True))), key=lambda t: t[0])
+        # 2. Lane by lane: room for two, one or no columns of measure list beside the boxes.
         for lane in self.c.lanes:
             if not any(h.callout for h in lane.holders):
                 continue
@@ -123,6 +134,11 @@ class Fitter:
                 found = self._try(spec, trial)
                 if found[0] > best[0]:
                     best = found
+        # 3. Measure lists that may reach lower, to wrap less where the page has the room.
+        for slack in (40.0, 80.0, 160.0):
+            found = self._try(spec, replace(best[2], callout_slack=slack))
+            if found[0] > best[0]:
+                best = found
         return best[1]
 
     def fits(self, page: Page) -> bool:
@@ -132,15 +148,14 @@ class Fitter:
         n = len(self.c.rows)
         if self.paper is None:
             return FittedFigure(self.c.tag, [self.best(self.spec(0, n), quick=n > 60)], None)
+        one = self.best(self.spec(0, 1), quick=True)
+        if not self.fits(one):
+            # Too wide for the paper even with one step a page: more pages would not help.
+            return self._checked([self.best(self.spec(0, n), quick=True)])
         if n <= 60:
             whole = self.best(self.spec(0, n))
             if self.fits(whole) or n <= 1:
                 return self._checked([whole])
-        one = self.best(self.spec(0, 1), quick=True)
-        if not self.fits(one):
-            # Too wide for the paper even with one step a page: more pages would not help.
-            whole = self.best(self.spec(0, n), quick=n > 60)
-            return self._checked([whole])
         bounds = self._split(n)
         count = len(bounds)
         pages = [self.best(self.spec(i, j, k + 1, count), quick=n > 60) for k, (i, j) in enumerate(bounds)]
@@ -150,9 +165,12 @@ class Fitter:
         """Greedy: each page takes as many rows as still print at MIN_PT."""
         bounds = []
         i, guess = 0, 8
+        # Deciding where a page ends needs only a yes or no: try the likeliest widths first.
+        split_params = _params(self.fonts, QUICK["label_chars"], cols=(1,))
         while i < n:
             def ok(j: int) -> bool:
-                return self.fits(self.best(self.spec(i, j), quick=True))
+                spec = self.spec(i, j)
+                return any(self.fits(self._try(spec, params)[1]) for params in split_params)
 
             good, bad = i + 1, None
             j = min(n, i + guess)

@@ -145,3 +145,9 @@ class Page:
     def boxes(self) -> list[TextBox]:
         return [self.title, self.tagbox, *(ln.header for ln in self.lanes), *(a.label for a in self.arrows),
                 *self.notes, *self.callouts, *self.extras]
+
+    @property
+    def line_count(self) -> int:
+        """Lines of text on the page: fewer means less wrapping, easier reading."""
+        boxes = sum(len(c.lines) for b in self.boxes() for c in b.columns)
+        return boxes + sum(len(h.title.lines) for h in self.holders)

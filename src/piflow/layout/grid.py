@@ -12,6 +12,7 @@ several wrap widths and keeps the grid that prints largest on the page.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 from itertools import permutations
 
@@ -41,6 +42,7 @@ class Params:
     callout_room: bool = False  # give each lane with a measure list an empty column for it
     callout_cols: int = 0  # make lanes with measure lists wide enough for this many text columns
     lane_cols: tuple[tuple[str, int], ...] = ()  # the same, for single lanes (lane id, columns)
+    callout_slack: float = 0.0  # how far a measure list may reach below the rows to wrap less (pt)
 
 
 @dataclass
@@ -149,7 +151,7 @@ class Grid:
         for li, cols in enumerate(lanes_cols):
             if not cols:
                 cols = [f"lane:{self.c.lanes[li].id}"]
-                width[cols[0]] = MIN_BOX
+                width[cols[0]] = 3 * self.fonts.body  # only the lane's header needs room here
                 lanes_cols[li] = cols
             flat += cols
             lane_of_col += [li] * len(cols)
@@ -157,30 +159,33 @@ class Grid:
 
         # Labels go into one gap of their arrow's span: a gap some arrow must use anyway if
         # there is one, else the middle one.  Gaps with no label stay narrow.
-        gap_labels: dict[int, list[int]] = {}
-        forced = {min(index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)])
-                  for i in labels if abs(index[self._endpoint_key(rows[i].tail)] - index[self._endpoint_key(rows[i].head)]) == 1}
+        ends = {i: sorted((index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)]))
+                for i in labels}
+        forced = {a for a, b in ends.values() if b - a == 1}
+        widest: dict[int, float] = {}  # gap -> its widest label so far
         gap_of: dict[int, int] = {}
-        for i in labels:
-            a, b = sorted((index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)]))
+        for i, (a, b) in ends.items():
             choices = [g for g in range(a, b) if g in forced]
             if choices:
-                g = max(choices, key=lambda g: (max((labels[j].width for j in gap_labels.get(g, [])), default=0), -g))
+                g = max(choices, key=lambda g: (widest.get(g, 0.0), -g))
             else:
                 g = (a + b - 1) // 2
                 forced.add(g)
             gap_of[i] = g
-            gap_labels.setdefault(g, []).append(i)
+            widest[g] = max(widest.get(g, 0.0), labels[i].width)
         gaps = [GAP_MIN + (2 * LANE_PAD if lane_of_col[g] != lane_of_col[g + 1] else 0) for g in range(len(flat) - 1)]
-        for g, items in gap_labels.items():
-            gaps[g] = max(gaps[g], max(labels[i].width for i in items) + 2 * PAD + 4)
+        for g, w in widest.items():
+            gaps[g] = max(gaps[g], w + 2 * PAD + 4)
 
         # Lane widths: room for the header's longest word, idle boxes and a measure list.
         n_lanes = len(lanes_cols)
         lane_min = [p.lane_min] * n_lanes
         for li, lane in enumerate(self.c.lanes):
-            header_word = max(natural_width(fonts, [Para.of(ch, bold=True)]) for ch in _words(lane.header[0].text))
-            lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2)
+            # The header wraps, but never narrower than 4 characters or its longest word.
+            words = _words(lane.header[0].text)
+            header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
+            header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
+            lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
             for k, blk in idle_titles.items():
                 if self.holders[k].lane == lane.id:
                     lane_min[li] = max(lane_min[li], blk.width + 2 * PAD + 2 * LANE_PAD)
@@ -221,7 +226,8 @@ class Grid:
 
         # The title line: title left, 資料 tag right.
         y = MARGIN
-        tag_block = self.block([Para.of(f"（{self.spec.tag}）", bold=True)], 1e6)
+        shown = f"（{self.c.tag}）" + (f"（{self.spec.number}/{self.spec.count}）" if self.spec.count > 1 else "")
+        tag_block = self.block([Para.of(shown, bold=True)], 1e6)
         title_block = self.block(self.c.title, fig_w - 2 * MARGIN - tag_block.width - 16)
         title = TextBox(Rect(MARGIN, y, title_block.width + 2 * PAD, title_block.height + 2 * PAD), (title_block,), "title")
         tagbox = TextBox(Rect(fig_w - MARGIN - tag_block.width - 2 * PAD, y, tag_block.width + 2 * PAD,
@@ -356,7 +362,7 @@ class Grid:
             for h in lane.holders:
                 if h.key not in self.spec.callouts or not h.callout:
                     continue
-                floor = max([rows_bottom] + [b.rect.y1 for b in callouts])
+                floor = max([rows_bottom + p.callout_slack] + [b.rect.y1 for b in callouts])
                 box = self._place_callout(h, bounds[li], [placed[k] for k in placed if self.holders[k].lane == lane.id],
                                           packer, start_y, floor)
                 callouts.append(box)
@@ -383,12 +389,14 @@ class Grid:
             extras.append(box)
             y = box.rect.y1 + 4
         fig_h = max(y, bottom) + MARGIN - 2
+        # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
 
-        lanes = [Lane(lane.id, lane.style, Rect(b[0], top, b[1] - b[0], fig_h - MARGIN - top),
+        # The lanes end above the legend and the boxes under the figure.
+        lanes = [Lane(lane.id, lane.style, Rect(b[0], top, b[1] - b[0], bottom - top),
                       TextBox(Rect(b[0], top, b[1] - b[0], header_h), (hb,), "header", align="center"))
                  for lane, b, hb in zip(self.c.lanes, bounds, headers)]
         smallest = min((fonts.size(s) for s in self.sizes), default=fonts.body)
-        page = Page(self.spec.tag, self.spec.number, self.spec.count, round(fig_w, 1), round(fig_h, 1), title, tagbox,
+        page = Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(fig_w), math.ceil(fig_h), title, tagbox,
                     lanes, holders, arrows, note_boxes, callouts, links, extras, used, smallest=smallest)
         return page
 
@@ -540,7 +548,7 @@ def _words(text: str) -> list[str]:
     return out or [" "]
 
 
-SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬"}
+SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
 
 
 def _legend(style: dict, used: list[str]) -> list[Para]:

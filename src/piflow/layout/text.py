@@ -17,9 +17,10 @@ from functools import lru_cache
 LINE_HEIGHT = 1.15
 
 # Japanese line-breaking rules (禁則処理), the short list that matters for figure labels.
-NO_LINE_START = set("、。，．,.）)」』】〕〉》］]｝}・：:；;！!？?ーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々〜～%％")
-NO_LINE_END = set("（(「『【〔〈《［[｛{")
-_NARROW = set("il.,:;'|!`()[]{} ")
+NBSP = "\u00a0"  # a space no line breaks at (after a step's circled number)
+NO_LINE_START = set(NBSP + "、。，．,.）)」』】〕〉》］]｝}・：:；;！!？?ーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ々〜～%％")
+NO_LINE_END = set(NBSP + "（(「『【〔〈《［[｛{")
+_NARROW = set("il.,:;'|!`()[]{} " + NBSP)
 
 
 @lru_cache(maxsize=4096)
@@ -93,6 +94,13 @@ def _em(text: str) -> float:
     return sum(char_em(c) for c in text)
 
 
+KATAKANA_WORD = 8  # longer katakana runs may break anywhere
+
+
+def _katakana(ch: str) -> bool:
+    return "\u30a1" <= ch <= "\u30fa" or ch == "ー"
+
+
 def _tokens(para: Para) -> list[list[Span]]:
     """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on."""
     pieces: list[list[Span]] = []
@@ -106,6 +114,12 @@ def _tokens(para: Para) -> list[list[Span]]:
             if ch.isascii() and ch.isalnum():
                 while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in "-_./@"):
                     j += 1
+            elif _katakana(ch):
+                # A short katakana word (インターネット, パスワード) stays on one line.
+                while j < len(text) and _katakana(text[j]):
+                    j += 1
+                if j - i > KATAKANA_WORD:
+                    j = i + 1
             piece = replace(span, text=text[i:j])
             if pieces and (glue_next or ch in NO_LINE_START):
                 pieces[-1].append(piece)
@@ -218,10 +232,7 @@ class Block:
 
     @classmethod
     def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
-        lines: list[Line] = []
-        for p in paras:
-            lines += wrap(fonts, p, limit)
-        return cls.from_lines(fonts, lines)
+        return _block(fonts, tuple(paras), round(limit, 1))
 
     @classmethod
     def from_lines(cls, fonts: Fonts, lines: list[Line]) -> Block:
@@ -232,6 +243,15 @@ class Block:
     @property
     def empty(self) -> bool:
         return not any(s.text for ln in self.lines for s in ln)
+
+
+@lru_cache(maxsize=65536)
+def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
+    """Blocks are asked for again and again while the fit tries widths: made once each."""
+    lines: list[Line] = []
+    for p in paras:
+        lines += _wrap(fonts, p, limit)
+    return Block.from_lines(fonts, lines)
 
 
 def natural_width(fonts: Fonts, paras: list[Para]) -> float:

@@ -15,16 +15,19 @@ def finding_dict(f: Finding) -> dict:
         "code": f.code,
         "rule": f.rule_name,
         "severity": f.severity,
-        "accepted": f.accepted,
+        "accepted": f.approved,
         "subject": {"kind": f.subject.kind, "key": f.subject.key, "label": f.subject.label},
         "location": {"file": f.file, "line": f.line, "column": f.column},
         "message": {"ja": f.message, "en": f.message_en},
         "fix": f.fix,
         "checklist": list(f.checklist),
         "measure": f.measure,
+        "kind": f.kind,
     }
-    if f.accepted:
+    if f.approved:
         out["acceptance"] = {"reason": f.accepted_reason, "by": f.accepted_by, "date": f.accepted_date}
+    if f.excepted:
+        out["exception"] = {"basis": f.exception_basis, "controls": list(f.exception_controls)}
     return out
 
 
@@ -34,11 +37,17 @@ def finding_dict(f: Finding) -> dict:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(", ", ": ")).encode
 
 
-def _file_block(path: str, title: str, findings: list[Finding]) -> str:
+def _list(findings: list[Finding]) -> str:
     lines = ",\n".join(f"        {_ENCODE(finding_dict(f))}" for f in findings)
-    body = f"[\n{lines}\n      ]" if findings else "[]"
-    return (f'    {{\n      "findings": {body},\n      "path": {_ENCODE(path)},\n'
-            f'      "title": {_ENCODE(title)}\n    }}')
+    return f"[\n{lines}\n      ]" if findings else "[]"
+
+
+def _file_block(path: str, title: str, findings: list[Finding]) -> str:
+    """Violations under "findings", what is not written yet under "incomplete" (never mixed)."""
+    violations = _list([f for f in findings if not f.incomplete])
+    incomplete = _list([f for f in findings if f.incomplete])
+    return (f'    {{\n      "findings": {violations},\n      "incomplete": {incomplete},\n'
+            f'      "path": {_ENCODE(path)},\n      "title": {_ENCODE(title)}\n    }}')
 
 
 def render(results: list[tuple[str, str, list[Finding]]]) -> str:

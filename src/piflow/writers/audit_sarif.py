@@ -8,6 +8,7 @@ from pathlib import PurePath
 from piflow import __version__
 from piflow.audit.catalogue import RuleInfo
 from piflow.audit.finding import Finding
+from piflow.writers.audit_text import exception_text
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -35,9 +36,16 @@ def render(results: list[tuple[str, str, list[Finding]]], rules: list[RuleInfo])
                                           "kind": "object"}],
                 }],
                 "partialFingerprints": {"piflowKey/v1": f.key},
-                "properties": {"checklist": list(f.checklist), "fix": f.fix, "measure": f.measure},
+                "properties": {"checklist": list(f.checklist), "fix": f.fix, "measure": f.measure,
+                               "piflowKind": f.kind},
             }
-            if f.accepted:
+            if f.incomplete:
+                # SARIF's own "not a failure, not decided either": kind "open" requires level "none".
+                result["kind"], result["level"] = "open", "none"
+            if f.excepted:
+                result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                           "justification": f"例外 (exception) — {exception_text(f)}"}]
+            elif f.approved:
                 result["suppressions"] = [{"kind": "external", "status": "accepted",
                                            "justification": f"{f.accepted_reason}（{f.accepted_by}）"}]
             sarif_results.append(result)

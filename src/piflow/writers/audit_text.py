@@ -9,10 +9,22 @@ from piflow.terminal import visible
 
 
 def summary_counts(findings: list[Finding]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0}
+    """Violations by severity, accepted ones, and (apart) the incomplete items."""
+    counts = {"error": 0, "warning": 0, "info": 0, "accepted": 0, "exception": 0, "incomplete": 0}
     for f in findings:
-        counts["accepted" if f.accepted else f.severity] += 1
+        counts["incomplete" if f.incomplete else "exception" if f.excepted else "accepted" if f.approved
+               else f.severity] += 1
     return counts
+
+
+def exception_text(f: Finding) -> str:
+    """「根拠: … ／ 代わりの管理策: …」 for an excepted finding."""
+    return f"根拠: {f.exception_basis} ／ 代わりの管理策: {'、'.join(f.exception_controls)}"
+
+
+def _grouped(findings: list[Finding]):
+    for _, group in groupby(findings, key=lambda f: f.subject.key):
+        yield list(group)
 
 
 def render(results: list[tuple[str, str, list[Finding]]]) -> str:
@@ -21,28 +33,45 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
     every: list[Finding] = []
     for path, title, findings in results:
         every += findings
+        violations = [f for f in findings if not f.incomplete]
+        incomplete = [f for f in findings if f.incomplete]
         lines.append(f"{path} — {title}")
         if not findings:
             lines.append("  指摘なし (no findings)")
-        for _, group in groupby(findings, key=lambda f: f.subject.key):
-            group = list(group)
+        elif not violations:
+            lines.append("  違反なし (no violations)")
+        for group in _grouped(violations):
             head = group[0]
             lines.append(f"  {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
             for f in group:
-                mark = "承認済み" if f.accepted else SEVERITY_JA[f.severity]
+                mark = "例外" if f.excepted else "承認済み" if f.approved else SEVERITY_JA[f.severity]
                 lines.append(f"    {mark} {f.code} {f.message}")
                 lines.append(f"        ({f.message_en})")
-                if f.accepted:
+                if f.excepted:
+                    lines.append(f"        例外 (exception): {exception_text(f)}")
+                elif f.approved:
                     lines.append(f"        承認: {f.accepted_reason}（{f.accepted_by}{'、' + f.accepted_date if f.accepted_date else ''}）")
                 elif f.fix:
                     lines.append(f"        修正 (fix): {f.fix}")
                 if f.checklist:
                     lines.append(f"        根拠 (from): {'、'.join(f.checklist)}")
                 lines.append(f"        キー (key): {f.key}")
+        if incomplete:
+            lines.append(f"  未完成 {len(incomplete)} 件 — 違反ではありませんが、このままでは空欄のまま提出になります"
+                         f" (incomplete: not violations, but blanks in what is filed)")
+        for group in _grouped(incomplete):
+            head = group[0]
+            lines.append(f"    {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
+            for f in group:
+                lines.append(f"      未完成 {f.code} {f.message}")
+                lines.append(f"          修正 (fix): {f.fix}")
+                lines.append(f"          キー (key): {f.key}")
         lines.append("")
     c = summary_counts(every)
     lines.append(
-        f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}"
-        f"（{len(results)} ファイル） errors {c['error']}, warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}"
+        f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}、"
+        f"例外 {c['exception']}、未完成 {c['incomplete']}（{len(results)} ファイル） errors {c['error']}, "
+        f"warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}, exceptions {c['exception']}, "
+        f"incomplete {c['incomplete']}"
     )
     return visible("\n".join(lines) + "\n")  # a label or reason never restyles the terminal

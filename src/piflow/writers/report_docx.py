@@ -148,7 +148,10 @@ def _figure_page(document, fig: Figure) -> None:
     text_h = A4[0] - 2 * FIGURE_MARGIN_MM - 2
     width, height = fig.size_mm
     width = min(width, text_w, text_h * width / height)
-    document.add_picture(io.BytesIO(fig.png), width=Mm(width))
+    shape = document.add_picture(io.BytesIO(fig.png), width=Mm(width))
+    # The alternative text names the figure (screen readers, Word's search and navigation).
+    shape._inline.docPr.set("descr", f"{fig.title}（{fig.tag}）")
+    shape._inline.docPr.set("title", f"（{fig.tag}）")
     paragraph = document.paragraphs[-1]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = 0
@@ -193,8 +196,9 @@ def _findings_rows(report: Report) -> list[list[str]]:
     """Findings for the council: severity, what, and the Japanese message (no rule keys or English)."""
     rows = []
     for f in report.findings:
-        status = "承認済み" if f.accepted else SEVERITY_JA[f.severity]
-        text = f.message + (f"\n承認の理由: {f.accepted_reason}" if f.accepted and f.accepted_reason else "")
+        status = "例外" if f.excepted else "承認済み" if f.accepted else SEVERITY_JA[f.severity]
+        text = f.message + (f"\n例外の根拠: {f.exception_basis}\n代わりの管理策: {'、'.join(f.exception_controls)}"
+                            if f.excepted else f"\n承認の理由: {f.accepted_reason}" if f.approved else "")
         rows.append([status, f.subject.label, text])
     return rows
 
@@ -241,7 +245,7 @@ def to_docx(report: Report) -> bytes:
 
     document.add_heading("監査の結果", level=2)
     c = report.counts
-    document.add_paragraph(f"エラー {c['error']} 件、警告 {c['warning']} 件、情報 {c['info']} 件、承認済み {c['accepted']} 件")
+    document.add_paragraph(f"エラー {c['error']} 件、警告 {c['warning']} 件、情報 {c['info']} 件、承認済み {c['accepted']} 件、例外 {c['exception']} 件")
     if report.findings:
         _table(document, ["区分", "対象", "内容"], _findings_rows(report), [18, 48, 100])
 

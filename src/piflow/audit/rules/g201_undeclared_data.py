@@ -20,15 +20,14 @@
     to the paper's sheet).
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Role
 
 
 @rule(code="G201", name="undeclared-data", severity="warning",
       title="宣言されていない情報項目の保有", title_en="party holds data it is not declared for")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for party in ctx.flow.parties:
         if party.data is None or party.has_role(Role.WARD, Role.SUBJECT):
             continue

@@ -20,7 +20,8 @@
     ``bases: [業務委託, 再委託]`` and the 再委託 sheet in the paper.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Basis, Role
 
 
@@ -28,8 +29,6 @@ from piflow.vocab import Basis, Role
       title="再委託が根拠にない", title_en="data reaches a subcontractor but 再委託 is not a basis",
       checklist=("チェックリスト5 運用上の対策 3",))
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     if Basis.SUBCONTRACTING in ctx.flow.proposal.bases:
         return
     for party in ctx.flow.parties:

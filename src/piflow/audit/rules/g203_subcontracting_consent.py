@@ -17,7 +17,8 @@
     Obtain the consent and record ``consent: true``.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Role
 
 
@@ -25,8 +26,6 @@ from piflow.vocab import Role
       title="再委託の承諾がない", title_en="subcontractor without the ward's prior consent",
       checklist=("特記事項 10",))
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for party in ctx.flow.parties:
         if party.has_role(Role.SUBCONTRACTOR) and party.consent is not True:
             yield Problem(ctx.party(party), "再委託について区の事前の承諾 (consent: true) が宣言されていません",

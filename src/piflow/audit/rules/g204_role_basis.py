@@ -20,7 +20,8 @@
     Add the basis (``外部結合``) and its sheet.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Basis, Role
 
 NEEDS = [
@@ -34,8 +35,6 @@ NEEDS = [
 @rule(code="G204", name="role-basis", severity="warning",
       title="役割に対応する根拠がない", title_en="role without a matching basis")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     bases = set(ctx.flow.proposal.bases)
     for party in ctx.flow.parties:
         if not ctx.facts.party_holdings(party):

@@ -27,15 +27,14 @@
 """
 
 from piflow.audit.facts import PARTNER_ROLES
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium, Role
 
 
 @rule(code="G210", name="partner-lifecycle", severity="error",
       title="返却・消去の定めがない", title_en="no return or erasure declared for a partner")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
     for party in ctx.flow.parties:
         if not (party.has_role(*PARTNER_ROLES, Role.CONNECTED) or party.cloud):
@@ -55,4 +54,5 @@ def check(ctx):
                 yield Problem(ctx.party(party),
                               f"個人情報を受け取りますが「{label}」がありません（業務履行後の{'返却' if mid == 'return' else '消去と報告'}）",
                               f"holds personal data but declares no {ctx.catalog[mid].en}",
-                              f"measures に「{label}」を書いてください", mid)
+                              f"measures に「{label}」を書くか、不要なら waivers に理由を、法令等で保存が義務づけられているなど"
+                              f"根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください", mid)

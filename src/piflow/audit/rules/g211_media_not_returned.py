@@ -20,7 +20,8 @@
 """
 
 from piflow.audit.facts import PARTNER_ROLES
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium
 
 
@@ -28,8 +29,6 @@ from piflow.vocab import Medium
       title="媒体の返却手順がない", title_en="removable medium handed over with no return step",
       checklist=("チェックリスト5 運用上の対策 11",))
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
     # The latest removable-media step per (scenario, from party, to party): one pass, not one per step.
     latest: dict[tuple, tuple] = {}
@@ -47,4 +46,6 @@ def check(ctx):
         back = latest.get((ref.scenario.id, receiver.id, sender.id))
         if back is None or back <= step.sort_key:
             yield Problem(ctx.step(ref), f"{receiver.name} に渡した媒体を返却する手順がありません",
-                          "no later step returns the medium", "媒体の返却の手順を加えてください")
+                          "no later step returns the medium",
+                          "媒体の返却の手順を加えるか、委託先で消去・廃棄するなど根拠のある例外なら"
+                          "exceptions に根拠と代わりの管理策を書いてください")

@@ -22,7 +22,8 @@
 
 from collections import defaultdict
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import DataClass, Medium
 
 
@@ -30,8 +31,6 @@ from piflow.vocab import DataClass, Medium
       title="パスワードが媒体と同じ機会に渡る", title_en="credential handed over with the medium it unlocks",
       checklist=("チェックリスト5 運用上の対策 7",))
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
 
     def split(ref):

@@ -19,7 +19,8 @@
     LGWAN or a dedicated line, or hand delivery of an encrypted medium.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import ChannelClass, DataClass
 
 SENSITIVE = {DataClass.SENSITIVE.value, DataClass.MY_NUMBER.value}
@@ -28,12 +29,12 @@ SENSITIVE = {DataClass.SENSITIVE.value, DataClass.MY_NUMBER.value}
 @rule(code="G230", name="sensitive-over-internet", severity="error",
       title="要配慮・特定個人情報をインターネットで送る", title_en="sensitive or My Number data over the internet")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for ref in ctx.facts.steps:
-        if ref.step.channel and ref.step.channel.klass is ChannelClass.INTERNET:
+        internet = [c for c in ref.step.channels if c.klass is ChannelClass.INTERNET]
+        if internet:
             classes = ctx.facts.data_classes(ref) & SENSITIVE
             if classes:
-                yield Problem(ctx.step(ref), f"{'・'.join(sorted(classes))}を{ref.step.channel.value}で送っています",
+                yield Problem(ctx.step(ref), f"{'・'.join(sorted(classes))}を{'・'.join(c.value for c in internet)}で送っています",
                               "sensitive or My Number data on an internet channel",
-                              "LGWAN・専用回線、または暗号化した媒体の手渡しにしてください")
+                              "LGWAN・専用回線、または暗号化した媒体の手渡しにしてください。"
+                              "根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください")

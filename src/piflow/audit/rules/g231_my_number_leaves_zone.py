@@ -16,9 +16,17 @@
 修正例 (Use instead)
     処理を系の中で行うか、データからマイナンバーを外してください。
     Keep the processing inside the segment, or drop the My Number from the data.
+    When the law requires it outside (printing the 個人番号 on a tax notice), state
+    an exception with its basis and the controls that replace the rule::
+
+        exceptions:
+          - key: G231@step:printing/media_handover
+            basis: 番号法第9条第1項・別表第一（地方税の賦課徴収に関する事務）
+            controls: [媒体の暗号化, 特定個人情報の取扱いに関する特記事項, 作業場所の限定]
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import DataClass, Zone
 
 
@@ -32,12 +40,12 @@ def zone_of(ctx, endpoint):
 @rule(code="G231", name="my-number-leaves-zone", severity="error",
       title="特定個人情報がマイナンバー利用事務系の外へ出る", title_en="My Number data leaves the My Number segment")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for ref in ctx.facts.steps:
         if zone_of(ctx, ref.step.from_) is not Zone.MY_NUMBER or zone_of(ctx, ref.step.to) is Zone.MY_NUMBER:
             continue
         if DataClass.MY_NUMBER.value in ctx.facts.data_classes(ref):
             yield Problem(ctx.step(ref), "特定個人情報がマイナンバー利用事務系の外へ出ています",
                           "My Number data leaves the My Number segment",
-                          "マイナンバー利用事務系の中で処理するか、特定個人情報を除いてください")
+                          "マイナンバー利用事務系の中で処理するか、特定個人情報を除いてください。番号法等により系の外で"
+                          "扱う必要がある場合（税額通知書への個人番号の印字など）は、exceptions に根拠の条項と代わりの"
+                          "管理策（媒体の暗号化、特定個人情報の取扱いに関する特記事項など）を書いてください")

@@ -17,7 +17,8 @@
     Route through LGWAN接続系 with 無害化, or by hand.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.audit.rules.g231_my_number_leaves_zone import zone_of
 from piflow.vocab import Zone
 
@@ -26,11 +27,10 @@ from piflow.vocab import Zone
       title="インターネット接続系とマイナンバー利用事務系の直接接続",
       title_en="direct link between the internet and My Number segments")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     pair = {Zone.INTERNET, Zone.MY_NUMBER}
     for ref in ctx.facts.steps:
         if {zone_of(ctx, ref.step.from_), zone_of(ctx, ref.step.to)} == pair:
             yield Problem(ctx.step(ref), "インターネット接続系とマイナンバー利用事務系を直接つないでいます",
                           "direct link between the internet and My Number segments",
-                          "LGWAN接続系で無害化するなど、直接の接続をなくしてください")
+                          "LGWAN接続系で無害化するなど、直接の接続をなくしてください。"
+                          "根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください")

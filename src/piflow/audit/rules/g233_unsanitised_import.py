@@ -18,7 +18,8 @@
     ``measures: [無害化処理]`` on the step.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.audit.rules.g231_my_number_leaves_zone import zone_of
 from piflow.vocab import Zone
 
@@ -26,11 +27,10 @@ from piflow.vocab import Zone
 @rule(code="G233", name="unsanitised-import", severity="error",
       title="無害化なしでLGWAN接続系へ取り込む", title_en="internet data enters LGWAN without sanitising")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for ref in ctx.facts.steps:
         if zone_of(ctx, ref.step.from_) is Zone.INTERNET and zone_of(ctx, ref.step.to) is Zone.LGWAN:
             if "sanitization" not in ctx.facts.step_measures(ref, ("step", "sender", "receiver")):
                 yield Problem(ctx.step(ref), "インターネット接続系からLGWAN接続系へ無害化せずに取り込んでいます",
                               "data enters LGWAN from the internet segment without sanitising",
-                              "measures に「無害化処理」を書いてください", "sanitization")
+                              "measures に「無害化処理」を書くか、根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください",
+                              "sanitization")

@@ -18,7 +18,8 @@
     ``measures: [国内法が適用されるサーバ環境]`` once the contract says so.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Role
 
 
@@ -26,10 +27,9 @@ from piflow.vocab import Role
       title="国内法が適用されるサーバ環境がない", title_en="cloud without servers under Japanese law",
       checklist=("チェックリスト4 システム上の対策 11",))
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     for party in ctx.flow.parties:
         if (party.has_role(Role.CONNECTED) or party.cloud) and "domestic-law" not in ctx.facts.party_measures(party):
             yield Problem(ctx.party(party), "クラウド・結合先に「国内法が適用されるサーバ環境」がありません",
                           "cloud or connected party without servers under Japanese law",
-                          "measures に「国内法が適用されるサーバ環境」を書いてください", "domestic-law")
+                          "measures に「国内法が適用されるサーバ環境」を書くか、根拠のある例外なら exceptions に根拠と"
+                          "代わりの管理策を書いてください", "domestic-law")

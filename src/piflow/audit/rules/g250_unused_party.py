@@ -19,15 +19,14 @@
     Draw the steps that reach it, or remove it.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Role
 
 
 @rule(code="G250", name="unused-party", severity="warning",
       title="どの手順にも現れない当事者", title_en="party no step touches")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     touched = {ctx.flow.owner(e).id for ref in ctx.facts.steps for e in (ref.step.from_, ref.step.to)}
     for party in ctx.flow.parties:
         if party.id not in touched and not party.operates and not party.has_role(Role.WARD):

@@ -24,7 +24,8 @@
 
 import re
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium
 
 ELECTRONIC_ONLY = re.compile(r"電子(データ|媒体)?のみ")
@@ -34,8 +35,6 @@ PAPER_ONLY = re.compile(r"紙(媒体)?のみ")
 @rule(code="G251", name="waiver-contradiction", severity="error",
       title="「－」の理由が流れと矛盾", title_en="waiver reason contradicts the flow")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
 
     def media_of(refs):

@@ -24,7 +24,8 @@
     ``channel: 手渡し`` (or LGWAN, 専用回線 …) and the ``medium``.
 """
 
-from piflow.audit.rules import rule
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
 from piflow.vocab import Medium, Role
 
 OUTSIDE = (Role.SUBJECT, Role.OTHER)
@@ -33,14 +34,12 @@ OUTSIDE = (Role.SUBJECT, Role.OTHER)
 @rule(code="G252", name="channel-missing", severity="warning",
       title="経路が書かれていない", title_en="no channel on a cross-party step")
 def check(ctx):
-    from piflow.audit.engine import Problem
-
     facts = ctx.facts
     for ref in facts.steps:
         ends = (facts.owner(ref.step.from_), facts.owner(ref.step.to))
         if all(p.role and set(p.role) <= set(OUTSIDE) for p in ends):
             continue
-        if ref.step.channel is None and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
+        if not ref.step.channels and ref.step.medium is not Medium.ORAL and facts.cross_party(ref) and facts.carried(ref):
             yield Problem(ctx.step(ref), "当事者の間で個人情報を渡す手順に経路 (channel) がありません",
                           "personal data crosses parties with no channel declared",
                           "channel（手渡し、LGWAN、郵送 …）を書いてください")

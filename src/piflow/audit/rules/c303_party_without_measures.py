@@ -1,0 +1,44 @@
+"""C303 party-without-measures: a party that declares no measure at all.
+
+何を調べるか (What it does)
+    区・対象者・その他 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます）。
+    A party (other than the ward, 対象者 and その他) that, on itself and its
+    systems, declares no ``measures``, no ``checklist_measures`` and no ``waivers``.
+    (The ward's own side of each checklist is checked item by item by C301.)
+
+なぜ (Why)
+    区が関わる当事者はどれかのチェックリストに載り、図にはその横に保護対策が出ます。一つもない当事者は、
+    たいていまだ様式を書いていないものです。
+    Every party the ward deals with appears on a checklist, and the figure prints
+    the measures beside it.  A party with none is usually one whose sheet has not
+    been written yet.
+
+違反例 (Example)
+    ``{id: vendor, name: 委託先, role: 委託先}`` and nothing else.
+
+修正例 (Use instead)
+    その当事者が行う保護対策を書く（``piflow rules --measures`` を参照）か、
+    要らないものを理由つきで「－」にしてください。これは未完成の指摘で、``--strict`` か ``--fail-on incomplete`` のときだけ終了コード 1 になります。
+    Write the measures it takes (see ``piflow rules --measures``), or waive the ones
+    it does not need with their reasons.  This is a completeness finding: it fails
+    the run only with ``--strict`` or ``--fail-on incomplete``.
+"""
+
+from piflow.audit.context import Problem
+from piflow.audit.declare import rule
+from piflow.vocab import Role
+
+NO_MEASURES_EXPECTED = (Role.WARD, Role.SUBJECT, Role.OTHER)
+
+
+@rule(code="C303", name="party-without-measures", severity="info", kind="incomplete",
+      title="保護対策が一つもない当事者", title_en="party declares no measure")
+def check(ctx):
+    for party in ctx.flow.parties:
+        if all(r in NO_MEASURES_EXPECTED for r in party.role):
+            continue
+        holders = (party, *party.systems)
+        if not any(h.measures or h.checklist_measures or h.waivers for h in holders):
+            yield Problem(ctx.party(party), "保護対策が一つも書かれていません",
+                          "no measure is declared for this party or its systems",
+                          "講じる保護対策を measures に書くか、不要なものを waivers に理由つきで書いてください")
