@@ -358,3 +358,20 @@ def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options
         return f"step:{scenario.id}/{step.id or f'{step.from_}>{step.to}@{step.n}'}"
 
     return ContentBuilder(flow, scenario, style, options or Options(), key).build()
+
+
+SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
+
+
+def legend_paras(style: dict, used: list[str]) -> list[Para]:
+    """凡例: a sample of each line style drawn on the page, with the theme's label."""
+    if not used:
+        return []
+    spans = [Span("凡例　", "small", bold=True)]
+    for cls in used:
+        look = style["channels"].get(cls) if cls != "removed" else None
+        if look is None:
+            continue
+        spans.append(Span(SAMPLES.get(look["style"], "───"), "small", color=look["color"]))
+        spans.append(Span(f" {look['label']}　", "small"))
+    return [Para(tuple(spans))]

@@ -11,14 +11,14 @@ several wrap widths and keeps the grid that prints largest on the page.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
 from itertools import permutations
 
-from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent
+from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_paras
 from piflow.layout.geometry import Arrow, Holder, Lane, Link, Page, Rect, TextBox
-from piflow.layout.text import Block, Fonts, Para, Span, natural_width
+from piflow.layout.pack import Packer
+from piflow.layout.text import Block, Fonts, Para, natural_width
 
 PAD = 3.0  # text inside a box, from its border
 MARGIN = 6.0  # around the figure
@@ -59,14 +59,6 @@ class PageSpec:
     count: int = 1
 
 
-def _block(fonts: Fonts, paras: list[Para], limit: float) -> Block:
-    return Block.of(fonts, paras, limit)
-
-
-def _box(block: Block, pad: float = PAD) -> tuple[float, float]:
-    return block.width + 2 * pad, block.height + 2 * pad
-
-
 class Grid:
     def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict):
         self.c, self.spec, self.p, self.fonts, self.style = content, spec, params, fonts, style
@@ -81,7 +73,7 @@ class Grid:
                 if s.text.strip():
                     self.sizes.add(s.size)
         # A label never wraps narrower than its longest unbreakable word would allow.
-        return _block(self.fonts, paras, max(limit, 4 * self.fonts.body))
+        return Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body))
 
     # --- columns -------------------------------------------------------------------------
 
@@ -127,43 +119,65 @@ class Grid:
     # --- the page ----------------------------------------------------------------------------
 
     def build(self) -> Page:
-        fonts, p, rows, style = self.fonts, self.p, self.spec.rows, self.style
-        lanes_cols = self.columns()
-        span = self.row_spans()
-        titles = {k: self.block(self.holders[k].title, p.box_width) for cols in lanes_cols for k in cols}
-        idle_titles = {k: self.block(self.holders[k].title, p.box_width) for k in sorted(self.spec.idle)
-                       if k not in titles}
-        notes = {i: self.block(r.label, p.box_width) for i, r in enumerate(rows) if r.inside}
-        labels = {i: self.block(r.label, p.label_width) for i, r in enumerate(rows) if not r.inside}
+        """Place everything, phase by phase; each phase reads what the earlier ones placed."""
+        self._measure()
+        self._lay_columns()
+        self._assign_gaps()
+        self._place_columns()
+        y = self._title(MARGIN)
+        self.top = y
+        y = self._headers(y)
+        y = self._idle_band(y)
+        self._rows(y)
+        self._arrows_and_notes()
+        self._links()
+        self._pack()
+        return self._finish()
 
+    # --- phases -----------------------------------------------------------------------------
+
+    def _measure(self) -> None:
+        """Wrapped text of every box, and each column's width."""
+        p, rows = self.p, self.spec.rows
+        self.lanes_cols = self.columns()
+        self.span = self.row_spans()
+        self.titles = {k: self.block(self.holders[k].title, p.box_width) for cols in self.lanes_cols for k in cols}
+        self.idle_titles = {k: self.block(self.holders[k].title, p.box_width) for k in sorted(self.spec.idle)
+                            if k not in self.titles}
+        self.notes = {i: self.block(r.label, p.box_width) for i, r in enumerate(rows) if r.inside}
+        self.labels = {i: self.block(r.label, p.label_width) for i, r in enumerate(rows) if not r.inside}
         # Column widths: the title, and any note a step inside the holder puts in the box.
-        width: dict[str, float] = {}
-        for k, blk in titles.items():
-            width[k] = max(MIN_BOX, blk.width + 2 * PAD + self._edge(k)[0])
-        for i, blk in notes.items():
+        self.width: dict[str, float] = {}
+        for k, blk in self.titles.items():
+            self.width[k] = max(MIN_BOX, blk.width + 2 * PAD + self._edge(k)[0])
+        for i, blk in self.notes.items():
             k = self._endpoint_key(rows[i].tail)
-            width[k] = max(width[k], blk.width + 4 * PAD + 4)
-        if p.callout_room:
-            self._add_rooms(lanes_cols, width)
-        # Lanes with no active holder on this page keep a column of their own (a placeholder).
-        flat: list[str] = []
-        lane_of_col: list[int] = []
-        for li, cols in enumerate(lanes_cols):
+            self.width[k] = max(self.width[k], blk.width + 4 * PAD + 4)
+
+    def _lay_columns(self) -> None:
+        """All columns left to right (lanes with no holder on this page keep a placeholder)."""
+        if self.p.callout_room:
+            self._add_rooms(self.lanes_cols, self.width)
+        self.flat: list[str] = []
+        self.lane_of_col: list[int] = []
+        for li, cols in enumerate(self.lanes_cols):
             if not cols:
                 cols = [f"lane:{self.c.lanes[li].id}"]
-                width[cols[0]] = 3 * self.fonts.body  # only the lane's header needs room here
-                lanes_cols[li] = cols
-            flat += cols
-            lane_of_col += [li] * len(cols)
-        index = {k: i for i, k in enumerate(flat)}
+                self.width[cols[0]] = 3 * self.fonts.body  # only the lane's header needs room here
+                self.lanes_cols[li] = cols
+            self.flat += cols
+            self.lane_of_col += [li] * len(cols)
+        self.index = {k: i for i, k in enumerate(self.flat)}
 
-        # Labels go into one gap of their arrow's span: a gap some arrow must use anyway if
-        # there is one, else the middle one.  Gaps with no label stay narrow.
+    def _assign_gaps(self) -> None:
+        """Each label into one gap of its arrow's span: a gap some arrow must use anyway if there
+        is one, else the middle one.  Gaps with no label stay narrow."""
+        rows, index = self.spec.rows, self.index
         ends = {i: sorted((index[self._endpoint_key(rows[i].tail)], index[self._endpoint_key(rows[i].head)]))
-                for i in labels}
+                for i in self.labels}
         forced = {a for a, b in ends.values() if b - a == 1}
         widest: dict[int, float] = {}  # gap -> its widest label so far
-        gap_of: dict[int, int] = {}
+        self.gap_of: dict[int, int] = {}
         for i, (a, b) in ends.items():
             choices = [g for g in range(a, b) if g in forced]
             if choices:
@@ -171,22 +185,25 @@ class Grid:
             else:
                 g = (a + b - 1) // 2
                 forced.add(g)
-            gap_of[i] = g
-            widest[g] = max(widest.get(g, 0.0), labels[i].width)
-        gaps = [GAP_MIN + (2 * LANE_PAD if lane_of_col[g] != lane_of_col[g + 1] else 0) for g in range(len(flat) - 1)]
+            self.gap_of[i] = g
+            widest[g] = max(widest.get(g, 0.0), self.labels[i].width)
+        lane_of_col = self.lane_of_col
+        self.gaps = [GAP_MIN + (2 * LANE_PAD if lane_of_col[g] != lane_of_col[g + 1] else 0)
+                     for g in range(len(self.flat) - 1)]
         for g, w in widest.items():
-            gaps[g] = max(gaps[g], w + 2 * PAD + 4)
+            self.gaps[g] = max(self.gaps[g], w + 2 * PAD + 4)
 
-        # Lane widths: room for the header's longest word, idle boxes and a measure list.
-        n_lanes = len(lanes_cols)
-        lane_min = [p.lane_min] * n_lanes
+    def _lane_minimums(self) -> list[float]:
+        """Room each lane needs: its header's longest word, its idle boxes, its measure lists."""
+        fonts, p = self.fonts, self.p
+        lane_min = [p.lane_min] * len(self.lanes_cols)
         for li, lane in enumerate(self.c.lanes):
             # The header wraps, but never narrower than 4 characters or its longest word.
             words = _words(lane.header[0].text)
             header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
             header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
             lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
-            for k, blk in idle_titles.items():
+            for k, blk in self.idle_titles.items():
                 if self.holders[k].lane == lane.id:
                     lane_min[li] = max(lane_min[li], blk.width + 2 * PAD + 2 * LANE_PAD)
             lists = [h.callout for h in lane.holders if h.key in self.spec.callouts and h.callout]
@@ -197,208 +214,223 @@ class Grid:
                     cols = min(1, cols)
                 want = cols * (p.callout_widths[-2] + 8) + 2 * PAD + 2 * LANE_PAD
                 lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
-        # x: columns and gaps in order; lane borders in the middle of the gaps between lanes.
-        xs: list[float] = []
-        extra_left = [0.0] * n_lanes
+        return lane_min
+
+    def _place_columns(self) -> None:
+        """x of every column; lane borders in the middle of the gaps between lanes."""
+        flat, width, gaps, lane_of_col = self.flat, self.width, self.gaps, self.lane_of_col
+        lane_min = self._lane_minimums()
+        extra = [0.0] * len(self.lanes_cols)  # room added on each side of a lane's columns
         for _ in range(2):  # a second pass once the lanes that are too narrow are known
             xs, x = [], MARGIN
             for ci, k in enumerate(flat):
                 li = lane_of_col[ci]
                 if ci == 0 or lane_of_col[ci - 1] != li:
-                    x += extra_left[li] + (LANE_PAD if ci == 0 else 0)
+                    x += extra[li] + (LANE_PAD if ci == 0 else 0)
                 xs.append(x)
                 x += width[k]
                 if ci + 1 < len(flat):
                     x += gaps[ci]
                     if lane_of_col[ci + 1] != li:
-                        x += extra_left[li]  # the right-hand share of this lane's extra room
-            bounds = self._lane_bounds(xs, flat, width, lane_of_col, gaps, extra_left)
+                        x += extra[li]  # the right-hand share of this lane's extra room
+            bounds = self._lane_bounds(xs, flat, width, lane_of_col, gaps, extra)
             grow = [max(0.0, lane_min[li] - (b[1] - b[0])) for li, b in enumerate(bounds)]
             if not any(grow):
                 break
-            extra_left = [e + g / 2 for e, g in zip(extra_left, grow)]
-        fig_w = bounds[-1][1] + MARGIN
+            extra = [e + g / 2 for e, g in zip(extra, grow)]
+        self.xs, self.bounds = xs, bounds
+        self.fig_w = bounds[-1][1] + MARGIN
         # A gap wider than its widest label (a lane made wide for its lists) lets labels use it.
-        for i, g in gap_of.items():
+        for i, g in self.gap_of.items():
             room = xs[g + 1] - (xs[g] + width[flat[g]]) - 2 * PAD - 4
-            if room > labels[i].width + self.fonts.body:
-                labels[i] = self.block(rows[i].label, min(room, 2 * p.label_width))
+            if room > self.labels[i].width + self.fonts.body:
+                self.labels[i] = self.block(self.spec.rows[i].label, min(room, 2 * self.p.label_width))
 
-        # The title line: title left, 資料 tag right.
-        y = MARGIN
+    def _title(self, y: float) -> float:
+        """The title line (title left, 資料 tag right) and the notes under it."""
+        fig_w = self.fig_w
         shown = f"（{self.c.tag}）" + (f"（{self.spec.number}/{self.spec.count}）" if self.spec.count > 1 else "")
         tag_block = self.block([Para.of(shown, bold=True)], 1e6)
         title_block = self.block(self.c.title, fig_w - 2 * MARGIN - tag_block.width - 16)
-        title = TextBox(Rect(MARGIN, y, title_block.width + 2 * PAD, title_block.height + 2 * PAD), (title_block,), "title")
-        tagbox = TextBox(Rect(fig_w - MARGIN - tag_block.width - 2 * PAD, y, tag_block.width + 2 * PAD,
-                              tag_block.height + 2 * PAD), (tag_block,), "tag", align="right")
-        y += max(title.rect.h, tagbox.rect.h)
-        extras: list[TextBox] = []
+        self.title_box = TextBox(Rect(MARGIN, y, title_block.width + 2 * PAD, title_block.height + 2 * PAD),
+                                 (title_block,), "title")
+        self.tagbox = TextBox(Rect(fig_w - MARGIN - tag_block.width - 2 * PAD, y, tag_block.width + 2 * PAD,
+                                   tag_block.height + 2 * PAD), (tag_block,), "tag", align="right")
+        y += max(self.title_box.rect.h, self.tagbox.rect.h)
+        self.extras: list[TextBox] = []
         if self.c.notes:
             nb = self.block(self.c.notes, fig_w - 2 * MARGIN - 2 * PAD)
-            extras.append(TextBox(Rect(MARGIN, y, nb.width + 2 * PAD, nb.height + 2 * PAD), (nb,), "notes"))
+            self.extras.append(TextBox(Rect(MARGIN, y, nb.width + 2 * PAD, nb.height + 2 * PAD), (nb,), "notes"))
             y += nb.height + 2 * PAD
-        y += 4
-        top = y
+        return y + 4
 
-        # Lane headers.
-        headers = [self.block(lane.header, (b[1] - b[0]) - 2 * PAD) for lane, b in zip(self.c.lanes, bounds)]
-        header_h = max(h.height for h in headers) + 2 * PAD + 2
-        y += header_h + 4
+    def _headers(self, y: float) -> float:
+        self.header_blocks = [self.block(lane.header, (b[1] - b[0]) - 2 * PAD) for lane, b in zip(self.c.lanes, self.bounds)]
+        self.header_h = max(h.height for h in self.header_blocks) + 2 * PAD + 2
+        return y + self.header_h + 4
 
-        # Idle holders (no step on this page) in a band of their own under the headers.
-        holders: list[Holder] = []
-        placed: dict[str, Rect] = {}
-        idle_bottom = y
-        banded = self.c.links and idle_titles  # operating lines run under a band of idle boxes
-        for li, lane in enumerate(self.c.lanes if banded else []):
+    def _idle_band(self, y: float) -> float:
+        """Holders with no step on this page: a band of their own under the headers when
+        operating lines must run beneath them; otherwise they are packed with the lists."""
+        self.holder_boxes: list[Holder] = []
+        self.placed: dict[str, Rect] = {}
+        self.banded = bool(self.c.links and self.idle_titles)
+        bottom = y
+        for li, lane in enumerate(self.c.lanes if self.banded else []):
             yy = y
-            for k, blk in idle_titles.items():
+            for k, blk in self.idle_titles.items():
                 if self.holders[k].lane != lane.id:
                     continue
                 w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
-                cx = (bounds[li][0] + bounds[li][1]) / 2
-                rect = Rect(cx - w / 2, yy, w, h)
-                placed[k] = rect
-                holders.append(self._holder(k, rect, blk, idle=True))
+                cx = (self.bounds[li][0] + self.bounds[li][1]) / 2
+                self._put(k, Rect(cx - w / 2, yy, w, h), blk, idle=True)
                 yy += h + 6
-            idle_bottom = max(idle_bottom, yy)
-        y = idle_bottom + (4 if banded else 0)
-        channel_y = None
+            bottom = max(bottom, yy)
+        y = bottom + (4 if self.banded else 0)
+        self.channel_y = None
         if self.c.links:
-            channel_y = y + 3
+            self.channel_y = y + 3
             y += 10
+        return y
 
-        # Rows.
-        arrows: list[Arrow] = []
-        note_boxes: list[TextBox] = []
-        first_row = {k: s[0] for k, s in span.items()}
-        row_top: list[float] = []
-        arrow_y: list[float] = []
-        for i, r in enumerate(rows):
-            starting = [titles[k].height + 2 * PAD + 2 + self._edge(k)[1] for k, s in first_row.items() if s == i]
+    def _rows(self, y: float) -> None:
+        """One band per step: room above the arrow for its label (or note) and for the titles
+        of boxes that start there; then the boxes, from their first row to their last."""
+        first_row = {k: s[0] for k, s in self.span.items()}
+        self.row_top: list[float] = []
+        self.arrow_y: list[float] = []
+        for i, r in enumerate(self.spec.rows):
+            starting = [self.titles[k].height + 2 * PAD + 2 + self._edge(k)[1] for k, s in first_row.items() if s == i]
             above = max(starting, default=0.0)
             if r.inside:
-                above = max(above, 0.0) + notes[i].height + 2 * PAD + 2
+                above = max(above, 0.0) + self.notes[i].height + 2 * PAD + 2
                 if not starting:
-                    above = notes[i].height + 2 * PAD + 2
+                    above = self.notes[i].height + 2 * PAD + 2
             else:
-                above = max(above, labels[i].height + 2 * PAD + LABEL_GAP)
-            row_top.append(y)
-            arrow_y.append(y + above + 2)
-            y = arrow_y[-1] + ARROW_BELOW
-        rows_bottom = y
-        for k, (lo, hi) in span.items():
-            ci = index[k]
-            rect = Rect(xs[ci], row_top[lo] + 1, width[k], arrow_y[hi] + ARROW_BELOW / 2 - row_top[lo] - 1)
-            placed[k] = rect
-            holders.append(self._holder(k, rect, titles[k]))
-        for i, r in enumerate(rows):
+                above = max(above, self.labels[i].height + 2 * PAD + LABEL_GAP)
+            self.row_top.append(y)
+            self.arrow_y.append(y + above + 2)
+            y = self.arrow_y[-1] + ARROW_BELOW
+        self.rows_bottom = y
+        for k, (lo, hi) in self.span.items():
+            top = self.row_top[lo] + 1
+            rect = Rect(self.xs[self.index[k]], top, self.width[k], self.arrow_y[hi] + ARROW_BELOW / 2 - top)
+            self._put(k, rect, self.titles[k])
+
+    def _arrows_and_notes(self) -> None:
+        self.arrows: list[Arrow] = []
+        self.note_boxes: list[TextBox] = []
+        for i, r in enumerate(self.spec.rows):
             if r.inside:
                 k = self._endpoint_key(r.tail)
-                box = placed[k]
-                blk = notes[i]
+                box, blk = self.placed[k], self.notes[i]
                 w, h = box.w - 2 * PAD - 2, blk.height + 2 * PAD
-                rect = Rect(box.x + PAD + 1, arrow_y[i] - h, w, h)
-                note_boxes.append(TextBox(rect, (blk,), "note", step=r.step, order=r.order, align="center", owner=k, flagged=r.flagged))
+                rect = Rect(box.x + PAD + 1, self.arrow_y[i] - h, w, h)
+                self.note_boxes.append(TextBox(rect, (blk,), "note", step=r.step, order=r.order, align="center",
+                                               owner=k, flagged=r.flagged))
                 continue
             tk, hk = self._endpoint_key(r.tail), self._endpoint_key(r.head)
-            tail, head = placed[tk], placed[hk]
-            ya = arrow_y[i]
-            if tail.cx < head.cx:
-                x0, x1 = tail.x1, head.x
-            else:
-                x0, x1 = tail.x, head.x1
-            g = gap_of[i]
-            gx0 = xs[g] + width[flat[g]]
-            gx1 = xs[g + 1]
-            blk = labels[i]
+            tail, head = self.placed[tk], self.placed[hk]
+            ya = self.arrow_y[i]
+            x0, x1 = (tail.x1, head.x) if tail.cx < head.cx else (tail.x, head.x1)
+            g = self.gap_of[i]
+            gx0, gx1 = self.xs[g] + self.width[self.flat[g]], self.xs[g + 1]
+            blk = self.labels[i]
             lw, lh = blk.width + 2 * PAD, blk.height + 2 * PAD
             rect = Rect((gx0 + gx1) / 2 - lw / 2, ya - LABEL_GAP - lh, lw, lh)
             label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged)
-            arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
-                                flagged=r.flagged, removed=r.removed))
+            self.arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
+                                     flagged=r.flagged, removed=r.removed))
 
-        # Operating lines, through the channel under the headers.
-        links = []
+    def _links(self) -> None:
+        """Operating lines, through the channel under the headers."""
+        self.link_lines: list[Link] = []
         for op, sysk in self.c.links:
-            if op not in placed or sysk not in placed or channel_y is None:
+            if op not in self.placed or sysk not in self.placed or self.channel_y is None:
                 continue
-            a, b = placed[op], placed[sysk]
-            start = (a.cx, a.y1) if a.y1 <= channel_y else (a.cx, a.y)
-            links.append(Link(op, sysk, (start, (a.cx, channel_y), (b.cx, channel_y), (b.cx, b.y))))
+            a, b, cy = self.placed[op], self.placed[sysk], self.channel_y
+            start = (a.cx, a.y1) if a.y1 <= cy else (a.cx, a.y)
+            self.link_lines.append(Link(op, sysk, (start, (a.cx, cy), (b.cx, cy), (b.cx, b.y))))
 
-        # Measure lists, packed into free space of their own lane.
-        obstacles = [h.rect.grown(3) for h in holders]
-        obstacles += [a.label.rect.grown(1) for a in arrows]
+    def _pack(self) -> None:
+        """Idle boxes (when not banded) and measure lists into free space of their own lane."""
+        obstacles = [h.rect.grown(3) for h in self.holder_boxes]
+        obstacles += [a.label.rect.grown(1) for a in self.arrows]
         obstacles += [Rect(min(a.points[0][0], a.points[1][0]), a.points[0][1] - 5,
-                           abs(a.points[1][0] - a.points[0][0]), 10) for a in arrows]
-        for link in links:
+                           abs(a.points[1][0] - a.points[0][0]), 10) for a in self.arrows]
+        for link in self.link_lines:
             for (ax, ay), (bx, by) in zip(link.points, link.points[1:]):
                 obstacles.append(Rect(min(ax, bx) - 3, min(ay, by) - 3, abs(bx - ax) + 6, abs(by - ay) + 6))
         packer = Packer(obstacles)
-        callouts: list[TextBox] = []
-        start_y = top + header_h + 4
-        if not banded:
-            # Boxes without a step on this page go into free space of their lane, top first.
+        start_y = self.top + self.header_h + 4
+        if not self.banded:
             for li, lane in enumerate(self.c.lanes):
-                for k, blk in idle_titles.items():
-                    if self.holders[k].lane != lane.id:
-                        continue
-                    w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
-                    x0, x1 = bounds[li][0] + 3, bounds[li][1] - 3
-                    cx = (x0 + x1) / 2
-                    xs_try = {min(max(cx - w / 2, x0), x1 - w), x0, x1 - w}
-                    xs_try |= {r.x1 + 4 for k2, r in placed.items() if self.holders[k2].lane == lane.id}
-                    # The highest free place; nearer the lane's middle when equal.
-                    y_try = sorted((round(packer.lowest(x, w, h, start_y)), abs(x + w / 2 - cx), x)
-                                   for x in xs_try if x0 - 0.01 <= x and x + w <= x1 + 0.01)
-                    x = y_try[0][2] if y_try else x0
-                    rect = Rect(x, packer.lowest(x, w, h, start_y), w, h)
-                    placed[k] = rect
-                    holders.append(self._holder(k, rect, blk, idle=True))
-                    packer.add(rect.grown(3))
+                for k, blk in self.idle_titles.items():
+                    if self.holders[k].lane == lane.id:
+                        packer.add(self._place_idle(k, blk, self.bounds[li], packer, start_y).grown(3))
+        self.callouts: list[TextBox] = []
         for li, lane in enumerate(self.c.lanes):
             for h in lane.holders:
                 if h.key not in self.spec.callouts or not h.callout:
                     continue
-                floor = max([rows_bottom + p.callout_slack] + [b.rect.y1 for b in callouts])
-                box = self._place_callout(h, bounds[li], [placed[k] for k in placed if self.holders[k].lane == lane.id],
-                                          packer, start_y, floor)
-                callouts.append(box)
+                floor = max([self.rows_bottom + self.p.callout_slack] + [b.rect.y1 for b in self.callouts])
+                mine = [r for k, r in self.placed.items() if self.holders[k].lane == lane.id]
+                box = self._place_callout(h, self.bounds[li], mine, packer, start_y, floor)
+                self.callouts.append(box)
                 packer.add(box.rect.grown(3))
 
-        bottom = max([rows_bottom] + [b.rect.y1 + 4 for b in callouts] + [h.rect.y1 + 4 for h in holders])
-        # Legend and the boxes under the figure.
-        used = sorted({a.cls for a in arrows} | {"internal" for _ in note_boxes} | ({"operates"} if links else set()),
+    def _place_idle(self, k: str, blk: Block, bounds: tuple[float, float], packer: Packer, start_y: float) -> Rect:
+        """The highest free place in the lane; nearer the lane's middle when equal."""
+        w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+        x0, x1 = bounds[0] + 3, bounds[1] - 3
+        cx = (x0 + x1) / 2
+        lane = self.holders[k].lane
+        xs_try = {min(max(cx - w / 2, x0), x1 - w), x0, x1 - w}
+        xs_try |= {r.x1 + 4 for k2, r in self.placed.items() if self.holders[k2].lane == lane}
+        y_try = sorted((round(packer.lowest(x, w, h, start_y)), abs(x + w / 2 - cx), x)
+                       for x in xs_try if x0 - 0.01 <= x and x + w <= x1 + 0.01)
+        x = y_try[0][2] if y_try else x0
+        rect = Rect(x, packer.lowest(x, w, h, start_y), w, h)
+        self._put(k, rect, blk, idle=True)
+        return rect
+
+    def _finish(self) -> Page:
+        """The legend and the boxes under the figure; the lanes down to them; the page."""
+        fonts, callouts = self.fonts, self.callouts
+        bottom = max([self.rows_bottom] + [b.rect.y1 + 4 for b in callouts] + [h.rect.y1 + 4 for h in self.holder_boxes])
+        used = sorted({a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes}
+                      | ({"operates"} if self.link_lines else set()),
                       key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
-        inner = fig_w - 2 * MARGIN - 2 * PAD
+        inner = self.fig_w - 2 * MARGIN - 2 * PAD
         y = bottom + 2
-        legend_paras = _legend(style, used)
-        if legend_paras:
-            lb = self.block(legend_paras, inner)
-            extras.append(TextBox(Rect(MARGIN, y, lb.width + 2 * PAD, lb.height + 2 * PAD), (lb,), "legend"))
+        legend = legend_paras(self.style, used)
+        if legend:
+            lb = self.block(legend, inner)
+            self.extras.append(TextBox(Rect(MARGIN, y, lb.width + 2 * PAD, lb.height + 2 * PAD), (lb,), "legend"))
             y += lb.height + 2 * PAD + 2
         boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
         if self.spec.findings:
             boxes += [("findings", self.c.findings), ("changes", self.c.changes)]
         for kind, paras in boxes:
-            if not paras:
-                continue
-            box = self._columns_box(paras, inner, kind, MARGIN, y)
-            extras.append(box)
-            y = box.rect.y1 + 4
+            if paras:
+                box = self._columns_box(paras, inner, kind, MARGIN, y)
+                self.extras.append(box)
+                y = box.rect.y1 + 4
         fig_h = max(y, bottom) + MARGIN - 2
-        # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
-
+        top = self.top
         # The lanes end above the legend and the boxes under the figure.
         lanes = [Lane(lane.id, lane.style, Rect(b[0], top, b[1] - b[0], bottom - top),
-                      TextBox(Rect(b[0], top, b[1] - b[0], header_h), (hb,), "header", align="center"))
-                 for lane, b, hb in zip(self.c.lanes, bounds, headers)]
+                      TextBox(Rect(b[0], top, b[1] - b[0], self.header_h), (hb,), "header", align="center"))
+                 for lane, b, hb in zip(self.c.lanes, self.bounds, self.header_blocks)]
         smallest = min((fonts.size(s) for s in self.sizes), default=fonts.body)
-        page = Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(fig_w), math.ceil(fig_h), title, tagbox,
-                    lanes, holders, arrows, note_boxes, callouts, links, extras, used, smallest=smallest)
-        return page
+        # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
+        return Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(self.fig_w), math.ceil(fig_h),
+                    self.title_box, self.tagbox, lanes, self.holder_boxes, self.arrows, self.note_boxes, callouts,
+                    self.link_lines, self.extras, used, smallest=smallest)
+
+    def _put(self, key: str, rect: Rect, title: Block, idle: bool = False) -> None:
+        self.placed[key] = rect
+        self.holder_boxes.append(self._holder(key, rect, title, idle))
 
     def _edge(self, key: str) -> tuple[float, float]:
         return SHAPE_EDGE.get(self.holders[key].shape, (0.0, 0.0))
@@ -509,30 +541,6 @@ class Grid:
         return TextBox(Rect(x, y, w, h).rounded(), cols, kind, head=hb)
 
 
-class Packer:
-    """Free-space search among placed rectangles (the measure lists' skyline)."""
-
-    def __init__(self, obstacles: list[Rect]):
-        self.items = sorted(obstacles, key=lambda r: (r.y, r.x))
-        self.tops = [r.y for r in self.items]
-
-    def add(self, rect: Rect) -> None:
-        i = bisect.bisect(self.tops, rect.y)
-        self.items.insert(i, rect)
-        self.tops.insert(i, rect.y)
-
-    def lowest(self, x: float, w: float, h: float, y: float) -> float:
-        """The smallest y >= ``y`` where the rectangle (x, y, w, h) hits nothing."""
-        for r in self.items:
-            if r.x1 <= x or r.x >= x + w:
-                continue
-            if r.y >= y + h:
-                break
-            if r.y1 > y:
-                y = r.y1 + 1
-        return y
-
-
 def _words(text: str) -> list[str]:
     out, cur = [], ""
     for ch in text:
@@ -546,19 +554,3 @@ def _words(text: str) -> list[str]:
     if cur:
         out.append(cur)
     return out or [" "]
-
-
-SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
-
-
-def _legend(style: dict, used: list[str]) -> list[Para]:
-    if not used:
-        return []
-    spans = [Span("凡例　", "small", bold=True)]
-    for cls in used:
-        look = style["channels"].get(cls) if cls != "removed" else None
-        if look is None:
-            continue
-        spans.append(Span(SAMPLES.get(look["style"], "───"), "small", color=look["color"]))
-        spans.append(Span(f" {look['label']}　", "small"))
-    return [Para(tuple(spans))]
