@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A Debian package counts only when installed (not merely known, or removed with its config left).
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
+
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
@@ -12,7 +15,10 @@ if [ "${PIFLOW_SETUP_EXTRA:-}" = "1" ]; then
   # The report checks: HTML in a real browser, DOCX through LibreOffice.
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-  command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  # soffice alone is not enough: the DOCX checks need Writer and the XLSX checks need Calc.
+  for part in writer calc; do
+    installed "libreoffice-$part-nogui" || installed "libreoffice-$part" || need_apt+=("libreoffice-$part-nogui")
+  done
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (Debian packages)"

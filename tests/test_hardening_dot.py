@@ -144,7 +144,7 @@ def test_ctrl_c_exits_130_not_1(monkeypatch, tmp_path):
     from conftest import MINIMAL, write
     from piflow.cli import app
 
-    def interrupted(paths, err):
+    def interrupted(paths, err, **kwargs):
         raise KeyboardInterrupt
 
     for module in ("validate", "audit", "checklist"):

@@ -11,13 +11,14 @@ from typing import Annotated, Optional
 import typer
 
 from piflow import __version__
+from piflow.cliusage import App
 
-app = typer.Typer(
+app = App(
     name="piflow",
     help="個人情報の流れ図とチェックを作るツール (personal-information flow figures and checks).\n\n"
     "終了コード (exit codes): 0 問題なし (clean), 1 指摘あり (findings), 2 入力・使い方の誤り (bad input or usage).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -42,6 +43,11 @@ def main_options(
         Optional[str],
         typer.Option("--municipality", help="自治体名（既定: piflow.toml、なければ新宿区） (municipality; default from piflow.toml)"),
     ] = None,
+    dot: Annotated[
+        Optional[str],
+        typer.Option("--dot", metavar="PATH", help="使う Graphviz の dot（dot.exe かそのフォルダ）。"
+                     "環境変数 PIFLOW_DOT や PATH より優先 (the dot executable or its folder; before PIFLOW_DOT and PATH)"),
+    ] = None,
 ) -> None:
     """個人情報の流れ図とチェック (piflow)."""
     from piflow.diagnostics import InputError
@@ -51,9 +57,13 @@ def main_options(
         set_municipality(municipality)
     except InputError as exc:
         raise typer.BadParameter(exc.diagnostics[0].message, param_hint="--municipality") from None
+    if dot is not None:
+        from piflow.draw.dotrun import set_dot
+
+        set_dot(dot)
 
 
-@app.command()
+@app.command(epilog="piflow validate flows/\npiflow validate flows/x.yaml flows/y.yaml")
 def validate(paths: Paths) -> None:
     """フローファイルを検証する (check flow files; exit 0 valid, 2 invalid)."""
     from piflow.commands import validate as command
@@ -61,7 +71,7 @@ def validate(paths: Paths) -> None:
     raise typer.Exit(command.validate(paths))
 
 
-@app.command()
+@app.command(epilog="piflow schema > piflow.schema.json")
 def schema() -> None:
     """フローファイルの JSON Schema を出力する (print the JSON Schema for editors)."""
     from piflow.commands import validate as command
@@ -96,7 +106,9 @@ PolicyOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog="piflow audit flows/\n"
+                    "piflow audit flows/ --fail-on warning\n"
+                    "piflow audit flows/x.yaml --format sarif > audit.sarif")
 def audit(
     paths: Paths,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="出力形式 (output format)")] = Format.text,
@@ -114,7 +126,9 @@ def audit(
     raise typer.Exit(command.audit(paths, fmt.value, fail_on.value, policy, strict=strict))
 
 
-@app.command()
+@app.command(epilog="piflow rules\n"
+                    "piflow rules --explain M104\n"
+                    "piflow rules --measures")
 def rules(
     explain: Annotated[
         Optional[str], typer.Option("--explain", "-e", help="ルールのコードまたは保護対策の説明 (explain a code or measure)")
@@ -148,7 +162,10 @@ class PageSize(str, Enum):
     none = "none"
 
 
-@app.command()
+@app.command(epilog="piflow draw flows/ -o out/\n"
+                    "piflow draw flows/x.yaml -s 49-3 -o 49-3.png --dpi 300\n"
+                    "piflow draw flows/ --style mono --measures footnote --page a4-portrait\n"
+                    "piflow --dot C:\\Graphviz\\bin\\dot.exe draw flows/")
 def draw(
     paths: Paths,
     output: Annotated[
@@ -202,7 +219,7 @@ OutputOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(epilog="piflow checklist flows/x.yaml -o x.xlsx\npiflow checklist flows/ -f csv -o out/")
 def checklist(
     paths: Paths,
     fmt: Annotated[
@@ -218,7 +235,9 @@ def checklist(
     raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
 
 
-@app.command()
+@app.command(epilog="piflow report flows/ -o out/report\n"
+                    "piflow report flows/x.yaml -o x.docx\n"
+                    "piflow report flows/x.yaml -f docx --figures-only")
 def report(
     paths: Paths,
     fmt: Annotated[
@@ -238,14 +257,21 @@ def report(
     raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy, figures_only))
 
 
-@app.command()
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command(epilog="piflow diff flows/x.yaml --rev HEAD~1\n"
+                    "piflow diff old.yaml new.yaml --figure out/diff\n"
+                    "piflow diff old.yaml new.yaml -f json")
 def diff(
     old: Annotated[str, typer.Argument(help="旧版のフローファイル (--rev のときは比べるファイル)", show_default=False)],
     new: Annotated[Optional[str], typer.Argument(help="新版のフローファイル", show_default=False)] = None,
     rev: Annotated[
         Optional[str], typer.Option("--rev", help="git のリビジョンの版と作業中の版を比べる (compare with a git revision)")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="text または json")] = Format.text,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="出力形式 (output format)")] = DiffFormat.text,
     figure: Annotated[
         Optional[str], typer.Option("--figure", help="変更点を示した新版の図 (SVG) を書くフォルダ (folder for highlighted figures)")
     ] = None,
@@ -257,12 +283,10 @@ def diff(
     """二つの版を意味で比べる (semantic diff of two versions and its effect on the audit)."""
     from piflow.commands import diff as command
 
-    if fmt is Format.sarif:
-        raise typer.BadParameter("diff は text か json です (text or json)", param_hint="--format")
     raise typer.Exit(command.diff(old, new, rev, fmt.value, figure, fail_on.value, policy))
 
 
-@app.command()
+@app.command(epilog="piflow init --list\npiflow init flows/new.yaml -t dvd-outsourcing --title 〇〇業務")
 def init(
     path: Annotated[Optional[str], typer.Argument(help="作るフローファイル (the file to create)", show_default=False)] = None,
     template: Annotated[
@@ -285,7 +309,7 @@ def init(
     raise typer.Exit(command.init(path, template, title, list_only, ask if sys.stdin.isatty() else None))
 
 
-form_app = typer.Typer(
+form_app = App(
     help="Excel の記入用ブック (the workbook form): new 作る / export フロー→ブック / import ブック→フロー。"
     "validate・audit・draw などは .xlsx をそのまま読みます (every command also reads .xlsx).",
     no_args_is_help=True,
@@ -293,7 +317,8 @@ form_app = typer.Typer(
 app.add_typer(form_app, name="form")
 
 
-@form_app.command("new")
+@form_app.command("new", epilog="piflow form new 〇〇.xlsx -t dvd-outsourcing\n"
+                                "piflow form new 〇〇.xlsx --title 〇〇業務")
 def form_new(
     path: Annotated[str, typer.Argument(help="作るブック (.xlsx)", show_default=False)],
     template: Annotated[
@@ -307,7 +332,7 @@ def form_new(
     raise typer.Exit(command.new(path, template, title))
 
 
-@form_app.command("export")
+@form_app.command("export", epilog="piflow form export flows/x.yaml -o x.xlsx")
 def form_export(
     path: Annotated[str, typer.Argument(help="フローファイル (.yaml)", show_default=False)],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くブック（既定: 同じ名前の .xlsx）")] = None,
@@ -318,7 +343,7 @@ def form_export(
     raise typer.Exit(command.export(path, output))
 
 
-@form_app.command("import")
+@form_app.command("import", epilog="piflow form import 〇〇.xlsx -o flows/x.yaml")
 def form_import(
     path: Annotated[str, typer.Argument(help="記入用ブック (.xlsx)", show_default=False)],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くフローファイル（既定: 同じ名前の .yaml）")] = None,
@@ -329,8 +354,23 @@ def form_import(
     raise typer.Exit(command.import_(path, output))
 
 
+def _utf8_when_redirected() -> None:
+    """``piflow audit > a.txt`` writes UTF-8 like every file piflow makes.
+
+    On Windows a redirected stream uses the ANSI code page (cp932), which would write
+    Shift_JIS and fail on characters outside it (髙, ㈱ in some fonts, emoji).
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+
+
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
+    _utf8_when_redirected()
     app()
 
 

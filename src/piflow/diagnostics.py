@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from piflow.terminal import visible
+
 # Input-error codes, documented in docs/errors.md.  Never reuse a retired code.
 INPUT_CODES = {
     "P001": "ファイルを読めない (cannot read the file)",
@@ -48,7 +50,7 @@ class Diagnostic:
             text += f" ({self.message_en})"
         if self.hint:
             text += f"\n    {self.hint}"
-        return text
+        return visible(text)
 
 
 class InputError(Exception):

@@ -126,10 +126,9 @@ def load_policy(path: str | None, catalog: Catalog | None = None) -> Policy:
     base = default_policy()
     if path is None:
         return base
-    try:
-        raw = open(path, "rb").read()
-    except OSError as exc:
-        raise InputError([Diagnostic(path, 1, 1, "P001", "ポリシーファイルを読めません", str(exc))]) from None
+    from piflow.loader import read_bytes  # regular files only, bounded: not /dev/zero, a FIFO or a 1 GB file
+
+    raw = read_bytes(path)
     text, errors = decode(path, raw)
     if text is None:
         raise InputError(errors)

@@ -122,6 +122,18 @@ def forbidden_characters(file: str, text: str) -> list[Diagnostic]:
     return errors
 
 
+# How a ward PC saves a file as UTF-8 (Notepad and VS Code are what staff have; iconv is not).
+SAVE_AS_UTF8 = (
+    "UTF-8 で保存し直してください (save the file as UTF-8):\n"
+    "      メモ帳: 「ファイル」→「名前を付けて保存」で、下の「エンコード」を「UTF-8」にして保存\n"
+    "      VS Code: 右下の文字コード（「UTF-8」と出ていれば文字化けしています）をクリック →\n"
+    "        「エンコード付きで再度開く」→「Japanese (Shift JIS)」で正しく表示させてから、もう一度クリック →\n"
+    "        「エンコード付きで保存」→「UTF-8」\n"
+    "      (Notepad: File > Save As, Encoding: UTF-8.  VS Code: Reopen with Encoding > Shift JIS, then Save with "
+    "Encoding > UTF-8)"
+)
+
+
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes -> text.  UTF-8 (with or without BOM) and UTF-16 with BOM are accepted."""
     if len(raw) > max_bytes():
@@ -146,7 +158,7 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         else:
             ja = "Shift_JIS (CP932) で保存されているようです。UTF-8 で保存し直してください"
             en = "the file looks like Shift_JIS/CP932; piflow reads UTF-8"
-            hint = "例 (e.g.): iconv -f CP932 -t UTF-8 元.yaml > 新.yaml"
+            hint = SAVE_AS_UTF8
         return None, [_diag(file, "P002", ja, en, line, col, hint)]
 
 
@@ -235,6 +247,11 @@ class _Walker:
                 continue
             key = key_node.value
             self.check_text(key, key_node, (*path, key))
+            typo = _MISTYPED_KEY.fullmatch(key) if not key_node.style else None  # plain, not "quoted"
+            if typo:
+                key, value_node = self.mistyped_key(typo, key_node, value_node)
+                if key in result:
+                    continue
             if key in result:
                 line, col = self.at(key_node)
                 first = self.key_positions.get((*path, key), (0, 0))[0]
@@ -244,6 +261,72 @@ class _Walker:
             self.key_positions[(*path, key)] = self.at(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
+
+
+    def mistyped_key(self, typo: re.Match, key_node: yaml.ScalarNode, value_node: yaml.Node):
+        """``text：抽出`` read as one key: report it where the mistake is, and go on as if it were ``text: 抽出``.
+
+        Going on spares the user a second, misleading error ("text is missing") for the same typo.
+        """
+        name, sep, rest = typo.group("name", "sep", "rest")
+        line, col = self.at(key_node)
+        kind = "colon" if "：" in sep else ("space_after" if ":" in sep else "space_before")
+        ja, en, hint = _TYPO_MESSAGES[kind]
+        at = typo.start("sep") + len(sep) - len(sep.lstrip(" \u3000")) if kind != "space_before" else typo.start("sep")
+        self.errors.append(_diag(self.file, "P003", ja, en, line, col + at + (kind == "space_after"), hint))
+        if rest and isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null"):
+            value_node = yaml.ScalarNode("tag:yaml.org,2002:str", rest, key_node.start_mark, key_node.end_mark)
+        return name, value_node
+
+
+# Full-width characters typed where YAML needs ASCII: an IME left on while typing "key: value" or the
+# indentation.  Keys of a flow file are ASCII, so an ASCII word followed by these is always a typo.
+_KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
+_MISTYPED_KEY = re.compile(rf"(?P<name>{_KEY})(?P<sep>[ \u3000]*：[ \u3000]*|:\u3000[ \u3000]*|\u3000+$)(?P<rest>.*)", re.S)
+_TYPED_KEY = re.compile(rf"(?:^[ ]*(?:-[ ]+)?|[{{,][ ]*){_KEY}(?P<sep>[ \u3000]*：|:\u3000)")
+_INDENT = re.compile(r"^[ \u3000\t]*")
+TYPO_WINDOW = 3  # libyaml notices a typo at most a few lines after it (one line, in practice)
+
+_SPACES_HINT = "その行の行頭の空白を消し、半角スペースで打ち直してください (retype the indentation with half-width spaces)"
+_TYPO_MESSAGES = {
+    "indent_fullwidth": ("字下げに全角スペース「　」が入っています。字下げは半角スペースで書いてください",
+                         "indentation contains a full-width space (U+3000)", _SPACES_HINT),
+    "indent_tab": ("字下げにタブが入っています。字下げは半角スペースで書いてください", "indentation contains a tab",
+                   "VS Code ならコマンドパレット（Ctrl+Shift+P）の「インデントをスペースに変換」で直せます "
+                   "(VS Code: Convert Indentation to Spaces)"),
+    "colon": ("全角のコロン「：」になっています。キーの後ろは半角の「: 」（コロンと半角スペース）にしてください",
+              "full-width colon after a key; write ': '", "日本語入力を切ってから「: 」を打ち直してください (retype with the IME off)"),
+    "space_after": ("「:」の後ろが全角スペースです。半角スペースにしてください", "full-width space after ':'",
+                    "日本語入力を切ってから「: 」を打ち直してください (retype with the IME off)"),
+    "space_before": ("キーの後ろに全角スペースがあります。消してください", "full-width space after a key",
+                     "キーと「: 」の間には何も書きません (nothing between the key and ': ')"),
+}
+
+
+def typed_mistake(text: str, error_line: int):
+    """The full-width space, full-width colon or tab nearest above a YAML syntax error, if any.
+
+    libyaml reports these a line late and in terms of tokens; a staff member needs the line
+    where the character is and what to type instead.  Only lines just above the error are
+    looked at: a full-width space inside a multi-line text far away is not this error's cause.
+    Returns ((line, column), (ja, en, hint)) or None.
+    """
+    lines = text.split("\n")
+    for number in range(min(error_line, len(lines)), max(0, error_line - TYPO_WINDOW) - 1, -1):
+        line = lines[number - 1] if number >= 1 else ""
+        indent = _INDENT.match(line).group()
+        if line[len(indent):].strip() and ("\u3000" in indent or "\t" in indent):
+            kind = "indent_fullwidth" if "\u3000" in indent else "indent_tab"
+            col = min(i for i in (indent.find("\u3000"), indent.find("\t")) if i >= 0) + 1
+            return (number, col), _TYPO_MESSAGES[kind]
+        m = _TYPED_KEY.search(line)
+        if m:
+            sep = m.group("sep")
+            kind = "colon" if "：" in sep else "space_after"
+            # the column of the wrong character itself: the ：, or the full-width space after ':'
+            at = m.start("sep") + len(sep) - len(sep.lstrip(" \u3000")) + (kind == "space_after")
+            return (number, at + 1), _TYPO_MESSAGES[kind]
+    return None
 
 
 class _Limit(Exception):
@@ -303,6 +386,10 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = exc.problem or "syntax error"
+            typo = typed_mistake(text, line)
+            if typo:
+                (line, col), (ja, en, hint) = typo
+                return None, [_diag(file, "P003", ja, f"{en}; YAML: {problem}", line, col, hint)]
             return None, [_diag(file, "P003", f"YAML として読めません: {problem}", f"YAML syntax error: {problem}",
                                 line, col, _syntax_hint(problem))]
         except yaml.YAMLError as exc:

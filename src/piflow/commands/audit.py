@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import input_errors_exit_2, load_all, threshold_hit
+from piflow.commands.common import Progress, input_errors_exit_2, load_all, threshold_hit
 
 
 @input_errors_exit_2
@@ -26,9 +26,11 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     if fail_on == "incomplete":
         fail_on, strict = "info", True
     policy = load_policy(policy_path)
-    documents, failed = load_all(paths, err)
+    documents, failed = load_all(paths, err, progress="読み込み (loading) ")  # a folder of flows: progress on a terminal
     results = []
+    progress = Progress(len(documents), err, "監査 (audit) ")
     for doc in documents:
+        progress.step(doc.path)
         violations = run_audit(doc, policy)
         results.append((doc.path, doc.flow.proposal.title, violations + completeness(doc, violations)))
     if fmt == "json":
@@ -76,7 +78,10 @@ def rules(explain: str | None = None, measures: bool = False, policy_path: str |
     if explain:
         info = next((i for i in infos if i.code.lower() == explain.lower() or i.name == explain), None)
         if info:
-            print(info.doc, file=out)
+            # The heading bilingual from the rule's titles; the body has each section in Japanese, then English.
+            first, _, body = info.doc.partition("\n")
+            body = body if first.startswith(info.code) else "\n" + info.doc
+            print(f"{info.code} {info.name}: {info.title} ({info.title_en})\n{body.rstrip()}", file=out)
             return exitcodes.OK
         try:
             (mid,) = catalog.resolve(explain)

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import bounded_name, choose_format, input_errors_exit_2, load_all, output_targets, write_all
+from piflow.commands.common import Outputs, bounded_name, choose_format, input_errors_exit_2, load_all, output_targets
 
 
 @input_errors_exit_2
@@ -26,6 +26,9 @@ def checklist(paths: list[str], fmt: str | None = None, output: str | None = Non
     documents, failed = load_all(paths, err)
     targets, _ = output_targets(output, [f"{bounded_name(Path(d.path).stem)}.checklist" for d in documents], fmt,
                                 [d.path for d in documents])
-    pairs = [(t, WRITERS[fmt](d, fill(d, run_audit(d, policy))), d.path) for t, d in zip(targets, documents)]
-    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
-    return exitcodes.BAD_INPUT if failed else rc
+    outputs = Outputs(len(documents), tuple(d.path for d in documents), out, err)
+    for target, doc in zip(targets, documents):
+        outputs.working(doc.path)
+        if not outputs.write(target, WRITERS[fmt](doc, fill(doc, run_audit(doc, policy))), doc.path):
+            return exitcodes.BAD_INPUT
+    return exitcodes.BAD_INPUT if failed else exitcodes.OK

@@ -39,9 +39,15 @@ def input_errors_exit_2(action):
 
         from piflow.diagnostics import InputError
 
-        err = inspect.signature(action).bind(*args, **kwargs).arguments.get("err") or sys.stderr
+        from piflow.terminal import visible_stream
+
+        # What reaches the terminal is escaped where user text (a path, -s, --explain) carries
+        # control sequences; JSON output is unchanged in meaning (escapes only inside strings).
+        bound = inspect.signature(action).bind(*args, **kwargs)
+        bound.arguments["out"] = visible_stream(bound.arguments.get("out") or sys.stdout)
+        err = bound.arguments["err"] = visible_stream(bound.arguments.get("err") or sys.stderr)
         try:
-            return action(*args, **kwargs)
+            return action(*bound.args, **bound.kwargs)
         except InputError as exc:
             print_diagnostics(exc.diagnostics, err)
             return exitcodes.BAD_INPUT
@@ -55,18 +61,30 @@ def input_errors_exit_2(action):
     return run
 
 
-def load_all(paths: list[str], err: TextIO):
-    """Load every flow under ``paths``; returns (documents, had_errors)."""
+def load_all(paths: list[str], err: TextIO, progress: str | None = None):
+    """Load every flow under ``paths``; returns (documents, had_errors).
+
+    progress: a label for ``[3/60] label file …`` lines while loading, on a terminal.
+    """
     from piflow.diagnostics import Diagnostic, InputError
     from piflow.loader import discover, load
 
-    files = discover(paths)
+    try:
+        files = discover(paths)
+    except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
+        where = str(exc.filename or (paths[0] if paths else ""))
+        print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません", f"cannot list the folder: {exc.strerror}")],
+                          err)
+        return [], True
     if not files:
         print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
                             for p in paths], err)
         return [], True
     documents, failed = [], False
+    shown = Progress(len(files), err, progress) if progress is not None else None
     for name in files:
+        if shown:
+            shown.step(name)
         try:
             documents.append(load(name))
         except InputError as exc:
@@ -168,14 +186,60 @@ def refuse_collisions(targets, sources: list[str]) -> None:
         seen[key] = source
 
 
-def write_all(pairs, inputs, out, err) -> int:
-    from piflow.writers.files import OutputError, write_atomic
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # a closed or file-like stream
+        return False
 
-    for target, data, note in pairs:
+
+class Progress:
+    """``[3/60] what …`` lines on stderr, only when a person is watching it (a TTY) and there is more than one."""
+
+    def __init__(self, total: int, err: TextIO, label: str = ""):
+        self.total, self.err, self.label, self.started = total, err, label, 0
+        self.shown = total > 1 and _is_terminal(err)
+
+    def step(self, what: str) -> None:
+        self.started += 1
+        if self.shown:
+            print(f"[{self.started}/{self.total}] {self.label}{what} …", file=self.err, flush=True)
+
+
+class Outputs:
+    """Each output written as soon as it is made, with progress on stderr when that is a terminal.
+
+    A batch (60 reports) used to be written at the end, silent for minutes; now each file
+    lands as it is finished.  Writing early is safe because output_targets refused colliding
+    names before any work.  Progress lines go to stderr only for a person watching (a TTY),
+    so logs and pipes stay as they were.
+    """
+
+    def __init__(self, total: int, inputs, out: TextIO, err: TextIO):
+        self.inputs, self.out, self.err = tuple(inputs), out, err
+        self.progress = Progress(total, err)
+
+    def working(self, what: str) -> None:
+        """Say which item is being made now ([3/60] …), on a terminal."""
+        self.progress.step(what)
+
+    def write(self, target, data: bytes, note: str) -> bool:
+        """Write one output; False (after saying why) when it cannot be written."""
+        from piflow.writers.files import OutputError, write_atomic
+
         try:
-            write_atomic(target, data, inputs)
+            write_atomic(target, data, self.inputs)
         except OutputError as exc:
-            print(str(exc), file=err)
+            print(str(exc), file=self.err)
+            return False
+        print(f"{target}  ← {note}", file=self.out, flush=True)
+        return True
+
+
+def write_all(pairs, inputs, out, err) -> int:
+    """Write outputs made beforehand (diff's figures); exit 2 at the first that cannot be written."""
+    outputs = Outputs(len(pairs), inputs, out, err)
+    for target, data, note in pairs:
+        if not outputs.write(target, data, note):
             return exitcodes.BAD_INPUT
-        print(f"{target}  ← {note}", file=out)
     return exitcodes.OK

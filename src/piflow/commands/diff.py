@@ -69,7 +69,7 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
 
     from piflow.audit.engine import audit as run_audit
     from piflow.diagnostics import Diagnostic, InputError
-    from piflow.diff import KIND_JA, KIND_ORDER, diff as run_diff
+    from piflow.diff import KIND_ORDER, diff as run_diff
     from piflow.loader import load
     from piflow.policy import load_policy
 
@@ -95,29 +95,40 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
         }
         out.write(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     else:
-        print(f"差分 (diff): {old.path} → {new.path}", file=out)
-        if not changes:
-            print("  意味のある変更はありません (no meaningful changes)", file=out)
-        mark = {"added": "+", "removed": "-", "changed": "~", "renumbered": "#"}
-        for kind in ("added", "removed", "changed", "renumbered"):
-            group = [c for c in changes if c.kind == kind]
-            if group:
-                print(f"{KIND_JA[kind]} ({kind})", file=out)
-                for c in group:
-                    print(f"  {mark[kind]} {c.describe()}", file=out)
-        print("監査への影響 (effect on the audit)", file=out)
-        for title, items in (("新たな指摘 (introduced)", introduced), ("解消した指摘 (resolved)", resolved)):
-            print(f"  {title}: {len(items)}", file=out)
-            for f in items:
-                print(f"    {f.severity} {f.key} — {f.message.split(' — ')[0]}", file=out)
-        counts = {k: sum(c.kind == k for c in changes) for k in KIND_JA}
-        print(f"集計 (summary): 追加 {counts['added']}、削除 {counts['removed']}、変更 {counts['changed']}、"
-              f"番号の変更 {counts['renumbered']}；新たな指摘 {len(introduced)}、解消 {len(resolved)}", file=out)
+        out.write(_text(old.path, new.path, changes, introduced, resolved))
     if figure:
         rc = _diff_figures(old, new, changes, figure, out, err)
         if rc:
             return rc
     return exitcodes.FINDINGS if threshold_hit(introduced, fail_on) else exitcodes.OK
+
+
+def _text(old_path: str, new_path: str, changes, introduced, resolved) -> str:
+    """The diff for a terminal; user text (labels, before/after values) is escaped where it holds controls."""
+    from piflow.diff import KIND_JA
+    from piflow.terminal import visible
+
+    lines: list[str] = []
+    say = lines.append
+    say(f"差分 (diff): {old_path} → {new_path}")
+    if not changes:
+        say("  意味のある変更はありません (no meaningful changes)")
+    mark = {"added": "+", "removed": "-", "changed": "~", "renumbered": "#"}
+    for kind in ("added", "removed", "changed", "renumbered"):
+        group = [c for c in changes if c.kind == kind]
+        if group:
+            say(f"{KIND_JA[kind]} ({kind})")
+            for c in group:
+                say(f"  {mark[kind]} {c.describe()}")
+    say("監査への影響 (effect on the audit)")
+    for title, items in (("新たな指摘 (introduced)", introduced), ("解消した指摘 (resolved)", resolved)):
+        say(f"  {title}: {len(items)}")
+        for f in items:
+            say(f"    {f.severity} {f.key} — {f.message.split(' — ')[0]}")
+    counts = {k: sum(c.kind == k for c in changes) for k in KIND_JA}
+    say(f"集計 (summary): 追加 {counts['added']}、削除 {counts['removed']}、変更 {counts['changed']}、"
+        f"番号の変更 {counts['renumbered']}；新たな指摘 {len(introduced)}、解消 {len(resolved)}")
+    return visible("\n".join(lines) + "\n")
 
 
 def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> int:

@@ -18,7 +18,9 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     from piflow.textnorm import did_you_mean
     from piflow.writers.files import OutputError
 
-    out, err = out or sys.stdout, err or sys.stderr
+    from piflow.terminal import visible_stream
+
+    out, err = visible_stream(out or sys.stdout), visible_stream(err or sys.stderr)  # -t and the path are echoed
     names = list(TEMPLATES)
     if list_only or path is None:
         for i, (name, text) in enumerate(TEMPLATES.items(), start=1):
@@ -40,10 +42,15 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
         return exitcodes.BAD_INPUT
     target = Path(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True)
         with open(target, "x", encoding="utf-8") as fh:  # "x": never overwrite
             fh.write(template_text(template, title, municipality_for(target)))
-    except FileExistsError:
+    except FileExistsError as exc:
+        if exc.filename != str(target):  # mkdir met a file where the folder should be (/dev/null/x.yaml)
+            print(str(OutputError(f"書き込めません (cannot write) {target}: {exc.filename} はフォルダではありません "
+                                  "(not a folder)")), file=err)
+            return exitcodes.BAD_INPUT
         print(f"{target} は既にあります。上書きしません (exists; not overwritten)", file=err)
         return exitcodes.BAD_INPUT
     except OSError as exc:

@@ -6,8 +6,8 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (bounded_name, choose_format, print_diagnostics, input_errors_exit_2, load_all,
-                                   output_targets, write_all)
+from piflow.commands.common import (Outputs, bounded_name, choose_format, print_diagnostics, input_errors_exit_2,
+                                   load_all, output_targets)
 
 
 def relative_href(name: str) -> str:
@@ -50,8 +50,10 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
     if with_index:  # a flow called index.yaml would meet the index page
         names, sources = names + ["index"], sources + ["目次 (index)"]
     targets, folder = output_targets(output, names, fmt, sources)
-    pairs, rows = [], []
+    outputs = Outputs(len(documents), tuple(d.path for d in documents), out, err)
+    rows = []
     for target, doc in zip(targets, documents):
+        outputs.working(doc.path)
         try:
             rep = build(doc, run_audit(doc, policy), theme, with_png=(fmt == "docx"), dpi=dpi)
         except InputError as exc:  # dot could not draw one of its figures
@@ -62,10 +64,10 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
             data = report_docx.figures_docx(rep) if figures_only else report_docx.to_docx(rep)
         else:
             data = report_html.to_html(rep)
-        pairs.append((target, data, doc.path))
+        if not outputs.write(target, data, doc.path):  # written now: a batch shows its files as they are done
+            return exitcodes.BAD_INPUT
         rows.append({"href": relative_href(target.name), "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
                      "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
-    if with_index:
-        pairs.append((folder / "index.html", report_html.index_html(rows), "index"))
-    rc = write_all(pairs, tuple(d.path for d in documents), out, err)
-    return exitcodes.BAD_INPUT if failed else rc
+    if with_index and not outputs.write(folder / "index.html", report_html.index_html(rows), "index"):
+        return exitcodes.BAD_INPUT
+    return exitcodes.BAD_INPUT if failed else exitcodes.OK

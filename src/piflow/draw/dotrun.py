@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from piflow.diagnostics import Diagnostic, InputError
@@ -32,6 +33,8 @@ INSTALL_HINT = (
 )
 
 _chosen: str | None = None
+_running: set[subprocess.Popen] = set()  # dots being run, by any thread (draw DIR runs several at once)
+_running_lock = threading.Lock()
 
 
 def set_dot(path: str | None) -> None:
@@ -121,6 +124,8 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
     group = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **group)
+    with _running_lock:
+        _running.add(proc)
     try:
         out, err = proc.communicate(source, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -133,7 +138,18 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
     except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind us
         _kill(proc)
         raise
+    finally:
+        with _running_lock:
+            _running.discard(proc)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def stop_all() -> None:
+    """Kill every dot still running, whichever thread started it (Ctrl+C while figures render in parallel)."""
+    with _running_lock:
+        running = list(_running)
+    for proc in running:
+        _kill(proc)
 
 
 _CREATION_DATE = re.compile(rb"/CreationDate \((D:[^)]*)\)")

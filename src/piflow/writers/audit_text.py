@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from piflow.audit.finding import SEVERITY_JA, Finding
+from piflow.terminal import visible
 
 
 def summary_counts(findings: list[Finding]) -> dict[str, int]:
@@ -73,4 +74,4 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
         f"warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}, exceptions {c['exception']}, "
         f"incomplete {c['incomplete']}"
     )
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")  # a label or reason never restyles the terminal

@@ -1,12 +1,16 @@
 """C301 checklist-item-blank: an item of an applicable checklist is neither ○ nor －（理由）.
 
 何を調べるか (What it does)
+    流れに当てはまるチェックリスト（別紙 1〜8、委託先ごと、区側と委託先側）を記入し、宣言（○）も理由つきの「－」もない項目をすべて示します。
+    監査がすでに求める項目（未対応、違反）はここでは繰り返しません。
     Fills the checklists that apply to the flow (別紙チェックリスト 1–8, once per
     partner, both the ward's and the partner's side) and reports every item that
     is neither declared (○) nor waived with a reason (－（理由）).  Items the audit
     already requires (未対応, a violation) are not repeated here.
 
 なぜ (Why)
+    会議にはすべての項目に答えたチェックリストを出します。エラーのない流れでも項目が未記入のままだと、
+    提出するシートに空欄が残ります。
     The council receives the checklists with every item answered.  A flow with no
     errors can still leave items 未記入; the filed sheet would then have blanks.
 
@@ -15,6 +19,8 @@
     「テストはダミーデータ」.
 
 修正例 (Use instead)
+    保護対策を宣言する（``measures``、図に出さないものは ``checklist_measures``）か、
+    理由つきで「－」にしてください。これは未完成の指摘で、``--strict`` か ``--fail-on incomplete`` のときだけ終了コード 1 になります。
     Declare the measure (``measures``, or ``checklist_measures`` for what the figure
     does not print), or waive it with its reason (``waivers: {テストはダミーデータ:
     テストを行わないため}``).  This is a completeness finding: it fails the run only

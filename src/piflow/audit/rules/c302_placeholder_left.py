@@ -1,11 +1,14 @@
 """C302 placeholder-left: a value still holds a template placeholder (○○, 資料○-1, 令和○年).
 
 何を調べるか (What it does)
+    フローファイルのすべての文字の値（コメントは除く）から、``piflow init`` の雛形や写した資料の仮の値を探します: 「○○」、
+    資料番号や日付の ○（資料○-1、令和○年○月○日）、◯ と 〇 も同様です。
     Every text value of the flow file (not comments) is searched for the
     placeholders the ``piflow init`` templates and copied papers use: 「○○」,
     a ○ in a 資料 number or a date (資料○-1, 令和○年○月○日), ◯ and 〇 likewise.
 
 なぜ (Why)
+    手を付けていない雛形は監査では問題なし（保護対策はそろっている）ですが、件名・担当課・資料番号が「○○」のままでは提出できません。
     An untouched template audits clean (its measures are all there), yet its
     件名, 担当課 and 資料番号 are still 「○○」: it cannot be filed.
 
@@ -13,6 +16,9 @@
     ``section: ○○部○○課`` or ``tag: 資料○-1``.
 
 修正例 (Use instead)
+    本当の値を書いてください（``section: 子ども家庭部児童育成担当課``、``tag: 資料49-1``）。
+    分からない値は、省略できるキー（``count``、``period``）なら書かなくてかまいません。
+    これは未完成の指摘で、``--strict`` か ``--fail-on incomplete`` のときだけ終了コード 1 になります。
     Write the real value (``section: 子ども家庭部児童育成担当課``, ``tag: 資料49-1``).
     Unknown values may be left out where the key is optional (``count``, ``period``).
     This is a completeness finding: it fails the run only with ``--strict`` or

@@ -1,11 +1,14 @@
 """C303 party-without-measures: a party that declares no measure at all.
 
 何を調べるか (What it does)
+    区・対象者・その他 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます）。
     A party (other than the ward, 対象者 and その他) that, on itself and its
     systems, declares no ``measures``, no ``checklist_measures`` and no ``waivers``.
     (The ward's own side of each checklist is checked item by item by C301.)
 
 なぜ (Why)
+    区が関わる当事者はどれかのチェックリストに載り、図にはその横に保護対策が出ます。一つもない当事者は、
+    たいていまだ様式を書いていないものです。
     Every party the ward deals with appears on a checklist, and the figure prints
     the measures beside it.  A party with none is usually one whose sheet has not
     been written yet.
@@ -14,6 +17,8 @@
     ``{id: vendor, name: 委託先, role: 委託先}`` and nothing else.
 
 修正例 (Use instead)
+    その当事者が行う保護対策を書く（``piflow rules --measures`` を参照）か、
+    要らないものを理由つきで「－」にしてください。これは未完成の指摘で、``--strict`` か ``--fail-on incomplete`` のときだけ終了コード 1 になります。
     Write the measures it takes (see ``piflow rules --measures``), or waive the ones
     it does not need with their reasons.  This is a completeness finding: it fails
     the run only with ``--strict`` or ``--fail-on incomplete``.

@@ -1,11 +1,13 @@
 """G201 undeclared-data: a party ends up holding data it is not declared for.
 
 何を調べるか (What it does)
+    情報項目ごとに手順をたどり（何段でも）、各当事者が最終的に持つ項目と、その当事者の ``data:`` に宣言した項目（様式の「委託に伴い事業者に処理させる情報項目」）を比べます。
     Follows every data item over any number of steps (lineage) and compares what
     each party ends up holding with the items declared for it in ``data:``
     (the sheet's 「委託に伴い事業者に処理させる情報項目」).
 
 なぜ (Why)
+    会議が承認するのは委託先ごとの項目の一覧です。一覧にない項目が届くのは、誰も承認していない取扱いです。
     The council approves a list of items per contractor.  Data that reaches a
     party beyond that list is handling nobody approved.
 
@@ -13,6 +15,7 @@
     ``printer`` declares ``data: [address]`` but step ② carries ``[address, account]``.
 
 修正例 (Use instead)
+    宣言した項目だけを渡すか、その項目を当事者の ``data`` に（資料の様式にも）加えてください。
     Carry only the declared items, or add the item to the party's ``data`` (and
     to the paper's sheet).
 """

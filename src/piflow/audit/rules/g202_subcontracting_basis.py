@@ -1,10 +1,13 @@
 """G202 subcontracting-basis: data reaches a subcontractor but 再委託 is not a basis.
 
 何を調べるか (What it does)
+    役割が 再委託先 の当事者が個人情報を持つのに、``proposal.bases`` に 再委託 がないこと。
     A party with role 再委託先 that holds any personal data, in a flow whose
     ``proposal.bases`` does not list 再委託.
 
 なぜ (Why)
+    再委託は会議で別に審議する事項（別の様式とチェックリスト）です。再委託先にデータを渡すのに再委託を挙げていない資料は、
+    していることを諮っていません。
     Sub-outsourcing is a separate matter for the council (its own sheet and
     checklist); a paper that sends data to a subcontractor without it has not
     asked for what it does.
@@ -13,6 +16,7 @@
     ``bases: [業務委託]`` with a party ``role: 再委託先`` receiving step ③.
 
 修正例 (Use instead)
+    ``bases: [業務委託, 再委託]`` とし、資料に再委託の様式を付けてください。
     ``bases: [業務委託, 再委託]`` and the 再委託 sheet in the paper.
 """
 

@@ -1,11 +1,14 @@
 """G204 role-basis: a party's role needs a basis the proposal does not list.
 
 何を調べるか (What it does)
+    データを持つ 委託先 には 業務委託（システム事業者なら 電算処理）、結合先 やクラウドには 外部結合、
+    指定管理者 には 指定管理、データを受け取る 他の行政機関等 には 外部提供 か 目的外利用 が根拠として必要です。
     委託先 holding data needs 業務委託 (or 電算処理 for a system vendor);
     結合先 or a cloud party needs 外部結合; 指定管理者 needs 指定管理;
     他の行政機関等 receiving data needs 外部提供 or 目的外利用.
 
 なぜ (Why)
+    根拠ごとに様式とチェックリストがあります。役割に合う根拠のない当事者の取扱いは、会議が見ていないものです。
     Each basis has its own sheet and checklist; a party whose role has no basis
     is handling the council never saw.
 
@@ -13,6 +16,7 @@
     ``bases: [電算処理]`` with a cloud party (``cloud: Box``) that holds data.
 
 修正例 (Use instead)
+    根拠（例: ``外部結合``）とその様式を加えてください。
     Add the basis (``外部結合``) and its sheet.
 """
 

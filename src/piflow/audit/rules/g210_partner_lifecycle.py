@@ -1,6 +1,9 @@
 """G210 partner-lifecycle: a partner receives data with no return or erasure declared.
 
 何を調べるか (What it does)
+    個人情報を持つ 委託先・再委託先・指定管理者・結合先 について、紙や電磁的媒体を受け取るなら「個人情報の返却」を、
+    電子データを持つ（受け取る、媒体から写す、システムを運用する）なら「個人情報の消去」（消去報告つき）を、
+    宣言するか理由つきで「－」にしていること。
     For every 委託先, 再委託先, 指定管理者 and 結合先 that holds personal data:
     if it received paper or removable media, 個人情報の返却 (return) must be
     declared or waived; if it holds electronic data (received data, media it
@@ -8,6 +11,8 @@
     report) must be.
 
 なぜ (Why)
+    チェックリスト 3〜8: 作業の後、媒体・紙・パスワード通知書は返却し、電子データは消去して報告させます（特記事項 14、
+    15）。出ていくだけで戻らない図は、データを委託先に残したままです。
     Checklists 3-8: after the work, media, paper and password slips are returned
     and electronic data erased with a report (特記事項 14, 15).  A figure that
     shows data going out and nothing coming back leaves the data with the partner.
@@ -17,6 +22,7 @@
     although it prints from a PC.
 
 修正例 (Use instead)
+    委託先に ``measures: [個人情報の返却及び消去]`` を書いてください。
     ``measures: [個人情報の返却及び消去]`` on the partner.
 """
 

@@ -1,11 +1,13 @@
 """G211 media-not-returned: a medium handed to a partner never comes back.
 
 何を調べるか (What it does)
+    電磁的媒体を他の当事者の委託先等に渡す手順があり、同じシナリオのそれより後に、その当事者から渡した側へ電磁的媒体を戻す手順がないこと。
     A step that hands 電磁的媒体 to another party's partner (委託先 etc.), with
     no later step in the same scenario bringing 電磁的媒体 back from that
     party to the sender's party.
 
 なぜ (Why)
+    チェックリストは作業後の媒体とパスワード通知書の返却を求めます。図にも返却を描きます（資料49-3 の ⑤）。
     The checklists require media and password slips to be returned after the
     work; the figure should show the return (資料49-3 ⑤).
 
@@ -13,6 +15,7 @@
     ② 区 → 委託先 (DVD-R) and nothing back.
 
 修正例 (Use instead)
+    返却の手順を加えてください（下の例）。
     Add ``{n: 5, from: printer, to: ward, text: 印字データの返却, channel: 手渡し, medium: 電磁的媒体}``.
 """
 

@@ -1,11 +1,14 @@
 """G220 credential-with-medium: the password travels with the medium it unlocks.
 
 何を調べるか (What it does)
+    認証情報（パスワード通知書、ID・パスワード）の項目を、他の個人情報と同じ電磁的媒体の手順で運ぶこと。
+    または同じ ``occasion`` の二つの手順で、一方が媒体を、他方が認証情報を渡すこと。
     A step that carries a 認証情報 data item (password slip, ID/password) together
     with other personal data on 電磁的媒体, or two steps of the same
     ``occasion`` of which one hands over a medium and the other a credential.
 
 なぜ (Why)
+    チェックリスト 5・7: 媒体とパスワード通知書は別の機会に渡し、片方をなくしてもデータが漏れないようにします。
     Checklists 5 and 7: the medium and its password slip are handed over on
     separate occasions, so that losing one does not expose the data.
 
@@ -13,6 +16,7 @@
     ``{n: 2, medium: 電磁的媒体, data: [name, password_slip]}``
 
 修正例 (Use instead)
+    パスワード通知書は別の ``occasion`` の手順で渡してください。
     Hand the password slip over in its own step with a different ``occasion``.
 """
 

@@ -1,10 +1,12 @@
 """G231 my-number-leaves-zone: 特定個人情報 leaves the マイナンバー利用事務系.
 
 何を調べるか (What it does)
+    送り手（システムか当事者）が マイナンバー利用事務系 にあり、受け手がそうでない手順で、特定個人情報を運ぶこと。
     A step whose sender (system or party) is in zone マイナンバー利用事務系 and
     whose receiver is not, carrying 特定個人情報.
 
 なぜ (Why)
+    三層の対策: マイナンバーのデータはマイナンバー利用事務系の中に置き、提供は番号法が認める場合に限ります。
     三層の対策: My Number data stays in the My Number segment; provision only as
     the My Number Act allows.
 
@@ -12,6 +14,7 @@
     ``jukiseki`` (zone マイナンバー利用事務系) → ``vendor_pc`` with ``data: [my_number]``.
 
 修正例 (Use instead)
+    処理を系の中で行うか、データからマイナンバーを外してください。
     Keep the processing inside the segment, or drop the My Number from the data.
     When the law requires it outside (printing the 個人番号 on a tax notice), state
     an exception with its basis and the controls that replace the rule::

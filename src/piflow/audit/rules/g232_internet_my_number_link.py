@@ -1,16 +1,19 @@
 """G232 internet-my-number-link: a direct link between the internet and My Number segments.
 
 何を調べるか (What it does)
+    インターネット接続系 の端点と マイナンバー利用事務系 の端点の間の手順（向きは問いません）。
     A step between an endpoint in インターネット接続系 and one in
     マイナンバー利用事務系, in either direction.
 
 なぜ (Why)
+    三層の対策は、この二つの系の直接の接続を禁じています。
     三層の対策 forbids any direct connection between the two segments.
 
 違反例 (Example)
     ``web_form`` (インターネット接続系) → ``jukiseki`` (マイナンバー利用事務系).
 
 修正例 (Use instead)
+    LGWAN接続系を経由して無害化するか、手渡しにしてください。
     Route through LGWAN接続系 with 無害化, or by hand.
 """
 

@@ -1,10 +1,12 @@
 """G233 unsanitised-import: internet data enters the LGWAN segment without 無害化.
 
 何を調べるか (What it does)
+    インターネット接続系 から LGWAN接続系 への手順で、手順・送り手・受け手のどこにも ``sanitization``（無害化処理）の宣言がないこと。
     A step from an endpoint in インターネット接続系 to one in LGWAN接続系 with
     no ``sanitization`` (無害化処理) declared on the step, the sender or the receiver.
 
 なぜ (Why)
+    三層の対策: インターネット側のデータは、無害化か画面転送を通してだけ LGWAN接続系に入れます。
     三層の対策: data from the internet side enters LGWAN接続系 only through
     sanitising or screen transfer.
 
@@ -12,6 +14,7 @@
     ``mail_server`` (インターネット接続系) → ``intra_pc`` (LGWAN接続系), no measures.
 
 修正例 (Use instead)
+    その手順に ``measures: [無害化処理]`` を書いてください。
     ``measures: [無害化処理]`` on the step.
 """
 

@@ -1,11 +1,15 @@
 """G251 waiver-contradiction: a waiver's reason contradicts the flow.
 
 何を調べるか (What it does)
+    理由が「電子データのみ」の「－」が、紙や電磁的媒体を扱う当事者・システム・手順にあること。また「紙媒体のみ」の「－」が、
+    電子データを扱うところにあること。
     A waiver whose reason says the work is electronic only (「電子データのみ」)
     on a party, system or step that handles paper or removable media; and one
     that says paper only (「紙媒体のみ」) where electronic data is handled.
 
 なぜ (Why)
+    「－（電子データのみの取扱いのため）」は紙も DVD も動かないときだけ正しい理由です。「－」は会議が頼りにする申告なので、
+    流れと食い違ってはいけません。
     「－（電子データのみの取扱いのため）」 is only true if no paper or DVD moves.
     A waiver is a claim the council relies on; the flow must not contradict it.
 
@@ -14,6 +18,7 @@
     contractor that receives a DVD-R in step ②.
 
 修正例 (Use instead)
+    保護対策を宣言するか、理由を直してください。
     Declare the measure, or correct the reason.
 """
 

@@ -1,6 +1,9 @@
 """G252 channel-missing: data crosses between parties with no channel declared.
 
 何を調べるか (What it does)
+    個人情報を運ぶ、異なる当事者の間の手順に ``channel``（経路）がないこと。口頭（``medium: 口頭``、
+    会議での発言の記録など）と、区の手の届かない当事者どうし（本人・その他。例: 勤務先から従業員への証明書）の手順は対象外です。
+    チェックリストが律するのは区と、契約で縛る委託先等だからです。
     A step between two different parties that carries personal data but has no
     ``channel``.  Spoken statements (``medium: 口頭``, e.g. remarks recorded at a
     meeting) have no channel and are not reported, and neither are steps between
@@ -9,6 +12,7 @@
     ward and the partners it binds by contract.
 
 なぜ (Why)
+    経路がないと、その経路に必要な保護対策を誰も確かめられず、図にも【経路】が出ません。
     Without the channel nobody can check the measures the link needs, and the
     figure shows no 【経路】 tag.
 
@@ -16,6 +20,7 @@
     ``{n: 2, from: ward, to: vendor, text: データ提供}``
 
 修正例 (Use instead)
+    ``channel: 手渡し``（LGWAN、専用回線 など）と ``medium`` を書いてください。
     ``channel: 手渡し`` (or LGWAN, 専用回線 …) and the ``medium``.
 """
 

@@ -1,0 +1,219 @@
+"""Issue 14 item 16: batch runs show progress on a terminal, write each output when it is done, draw on every core."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import FLOWS, MINIMAL, write
+from piflow.commands import checklist as checklist_command
+from piflow.commands import draw as draw_command
+from piflow.diagnostics import Diagnostic, InputError
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
+FIGURES = 9  # scenarios in flows/
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def fake_dot(monkeypatch):
+    """render() without Graphviz; tests replace ``draw`` to watch how figures are drawn."""
+    calls: list[str] = []
+    state = {"draw": lambda source: b"<svg/>"}
+
+    def render(source, fmt, dpi=None, *args, **kwargs):
+        calls.append(source)
+        return state["draw"](source)
+
+    monkeypatch.setattr("piflow.draw.render.render", render)
+    monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
+    return state
+
+
+def test_progress_goes_to_a_terminal_only(tmp_path, fake_dot):
+    err = Terminal()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "a"), out=io.StringIO(), err=err) == 0
+    lines = err.getvalue().splitlines()
+    counts = [f"[{i}/{FIGURES}" for i in range(1, FIGURES + 1)]
+    assert [line.split("]")[0] for line in lines] == counts + counts  # laid out, then drawn and written
+    assert all("配置 (layout)" in line for line in lines[:FIGURES])
+    assert "49-kosodate-ouen-teate.yaml [資料49-3]" in lines[-1]
+    err = io.StringIO()  # a log file or a pipe: nothing but what was there before
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "b"), out=io.StringIO(), err=err) == 0
+    assert err.getvalue() == ""
+
+
+def test_checklist_and_report_show_progress_per_flow(tmp_path):
+    err = Terminal()
+    assert checklist_command.checklist([str(FLOWS)], "csv", str(tmp_path), out=io.StringIO(), err=err) == 0
+    assert err.getvalue().count("\n") == 4 and err.getvalue().startswith("[1/4] ")
+
+
+def test_each_checklist_is_written_before_the_next_is_made(tmp_path, monkeypatch):
+    from piflow.writers import checklist_out
+
+    made = []
+    original = checklist_out.WRITERS["csv"]
+
+    def writer(doc, forms):
+        made.append(sorted(p.name for p in tmp_path.glob("*.csv")))
+        return original(doc, forms)
+
+    monkeypatch.setitem(checklist_out.WRITERS, "csv", writer)
+    assert checklist_command.checklist([str(FLOWS)], "csv", str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
+    assert [len(m) for m in made] == [0, 1, 2, 3]
+
+
+def test_each_figure_is_written_as_soon_as_it_is_drawn(tmp_path, fake_dot):
+    first = tmp_path / "資料1-1.svg"
+
+    def draw(source):
+        if "資料49-3" in source:  # the last figure waits for the first to be on disk
+            for _ in range(3000):
+                if first.exists():
+                    break
+                time.sleep(0.01)
+            assert first.exists(), "the first figure was not written before the last was drawn"
+        return b"<svg/>"
+
+    fake_dot["draw"] = draw
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
+    assert len(list(tmp_path.glob("*.svg"))) == FIGURES
+
+
+def test_figures_are_drawn_two_at_a_time(tmp_path, fake_dot):
+    together = threading.Barrier(2, timeout=30)  # only passes if two figures are being drawn at once
+    first_two = {"資料1-1", "資料7-1"}
+
+    def draw(source):
+        if any(tag in source for tag in first_two):
+            together.wait()
+        return b"<svg/>"
+
+    fake_dot["draw"] = draw
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
+
+
+def test_a_figure_dot_cannot_draw_fails_alone_with_exit_2(tmp_path, fake_dot):
+    def draw(source):
+        if "資料23-2" in source:
+            raise InputError([Diagnostic("dot", 1, 1, "P008", "描けません", "failed")])
+        return b"<svg/>"
+
+    fake_dot["draw"] = draw
+    out, err = io.StringIO(), io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=out, err=err) == 2
+    assert "P008" in err.getvalue()
+    written = sorted(p.stem for p in tmp_path.glob("*.svg"))
+    assert len(written) == FIGURES - 1 and "資料23-2" not in written
+    listed = [line.split("  ←")[0] for line in out.getvalue().splitlines()]
+    assert listed == [str(tmp_path / f"{tag}.svg") for tag in _tags_in_order() if tag != "資料23-2"]
+
+
+@needs_dot
+def test_drawn_in_parallel_the_files_are_the_bytes_drawn_one_by_one(tmp_path):
+    sink = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "all"), out=sink, err=sink) == 0
+    for tag in ("49-1", "49-2", "49-3"):
+        one = tmp_path / f"{tag}.svg"
+        assert draw_command.draw([str(FLOWS / "49-kosodate-ouen-teate.yaml")], output=str(one), scenario=tag,
+                                 out=sink, err=sink) == 0
+        assert one.read_bytes() == (tmp_path / "all" / f"資料{tag}.svg").read_bytes()
+    listed = [line.split("  ←")[0] for line in sink.getvalue().splitlines()[:FIGURES]]
+    assert listed == [str(tmp_path / "all" / f"{tag}.svg") for tag in _tags_in_order()]  # whatever finished first
+
+
+@pytest.mark.skipif(os.name != "posix", reason="fake dot is a shell script")
+def test_ctrl_c_during_a_parallel_draw_stops_every_dot(tmp_path):
+    import signal
+
+    from piflow.draw import dotrun
+
+    fake = tmp_path / "dot"
+    fake.write_text(f"#!/bin/sh\necho $$ >> {tmp_path}/pids\nexec sleep 60\n", encoding="utf-8")
+    fake.chmod(0o755)
+    flow = write(tmp_path, MINIMAL.replace("scenarios:\n", "scenarios:\n" + _extra_scenario(MINIMAL)), "two.yaml")
+    env = {**os.environ, dotrun.DOT_ENV: str(fake)}
+    proc = subprocess.Popen([sys.executable, "-m", "piflow", "draw", str(flow), "-o", str(tmp_path / "out")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    pids = tmp_path / "pids"
+    for _ in range(3000):
+        if pids.exists() and len(pids.read_text().split()) >= 2:
+            break
+        time.sleep(0.01)
+    assert len(pids.read_text().split()) == 2, "two dots run at once"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "中断しました" in err.decode() and "Traceback" not in err.decode()
+    for pid in map(int, pids.read_text().split()):
+        for _ in range(500):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
+        else:
+            pytest.fail(f"dot {pid} still running")
+
+
+def _extra_scenario(text: str) -> str:
+    """MINIMAL's scenario again, as a second figure with its own id and tag."""
+    body = text.split("scenarios:\n", 1)[1]
+    return body.replace("id: main", "id: second").replace("資料1-1", "資料1-2")
+
+
+def _tags_in_order() -> list[str]:
+    from piflow.loader import discover, load
+
+    return [sc.tag for path in discover([str(FLOWS)]) for sc in load(path).flow.scenarios]
+
+
+def _layout_saying_its_pid(doc, scenario, theme, options, page):
+    """A stand-in for draw._lay_out that a worker process imports by name; its pid comes back as the warning."""
+    return [], f"pid:{os.getpid()}"
+
+
+def test_figures_are_laid_out_in_worker_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(draw_command, "_lay_out", _layout_saying_its_pid)
+    monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
+    err = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
+    seen = re.findall(r"警告: pid:(\d+)", err.getvalue())
+    assert len(seen) == FIGURES and str(os.getpid()) not in seen, err.getvalue()
+
+
+def test_without_worker_processes_the_layout_is_done_here(tmp_path, fake_dot, monkeypatch):
+    import concurrent.futures
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # what a sandbox without sem_open says
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    err = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=err) == 0
+    assert "1 つずつ配置します" in err.getvalue() and len(list(tmp_path.glob("*.svg"))) == FIGURES
+
+
+def test_audit_of_a_folder_shows_progress_on_a_terminal_only():
+    from piflow.commands import audit as audit_command
+
+    err = Terminal()
+    audit_command.audit([str(FLOWS)], out=io.StringIO(), err=err)
+    lines = err.getvalue().splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines] == (
+        [[f"[{i}/4]", "読み込み"] for i in range(1, 5)] + [[f"[{i}/4]", "監査"] for i in range(1, 5)])
+    err = io.StringIO()
+    audit_command.audit([str(FLOWS)], out=io.StringIO(), err=err)
+    assert err.getvalue() == ""
