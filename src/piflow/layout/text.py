@@ -114,8 +114,9 @@ def _tokens(para: Para) -> list[list[Span]]:
             if ch.isascii() and ch.isalnum():
                 while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in "-_./@"):
                     j += 1
-            elif _katakana(ch):
-                # A short katakana word (インターネット, パスワード) stays on one line.
+            elif _katakana(ch) and not (i and _katakana(text[i - 1])):
+                # A short katakana word (インターネット, パスワード) stays on one line; a long
+                # one (プライバシーマーク) may break anywhere, its tail included.
                 while j < len(text) and _katakana(text[j]):
                     j += 1
                 if j - i > KATAKANA_WORD:
