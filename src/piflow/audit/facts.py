@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from piflow.audit.finding import step_key
 from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
 from piflow.model import Party, Scenario, Step
@@ -34,8 +35,7 @@ class StepRef:
 
     @property
     def key(self) -> str:
-        ident = self.step.id or f"{self.step.from_}>{self.step.to}@{self.step.n}"
-        return f"step:{self.scenario.id}/{ident}"
+        return step_key(self.scenario.id, self.step)
 
     @property
     def label(self) -> str:

@@ -319,6 +319,6 @@ class _Book:
         """A4, one page wide, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
 
-        from piflow.writers.checklist_xlsx import _page_setup
+        from piflow.writers.checklist_xlsx import page_setup
 
-        _page_setup(ws, PageSetupProperties, None, landscape=landscape)
+        page_setup(ws, PageSetupProperties, None, landscape=landscape)

@@ -52,6 +52,7 @@ class HolderContent:
     title: list[Para]
     callout: list[Para]  # owner line + bullets; empty when measures are hidden or footnoted
     flagged: bool = False
+    footnote: str | None = None  # its measures' footnote mark (※A) with --measures footnote
 
 
 @dataclass
@@ -66,6 +67,7 @@ class RowContent:
     cls: str
     flagged: bool = False
     removed: bool = False
+    footnote: str | None = None  # its measures' footnote mark (※A) with --measures footnote
 
     @property
     def inside(self) -> bool:
@@ -162,6 +164,7 @@ class ContentBuilder:
 
     # --- which parties and systems ------------------------------------------------------
 
+    @cached_property
     def endpoints(self) -> set[str]:
         used = {e for s in self.scenario.steps for e in (s.from_, s.to)}
         used |= set(self.scenario.lanes)
@@ -169,7 +172,7 @@ class ContentBuilder:
         return used
 
     def parties(self) -> list[Party]:
-        used = self.endpoints()
+        used = self.endpoints
         parties = [p for p in self.flow.parties if p.id in used or any(s.id in used for s in p.systems)]
         order = self.style["lane_order"]
         explicit = list(self.scenario.lanes)
@@ -230,13 +233,15 @@ class ContentBuilder:
         holder = system or party
         lines = self.measure_lines(holder.measures, holder.waivers)
         callout: list[Para] = []
+        footnote = None
         if lines and self.opt.measures == "show":
             callout = [Para.of(name, "small", bold=True)] + [Para.of(line, "small", hang=True) for line in lines]
         elif lines and self.opt.measures == "footnote":
-            title.append(Para.of(f"保護対策 {self.footnote(name, lines)}", "small"))
+            footnote = self.footnote(name, lines)
+            title.append(Para.of(f"保護対策 {footnote}", "small"))
         shape = SHAPES[system.kind] if system else "box"
         return HolderContent(key, holder.id, party.id, "system" if system else "party", shape, title, callout,
-                             flagged=bool(findings))
+                             flagged=bool(findings), footnote=footnote)
 
     def row(self, step: Step, removed: bool = False) -> RowContent:
         number = circled(step.number, step.suffix)
@@ -262,15 +267,18 @@ class ContentBuilder:
         if step.note:
             label.append(Para.of(step.note, "small"))
         lines = self.measure_lines(step.measures, step.waivers)
+        footnote = None
         if lines and self.opt.measures == "show":
             label += [Para.of(line, "small", hang=True) for line in lines]
         elif lines and self.opt.measures == "footnote":
-            label.append(Para.of(f"保護対策 {self.footnote(number, lines)}", "small"))
+            footnote = self.footnote(number, lines)
+            label.append(Para.of(f"保護対策 {footnote}", "small"))
         label += self.finding_para(findings)
-        return RowContent(number, step_order(step), step.from_, step.to, label, draw_class(step), flagged=bool(findings))
+        return RowContent(number, step_order(step), step.from_, step.to, label, draw_class(step), flagged=bool(findings),
+                          footnote=footnote)
 
     def build(self) -> FigureContent:
-        used = self.endpoints()
+        used = self.endpoints
         lanes = []
         drawn: set[str] = set()
         for party in self.parties():
@@ -350,12 +358,13 @@ def _footnote_mark(i: int) -> str:
 
 
 def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None) -> FigureContent:
+    from piflow.audit.finding import step_key as finding_step_key
     from piflow.diff import step_key as diff_step_key
 
     def key(step: Step, diff: bool = False) -> str:
         if diff:
             return diff_step_key(scenario, step)
-        return f"step:{scenario.id}/{step.id or f'{step.from_}>{step.to}@{step.n}'}"
+        return finding_step_key(scenario.id, step)
 
     return ContentBuilder(flow, scenario, style, options or Options(), key).build()
 

@@ -9,7 +9,6 @@ keeps one sheet at its natural size.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from piflow.layout.content import FigureContent, Options, figure_content
@@ -72,14 +71,11 @@ def _params(fonts: Fonts, label_chars=LABEL_CHARS, cols=(0, 1, 2), rooms=(False,
         box = min(10, max(6, round(lc * 0.7)))
         for c in cols:
             for room in rooms:
-                out.append(Params(lc * body, box * body, 0.0, callouts, room, c))
+                out.append(Params(lc * body, box * body, callouts, room, c))
     return out
 
 
 QUICK = dict(label_chars=(9, 12, 16))
-
-
-_MARK = re.compile(r"保護対策 (※[A-Z]+)")
 
 
 class Fitter:
@@ -102,9 +98,8 @@ class Fitter:
     def spec(self, i: int, j: int, number: int = 1, count: int = 1) -> PageSpec:
         rows = self.c.rows[i:j]
         callouts = {k for k, r in self.first.items() if i <= r < j} | (self.idle if i == 0 else set())
-        texts = " ".join(p.text for r in rows for p in r.label)
-        texts += " ".join(p.text for k in callouts for p in self.c.holders[k].title)
-        marks = set(_MARK.findall(texts))
+        # The footnotes of the steps on this page and of the holders whose lists are here.
+        marks = {r.footnote for r in rows} | {self.c.holders[k].footnote for k in callouts}
         footnotes = [(m, ps) for m, ps in self.c.footnotes if m in marks]
         tag = self.c.tag if count == 1 else f"{self.c.tag}（{number}/{count}）"
         return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number, count)

@@ -37,7 +37,6 @@ SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0)
 class Params:
     label_width: float  # wrap width of arrow labels (pt)
     box_width: float  # wrap width of holder titles (pt)
-    lane_min: float  # minimum width of a lane (pt)
     callout_widths: tuple[float, ...]  # wrap widths tried for measure lists (pt)
     callout_room: bool = False  # give each lane with a measure list an empty column for it
     callout_cols: int = 0  # make lanes with measure lists wide enough for this many text columns
@@ -196,7 +195,7 @@ class Grid:
     def _lane_minimums(self) -> list[float]:
         """Room each lane needs: its header's longest word, its idle boxes, its measure lists."""
         fonts, p = self.fonts, self.p
-        lane_min = [p.lane_min] * len(self.lanes_cols)
+        lane_min = [0.0] * len(self.lanes_cols)
         for li, lane in enumerate(self.c.lanes):
             # The header wraps, but never narrower than 4 characters or its longest word.
             words = _words(lane.header[0].text)

@@ -113,7 +113,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
         for col, width in WIDTHS.items():
             ws.column_dimensions[col].width = width
-        _page_setup(ws, PageSetupProperties, f"A1:C{row - 1}")
+        page_setup(ws, PageSetupProperties, f"A1:C{row - 1}")
 
     ws = wb.create_sheet(sheet_title("根拠", used))
     header = ["シート", "行", DIVISION_HEADER, "No", "対策欄", "根拠（フローファイルの行）", "指摘"]
@@ -126,7 +126,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
         ws.row_dimensions[r].height = max(line_count(str(v), w) for v, w in zip(values, widths)) * LINE_PT + 4
     for col, width in zip("ABCDEFG", widths):
         ws.column_dimensions[col].width = width
-    _page_setup(ws, PageSetupProperties, None, landscape=True)
+    page_setup(ws, PageSetupProperties, None, landscape=True)
 
     wb.properties.creator = "piflow"
     wb.properties.title = form_heading(forms[0])[:200] if forms else None
@@ -139,7 +139,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
     return normalise(buf.getvalue())
 
 
-def _page_setup(ws, properties, area: str | None, landscape: bool = False) -> None:
+def page_setup(ws, properties, area: str | None, landscape: bool = False) -> None:
     """A4, fitted one page wide (any number of pages tall), header rows repeated on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
