@@ -1,6 +1,6 @@
 """A laid-out page as Graphviz DOT with every position pinned (for ``neato -n2``).
 
-Graphviz does no layout here: nodes carry ``pos`` and a fixed size, edges carry
+Graphviz does no layout here (the ``graphviz`` package writes the DOT): nodes carry ``pos`` and a fixed size, edges carry
 their ``pos`` spline, so it only draws.  The DOT is at the figure's natural size
 in points; ``draw.render`` gives each output its printed size.  (Scaling the DOT
 itself would not do: Graphviz rounds HTML font sizes down to whole points.)
@@ -12,6 +12,8 @@ figure-metrics and harmless to Graphviz.
 from __future__ import annotations
 
 import html
+
+import graphviz
 
 from piflow.layout.geometry import Page, Rect, TextBox
 from piflow.layout.text import Block, Fonts, Line
@@ -31,11 +33,6 @@ def esc(text: str) -> str:
     return "<BR/>".join(html.escape(line, quote=True).replace("\\", "\\\\").translate(_BRACKETS) for line in lines)
 
 
-def _q(value: object) -> str:
-    """A quoted DOT attribute value (ours: numbers, colours, ids)."""
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _n(x: float) -> str:
     """A coordinate: rounded to 0.01 pt, without trailing zeros (stable text)."""
     text = f"{x:.2f}".rstrip("0").rstrip(".")
@@ -46,16 +43,14 @@ class DotWriter:
     def __init__(self, page: Page, style: dict, fonts: Fonts):
         self.page, self.style, self.fonts = page, style, fonts
         self.height = page.height
-        self.lines: list[str] = []
 
     # --- coordinates ------------------------------------------------------------------------
 
     def pt(self, x: float, y: float) -> str:
         return f"{_n(x)},{_n(self.height - y)}"
 
-    def box_attrs(self, rect: Rect) -> str:
-        return (f'pos="{self.pt(rect.cx, rect.cy)}", width={_n(rect.w / 72)}, '
-                f'height={_n(rect.h / 72)}')
+    def box_attrs(self, rect: Rect) -> dict[str, str]:
+        return {"pos": self.pt(rect.cx, rect.cy), "width": _n(rect.w / 72), "height": _n(rect.h / 72)}
 
     # --- labels --------------------------------------------------------------------------------
 
@@ -109,9 +104,8 @@ class DotWriter:
 
     # --- the graph ----------------------------------------------------------------------------
 
-    def node(self, name: str, rect: Rect, label: str = '""', **attrs: object) -> None:
-        extra = "".join(f", {k}={_q(v)}" for k, v in attrs.items())
-        self.lines.append(f"  {name} [{self.box_attrs(rect)}, label={label}{extra}];")
+    def node(self, name: str, rect: Rect, label: str = "", **attrs: object) -> None:
+        self.g.node(name, label=label, **self.box_attrs(rect), **{k: str(v) for k, v in attrs.items()})
 
     def text(self, name: str, box: TextBox, **attrs: object) -> None:
         if all(col.empty for col in box.columns) and (box.head is None or box.head.empty):
@@ -134,20 +128,20 @@ class DotWriter:
         pos = " ".join(self.pt(x, y) for x, y in spline)
         if arrow:
             pos = f"e,{self.pt(*tip)} {pos}"
-        extra = "".join(f", {k}={_q(v)}" for k, v in attrs.items())
-        self.lines.append(f'  {tail} -> {head} [pos="{pos}"{extra}];')
+        self.g.edge(tail, head, pos=pos, **{k: str(v) for k, v in attrs.items()})
 
     def write(self, name: str) -> str:
         page, st = self.page, self.style
         font = st["font"]
-        self.lines = [
-            f"digraph {_q(name)} {{",
-            f'  graph [bb="0,0,{_n(page.width)},{_n(self.height)}", pad=0, margin=0, notranslate=true, '
-            f'outputorder=nodesfirst, bgcolor={_q(st["background"])}, fontname={_q(font)}];',
-            f'  node [shape=box, fixedsize=true, margin=0, fontname={_q(font)}, fontsize={_n(self.fonts.body)}, '
-            f'fontcolor={_q(st["text"])}, penwidth={1}];',
-            f'  edge [fontname={_q(font)}, arrowsize={0.8}];',
-        ]
+        self.g = graphviz.Digraph(
+            name=name,
+            graph_attr={"bb": f"0,0,{_n(page.width)},{_n(self.height)}", "pad": "0", "margin": "0",
+                        "notranslate": "true", "outputorder": "nodesfirst", "bgcolor": st["background"],
+                        "fontname": font},
+            node_attr={"shape": "box", "fixedsize": "true", "margin": "0", "fontname": font,
+                       "fontsize": _n(self.fonts.body), "fontcolor": st["text"], "penwidth": "1"},
+            edge_attr={"fontname": font, "arrowsize": "0.8"},
+        )
         # The whole sheet, so the drawing keeps the computed size.
         self.node("canvas", Rect(0, 0, page.width, page.height), style="invis")
         for i, lane in enumerate(page.lanes):
@@ -192,8 +186,7 @@ class DotWriter:
         for link in page.links:
             self.edge(holder_ids[link.tail], holder_ids[link.head], list(link.points), False, dir="none",
                       style=look["style"], color=look["color"], penwidth=_n(float(look["penwidth"])))
-        self.lines.append("}")
-        return "\n".join(self.lines) + "\n"
+        return self.g.source
 
 
 def page_dot(page: Page, style: dict, fonts: Fonts, name: str) -> str:
