@@ -62,6 +62,34 @@ def test_rejected_with_a_located_message(tmp_path, name):
     assert code in codes, result.output[:500]
 
 
+@pytest.mark.parametrize("depth", [65, 200, 10_000])
+def test_nesting_limit_is_piflows_own_whatever_the_yaml_library(depth):
+    """P005 with the line, at any depth past 64: PyYAML 6.0.4 has a limit of its own that it meets first
+    at 10,000 (scanning ahead), 6.0.3 has none; the code and message must not depend on which is installed."""
+    from piflow.yamlsource import MAX_DEPTH, parse
+
+    text = "piflow: 1\nproposal: x\na: " + "[" * depth + "]" * depth + "\n"
+    source, errors = parse("deep.yaml", text)
+    assert source is None
+    assert [(e.code, e.line) for e in errors] == [("P005", 3)]
+    assert f"{MAX_DEPTH} 段まで" in errors[0].message
+
+
+def test_the_yaml_librarys_depth_error_is_mapped_to_p005(monkeypatch):
+    """Whatever wording a library uses for its depth limit, it is reported as ours, where it happened."""
+    import yaml
+
+    from piflow import yamlsource
+
+    def library_limit(text):
+        mark = yaml.Mark("x", 0, 4, 7, text, 0)
+        raise yaml.parser.ParserError(None, None, "exceeded maximum nesting depth", mark)
+
+    monkeypatch.setattr(yamlsource, "_prescan", library_limit)
+    source, errors = yamlsource.parse("deep.yaml", "piflow: 1\n")
+    assert [(e.code, e.line, e.column) for e in errors] == [("P005", 5, 8)]
+
+
 def test_zero_width_space_suggests_the_clean_id():
     from piflow.diagnostics import InputError
 

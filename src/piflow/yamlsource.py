@@ -22,6 +22,10 @@ MAX_NODES = 2_000_000  # values built
 MAX_ALIAS_EXPANSION = 100_000  # values built again because an alias (*x) repeats them
 MAX_DEPTH = 64
 MAX_ALIASES = 1_000
+_DEPTH_JA, _DEPTH_EN = f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}"
+# The YAML library's own limits (PyYAML 6.0.4 and later: "exceeded maximum nesting depth"): ours are lower,
+# so meeting one of theirs means ours was passed too.
+_LIBRARY_LIMIT = re.compile(r"nesting depth|maximum nesting|too deep", re.I)
 
 MAX_LISTED = 20  # located forbidden characters per file; the rest are counted (fewer than the printed cap)
 
@@ -184,7 +188,7 @@ class _Walker:
         if self.nodes - len(self.built) > MAX_ALIAS_EXPANSION:
             raise _Limit("エイリアス (*) の展開が大きすぎます", "alias expansion too large (billion laughs?)", node)
         if depth > MAX_DEPTH:
-            raise _Limit(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}", node)
+            raise _Limit(_DEPTH_JA, _DEPTH_EN, node)
         if id(node) in self.stack:
             raise _Limit("エイリアスが自分自身を参照しています", "recursive alias", node)
         self.positions.setdefault(path, self.at(node))
@@ -354,8 +358,7 @@ def _prescan(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _Limit(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}",
-                                 _mark_node(event))
+                    raise _Limit(_DEPTH_JA, _DEPTH_EN, _mark_node(event))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
@@ -386,6 +389,10 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = exc.problem or "syntax error"
+            if _LIBRARY_LIMIT.search(problem):
+                # PyYAML >= 6.0.4 has a depth limit of its own, met while scanning ahead, before our
+                # count of events can see depth 65: the same limit, so the same code and message.
+                return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN, line, col)]
             typo = typed_mistake(text, line)
             if typo:
                 (line, col), (ja, en, hint) = typo
@@ -395,7 +402,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
         except yaml.YAMLError as exc:
             return None, [_diag(file, "P003", f"YAML として読めません: {exc}", "YAML error")]
         except RecursionError:
-            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+            return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN)]
         except _Limit as exc:
             line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
             return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
@@ -409,7 +416,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
             line, col = walker.at(exc.node)
             return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
         except RecursionError:
-            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+            return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN)]
     finally:
         loader.dispose()
     source = Source(file, data, walker.positions, walker.key_positions)
