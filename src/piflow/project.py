@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.textnorm import did_you_mean
 
 FILE_NAME = "piflow.toml"
 DEFAULT_MUNICIPALITY = "新宿区"
@@ -90,8 +91,6 @@ def _read(settings: Path) -> Project:
                                      "例 (e.g.): municipality = \"豊島区\"")])
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
-        from piflow.textnorm import did_you_mean
-
         raise InputError([Diagnostic(name, _line_of(settings, unknown[0]), 1, "P009",
                                      f"設定ファイルに不明なキー「{unknown[0]}」があります", "unknown key",
                                      did_you_mean(unknown[0], list(KEYS)) or f"使えるキー: {', '.join(KEYS)}")])

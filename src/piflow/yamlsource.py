@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from piflow.diagnostics import Diagnostic
+from piflow.diagnostics import Diagnostic, InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a real flow file is a few kB; 10,000 steps are about 1.2 MB
 MAX_SIZE_ENV = "PIFLOW_MAX_SIZE"  # in MB: raises the limit for generated flows (100,000 steps are 11.6 MB)
@@ -75,7 +75,6 @@ def max_bytes() -> int:
     """The size limit in bytes: 5 MB, or ``PIFLOW_MAX_SIZE`` megabytes (1-1024)."""
     import os
 
-    from piflow.diagnostics import InputError
 
     value = os.environ.get(MAX_SIZE_ENV, "").strip()
     if not value:

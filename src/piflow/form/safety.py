@@ -13,6 +13,8 @@ import io
 import re
 import zipfile
 
+from piflow.form.layout import PARTIES, STEPS
+
 MAX_PARTS = 2_000
 MAX_PART_BYTES = 20 * 1024 * 1024  # one sheet's XML, inflated; a 1,000-step form is about 1 MB
 MAX_TOTAL_BYTES = 60 * 1024 * 1024
@@ -100,8 +102,6 @@ def looks_like_form(path) -> bool:
     Checklists and reports written as .xlsx beside the flows are skipped.  Only the
     workbook part's sheet names are read, and only from a file of bounded size.
     """
-    from piflow.form.layout import PARTIES, STEPS
-
     try:
         if path.stat().st_size > MAX_TOTAL_BYTES:
             return False

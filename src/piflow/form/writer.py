@@ -19,8 +19,8 @@ from piflow.form.layout import (
 )
 from piflow.model import Flow
 from piflow.textnorm import normalize
-from piflow.writers.checklist_out import looks_like_formula
-from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count
+from piflow.writers.checklist_words import looks_like_formula
+from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count, page_setup
 
 SPARE_ROWS = 200  # empty rows below the written ones that still carry the drop-downs
 HEADER_FILL = "DDEBF7"
@@ -318,7 +318,5 @@ class _Book:
     def page(ws, landscape: bool) -> None:
         """A4, one page wide, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
-
-        from piflow.writers.checklist_xlsx import page_setup
 
         page_setup(ws, PageSetupProperties, None, landscape=landscape)

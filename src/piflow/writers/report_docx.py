@@ -15,7 +15,7 @@ from datetime import datetime
 
 from piflow.audit.finding import SEVERITY_JA
 from piflow.report import Figure, Report
-from piflow.writers.checklist_out import DIVISION_HEADER, MARK_HEADER, form_heading, form_subject
+from piflow.writers.checklist_words import DIVISION_HEADER, MARK_HEADER, form_heading, form_subject
 from piflow.writers.zipnorm import normalise
 
 BODY_FONT = "游明朝"  # Word's Japanese default; LibreOffice on Linux falls back to Noto Serif CJK

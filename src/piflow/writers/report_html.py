@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from piflow.report import Report
-from piflow.writers.checklist_out import TEMPLATE_HELPERS
+from piflow.writers.checklist_words import TEMPLATE_HELPERS
 from piflow.writers.templates import render
 
 
