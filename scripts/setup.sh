@@ -34,6 +34,7 @@ PY=${PYTHON:-python3}
 # requirements/lock.txt (exported from uv.lock, with hashes).  A lock that disagrees with pyproject.toml
 # stops here: update it with `make lock`.
 UV_VERSION=0.13.9
+export UV_PYTHON_DOWNLOADS=never  # the machine's own Python, never a downloaded one
 EXTRAS=${PIFLOW_EXTRAS:-test}
 stamp=.venv/.piflow-installed
 want="$({ cat pyproject.toml uv.lock 2>/dev/null || true; } | sha256sum | cut -d" " -f1) $EXTRAS"
