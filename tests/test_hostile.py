@@ -47,6 +47,12 @@ REJECTED = {
     "zero-width space in an id": (MINIMAL.replace("id: vendor", "id: \"vendor\u200b\"").encode(), "P101"),
     "ideographic space in a reference": (MINIMAL.replace("to: vendor", "to: \"vendor\u3000\"").encode(), "P101"),
     "full-width id": (MINIMAL.replace("id: vendor", "id: ｖｅｎｄｏｒ").encode(), "P101"),
+    # issue 25: values the YAML library cannot construct are located errors, not tracebacks
+    "explicit int tag on text": (MINIMAL.replace("piflow: 1", "piflow: !!int abc").encode(), "P101"),
+    "explicit float tag on text": (MINIMAL.replace("title: テスト事業", "title: !!float x").encode(), "P101"),
+    "explicit bool tag on text": (MINIMAL.replace("title: テスト事業", "title: !!bool maybe").encode(), "P101"),
+    "an integer of 5,000 digits": (MINIMAL.replace("piflow: 1", "piflow: 1" + "0" * 5000).encode(), "P101"),
+    "set tag": (MINIMAL.replace("title: テスト事業", "title: !!set {a}").encode(), "P006"),
 }
 
 
@@ -90,6 +96,37 @@ def test_the_yaml_librarys_depth_error_is_mapped_to_p005(monkeypatch):
     assert [(e.code, e.line, e.column) for e in errors] == [("P005", 5, 8)]
 
 
+def test_a_refused_value_is_reported_once():
+    """The YAML reader's message stands alone: the model does not add 'expected text' at the same place."""
+    from piflow.diagnostics import InputError
+
+    with pytest.raises(InputError) as info:
+        loads(MINIMAL.replace("title: テスト事業", "title: !!bool maybe"), "t.yaml")
+    assert [(d.code, d.line) for d in info.value.diagnostics] == [("P101", 3)]
+
+
+def test_a_deep_folder_is_walked_without_recursion(tmp_path):
+    """Path.rglob and os.walk recurse on Python 3.11: a folder deeper than the recursion limit ended in
+    RecursionError.  discover walks with a stack, so it works under a limit far below the depth."""
+    import sys
+
+    from piflow.loader import discover
+
+    folder = tmp_path
+    for _ in range(300):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        found = discover([str(tmp_path)])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [p.endswith("x.yaml") for p in found] == [False, True]
+
+
 def test_zero_width_space_suggests_the_clean_id():
     from piflow.diagnostics import InputError
 
@@ -99,6 +136,9 @@ def test_zero_width_space_suggests_the_clean_id():
 
 
 ACCEPTED = {
+    "an impossible date, as text": MINIMAL.replace("title: テスト事業", "title: 2026-02-30").encode(),
+    "an impossible time, as text": MINIMAL.replace("title: テスト事業", "title: 2026-02-30 25:61:00").encode(),
+    "an explicit timestamp tag, as text": MINIMAL.replace("title: テスト事業", "title: !!timestamp 2026-13-45").encode(),
     "utf-8 with BOM": codecs.BOM_UTF8 + MINIMAL.encode(),
     "CRLF": MINIMAL.replace("\n", "\r\n").encode(),
     "UTF-16": MINIMAL.encode("utf-16"),

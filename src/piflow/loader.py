@@ -7,6 +7,7 @@ read bytes -> decode -> parse YAML with positions -> validate the model
 
 from __future__ import annotations
 
+import os
 import re
 import types
 import typing
@@ -101,7 +102,10 @@ def validate_source(source: Source, catalog: Catalog | None = None, errors: list
     try:
         flow = Flow.model_validate(source.data, context={"catalog": catalog})
     except ValidationError as exc:
-        errors += [_from_pydantic(source, err) for err in _root_causes(exc.errors())]
+        # A value the YAML reader already refused (None in its place) is not reported twice.
+        said = {(d.line, d.column) for d in errors}
+        errors += [d for d in (_from_pydantic(source, err) for err in _root_causes(exc.errors()))
+                   if (d.line, d.column) not in said]
     errors += check_references(source)
     if errors or flow is None:
         raise InputError(errors)
@@ -114,11 +118,31 @@ def discover(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found += sorted(str(f) for f in path.rglob("*")
-                            if f.is_file() and (f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f)))
+            found += sorted(str(f) for f in _files_below(path)
+                            if f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f))
         else:
             found.append(p)
     return found
+
+
+def _files_below(folder: Path):
+    """Regular files at any depth, walked with a stack, not recursion (Path.rglob and os.walk recurse on
+    Python 3.11: a folder 1,000 deep ended in RecursionError); linked folders are not followed (no loops)."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:  # unreadable folder: what can be read is still audited
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file():
+                    yield Path(entry.path)
+            except OSError:
+                continue
 
 
 # --- pydantic errors -> diagnostics ----------------------------------------------

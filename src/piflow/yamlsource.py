@@ -210,11 +210,24 @@ class _Walker:
         if tag.startswith("tag:yaml.org,2002:") and tag.rsplit(":", 1)[1] in {
             "str", "int", "float", "bool", "null", "timestamp",
         }:
-            value = self.loader.construct_object(node, deep=False)
+            if tag.endswith(":timestamp"):
+                # Dates and times stay text (the model wants 「令和8年1月」 as much as 2026-01), never
+                # constructed: 2026-02-30 is no date, but it is what the author wrote.
+                self.check_text(node.value, node, path)
+                return node.value
+            try:
+                value = self.loader.construct_object(node, deep=False)
+            except (ValueError, KeyError, OverflowError, yaml.YAMLError) as exc:  # !!int abc, !!bool maybe, 5,000 digits
+                line, col = self.at(node)
+                shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+                kind = tag.rsplit(":", 1)[1]
+                self.errors.append(_diag(self.file, "P101", f"{dotted(path)}: 値「{shown}」を {kind} として読めません",
+                                         f"cannot read {shown!r} as {kind}: {type(exc).__name__}", line, col,
+                                         f'文字として書くときは "{shown}" のように引用符で囲んでください (quote it to mean text)'))
+                return None
             if isinstance(value, str):
                 self.check_text(value, node, path)
-            # Dates and times stay text: the model wants 「令和8年1月」 as much as 2026-01.
-            return node.value if tag.endswith(":timestamp") else value
+            return value
         line, col = self.at(node)
         self.errors.append(
             _diag(self.file, "P006", f"YAML タグ {tag} は使えません", f"unsupported tag {tag}", line, col,

@@ -132,8 +132,17 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
         for sheet in SHEET_CODES:
             out[sheet] = _rows(wb[names[sheet]], sheet) if sheet in names else []
         return out
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - read-only mode parses a sheet only as it is read: damage shows here
+        raise Refused("P001", "Excel ブックの一部が壊れていて読めません。Excel で開いて保存し直してください",
+                      f"damaged workbook: {type(exc).__name__}",
+                      "直らないときは piflow form new で新しいブックを作り、内容を写してください") from None
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a damaged archive must not hide the message above
+            pass
 
 
 def _rows(ws, sheet: str) -> list[Row]:

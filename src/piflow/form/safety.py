@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from piflow.form.layout import PARTIES, STEPS
 
@@ -49,7 +50,7 @@ def check_archive(raw: bytes) -> None:
     """Raise Refused unless ``raw`` is a zip that openpyxl may safely open."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise Refused("P001", "Excel ブック（.xlsx）として読めません（壊れているか、別の形式です）",
                       "not an .xlsx workbook (not a zip archive)") from None
     with archive:
@@ -91,7 +92,7 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     raise Refused("P001", "ブックの中に DOCTYPE・ENTITY 宣言があります（Excel は書きません）",
                                   "XML parts with DOCTYPE/ENTITY declarations are refused")
                 tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise Refused("P001", f"ブックの中の {info.filename} を読めません（壊れています）",
                       f"corrupt part: {exc}") from None
 
@@ -110,6 +111,6 @@ def looks_like_form(path) -> bool:
             if info.file_size > 1024 * 1024:
                 return False
             names = archive.read(info).decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+    except (OSError, KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
         return False
     return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))
