@@ -6,14 +6,13 @@ import functools
 import sys
 from typing import TextIO
 
-from piflow import exitcodes
+from piflow import exitcodes, stopping
 
 
 class UsageError(Exception):
     """A command line that contradicts itself (exit 2, like bad input)."""
 
 
-INTERRUPTED = 130  # the shell's code for SIGINT; click would say "Aborted!" and exit 1 ("findings")
 MAX_PRINTED = 50  # a merge-key bomb gives hundreds; the first ones say what is wrong
 
 
@@ -54,9 +53,9 @@ def input_errors_exit_2(action):
         except UsageError as exc:
             print(f"使い方の誤り (usage error): {exc}", file=err)
             return exitcodes.BAD_INPUT
-        except KeyboardInterrupt:  # Ctrl+C: dot is killed and temp files removed on the way out
+        except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM: dot is killed and temp files removed on the way out
             print("\n中断しました (interrupted)", file=err)
-            return INTERRUPTED
+            return stopping.exit_code(exc)  # 130, or 143 for SIGTERM (click would say "Aborted!" and exit 1)
 
     return run
 
