@@ -101,3 +101,24 @@ def test_a_huge_blob_in_git_is_refused_before_it_is_read(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "P005" in result.output
     assert "show" not in shown  # the blob's size was asked, the blob itself never read
+
+
+def test_a_huge_text_is_refused_before_the_model_and_the_layout(monkeypatch):
+    import piflow.loader as loader
+
+    validated = []
+    monkeypatch.setattr(loader.Flow, "model_validate", lambda *a, **k: validated.append(a))
+    text = MINIMAL.replace("text: 抽出", "text: " + "抽出" * (loader.MAX_TEXT // 2 + 1))
+    with pytest.raises(InputError) as info:
+        loads(text, "t.yaml")
+    assert [(d.code, d.line) for d in info.value.diagnostics] == [("P005", MINIMAL.count("\n", 0, MINIMAL.index("抽出")) + 1)]
+    assert validated == []
+    loads(MINIMAL.replace("text: 抽出", "text: " + "抽" * loader.MAX_TEXT), "t.yaml")  # the limit itself passes
+
+
+def test_draw_of_an_unreadable_file_says_only_why(tmp_path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text(MINIMAL.replace("text: 抽出", "text: " + "抽出" * 2000), encoding="utf-8")
+    result = runner.invoke(app, ["draw", str(bad), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "P005" in result.output and "使い方の誤り" not in result.output

@@ -55,6 +55,8 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
         if warning:
             print(f"{doc.path}: 警告: {warning}", file=err)
         pages += [(doc, sc, fp) for fp in drawn]
+    if failed and not pages:  # nothing could be read: the located errors above say why, no more to add
+        return exitcodes.BAD_INPUT
     # Names first: two figures bound for one file stop the run before anything is drawn.
     names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for _, sc, fp in pages]
     targets, _ = output_targets(output, names, fmt, [f"{doc.path} [{fp.tag}]" for doc, _, fp in pages])
