@@ -13,7 +13,8 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from piflow.catalog import Catalog, UnknownMeasure, default_catalog
@@ -103,8 +104,26 @@ def is_empty_reason(value: str) -> bool:
     return bool(_NO_REASON.match(normalize(value).strip().strip("（）()「」").strip()))
 
 
+def _unbracket(value: str) -> str:
+    """「（理由）」 → 「理由」; a reason that only ends in 「）」 (「…（LGWAN経由）」) keeps it."""
+    value = value.strip()
+    while len(value) >= 2 and value[0] in "（(" and value[-1] in "）)" and _balanced(value[1:-1]):
+        value = value[1:-1].strip()
+    return value
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _check_reason(value: str) -> str:
-    value = value.strip().strip("（）()").strip()
+    value = _unbracket(value)
     if is_empty_reason(value):
         raise PydanticCustomError(
             "piflow_waiver_reason", "{ja} / {en}",
@@ -125,6 +144,40 @@ def _flatten_waivers(waivers: dict[tuple[str, ...], str]) -> dict[str, str]:
 
 
 Waivers = Annotated[dict[MeasureRef, Reason], AfterValidator(_flatten_waivers)]
+
+
+def _flatten_scope(scope: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {mid: partners for ids, partners in scope.items() for mid in ids}
+
+
+WaiverScope = Annotated[dict[MeasureRef, tuple[Id, ...]], AfterValidator(_flatten_scope)]
+WAIVER_KEYS = {"reason", "for"}
+
+
+def split_waiver_scope(data):
+    """``waivers: {返却: {reason: 電子データのみ, for: [printer]}}`` → the reason, and ``waiver_scope``.
+
+    A waiver is written as its reason, or as ``{reason, for}`` where ``for`` lists the partners
+    (ids) a ward-side waiver covers (docs/format.md, 「waivers の範囲」).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("waivers"), dict):
+        return data
+    waivers = data["waivers"]
+    if not any(isinstance(v, dict) for v in waivers.values()):
+        return data
+    data = dict(data)
+    data["waivers"] = {k: (v.get("reason", "") if isinstance(v, dict) else v) for k, v in waivers.items()}
+    scope = {k: v["for"] for k, v in waivers.items() if isinstance(v, dict) and v.get("for") is not None}
+    unknown = sorted({key for v in waivers.values() if isinstance(v, dict) for key in v} - WAIVER_KEYS)
+    if unknown:
+        raise PydanticCustomError(
+            "piflow_waiver_keys", "{ja} / {en}",
+            {"ja": f"waivers の項目に使えるのは reason と for だけです（{'、'.join(unknown)}）",
+             "en": f"a waiver mapping takes only reason and for, not {', '.join(unknown)}",
+             "hint": "例 (e.g.): 返却: {reason: 電子データのみの取扱いのため, for: [printer]}"})
+    if scope:
+        data["waiver_scope"] = {**(data.get("waiver_scope") or {}), **scope}
+    return data
 
 _STEP_NO = re.compile(r"^([0-9]+)('*)$")
 
@@ -181,6 +234,10 @@ CHECKLIST_ONLY = ("チェックリストでは講じる（○）が、図には�
                   "（テストはダミーデータ など、図に載せない対策）")
 
 
+SCOPE_DOC = ("区側の waiver が及ぶ相手（当事者の id）。waivers に {reason, for} と書くとここに入る"
+             " (the partners a ward-side waiver covers; filled from waivers' for:)")
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -214,7 +271,10 @@ class System(Frozen):
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
+    waiver_scope: WaiverScope = Field(default_factory=dict, description=SCOPE_DOC)
     note: str | None = None
+
+    _split = model_validator(mode="before")(classmethod(lambda cls, data: split_waiver_scope(data)))
 
 
 class Party(Frozen):
@@ -235,8 +295,11 @@ class Party(Frozen):
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict)
+    waiver_scope: WaiverScope = Field(default_factory=dict, description=SCOPE_DOC)
     systems: tuple[System, ...] = ()
     note: str | None = None
+
+    _split = model_validator(mode="before")(classmethod(lambda cls, data: split_waiver_scope(data)))
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.role for r in roles)

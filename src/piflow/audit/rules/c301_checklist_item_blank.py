@@ -30,21 +30,36 @@
 from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.audit.finding import Subject
-from piflow.checklist import SIDE_JA, fill
+from piflow.checklist import applicable_with_gaps, fill, side_ja
+from piflow.project import municipality_for
 
 
 @rule(code="C301", name="checklist-item-blank", severity="info", kind="incomplete",
       title="チェックリストの未記入の項目", title_en="checklist item neither declared nor waived")
 def check(ctx):
     parties = {p.id: i for i, p in enumerate(ctx.flow.parties)}
+    municipality = municipality_for(ctx.doc.path)
+    bases = list(ctx.flow.proposal.bases)
+    for gap in applicable_with_gaps(ctx.doc)[1]:
+        # No form for a party that does not exist: name the basis and the role it needs.
+        roles = "・".join(r.value for r in gap.roles)
+        subject = Subject("flow", f"checklist:{gap.number}/-", f"別紙チェックリスト{gap.number}（{gap.basis.value}）",
+                          ("proposal", "bases", bases.index(gap.basis)), (2, gap.number, -1, ""))
+        yield Problem(
+            subject,
+            f"根拠「{gap.basis.value}」のチェックリスト{gap.number}を書く相手がいません（役割「{roles}」の当事者がありません）",
+            f"basis {gap.basis.value} needs a party with role {roles} for checklist {gap.number}",
+            f"parties に role: {gap.roles[0].value} の当事者を加えるか、proposal.bases から「{gap.basis.value}」を外してください"
+            f" (add the counterparty, or drop the basis)",
+            detail="counterparty",
+            checklist=(f"チェックリスト{gap.number}",),
+        )
     for form in fill(ctx.doc, ctx.violations):
-        where = parties.get(form.partner_id) if form.partner_id else None
-        path = ("parties", where) if where is not None else ("proposal", "bases")
-        who = f"（{form.partner}）" if form.partner else ""
+        where = parties[form.partner_id]
         subject = Subject(
-            "flow", f"checklist:{form.number}/{form.partner_id or '-'}/{form.side}",
-            f"別紙チェックリスト{form.title}{who} {SIDE_JA[form.side]}",
-            path, (2, form.number, where if where is not None else -1, form.side),
+            "flow", f"checklist:{form.number}/{form.partner_id}/{form.side}",
+            f"別紙チェックリスト{form.title}（{form.partner}） {side_ja(form.side, municipality)}",
+            ("parties", where), (2, form.number, where, form.side),
         )
         for section in form.sections:
             for item in section.items:
