@@ -338,3 +338,40 @@ def test_no_requirement_fires_on_a_part_whose_condition_fails(doc):
         party = f.subject.key.split(":", 1)[1]
         use = uses.get(party, {}).get(f.measure)
         assert use is None or use.applies, f.key
+
+
+# --- templates and messages ---------------------------------------------------------------------
+
+def test_every_template_once_filled_passes_strict():
+    from piflow.scaffold import TEMPLATES, template_text
+    assert {"provision-agency", "provision-private", "secondary-use", "external-link-agency",
+            "designated-manager"} <= set(TEMPLATES)
+    for name in TEMPLATES:
+        doc = loads(template_text(name).replace("○", "テ"), f"{name}.yaml")
+        findings = audit(doc)
+        left = [f.key for f in findings if not f.accepted] + [f.key for f in completeness(doc, findings)]
+        assert left == [], (name, left)
+
+
+def test_templates_cover_the_forms():
+    from piflow.scaffold import TEMPLATES, template_text
+    numbers = set()
+    for name in TEMPLATES:
+        numbers |= {n for n, _ in applicable(loads(template_text(name).replace("○", "テ"), f"{name}.yaml"))}
+    assert {1, 2, 3, 4, 5, 6, 7} <= numbers
+
+
+def test_party_message_says_what_it_does():
+    doc = flow(["業務委託"], [{"id": "vendor", "name": "委託先", "role": "委託先",
+                               "systems": [{"id": "pc", "name": "PC", "kind": "PC"}]}],
+               [{"from": "ward", "to": "pc", "channel": "LGWAN", "data": ["name"]}])
+    c303 = next(f for f in completeness(doc, audit(doc)) if f.code == "C303")
+    assert c303.message.startswith("「委託先」は個人情報を受け取り、保管しますが")
+
+
+def test_recipient_wording_for_a_body_that_is_not_public():
+    doc = flow(["外部提供"], [{"id": "r", "name": "社会福祉協議会", "role": "提供先"}], [online(to="r")])
+    first = cell(filled(doc), 2, "ward", "r", "運用", 1)
+    assert "他の行政機関等に" not in first.text and "提供先" in first.text
+    agency = flow(["外部提供"], [{"id": "r", "name": "他区", "role": "他の行政機関等"}], [online(to="r")])
+    assert "他の行政機関等に" in cell(filled(agency), 2, "ward", "r", "運用", 1).text
