@@ -375,3 +375,67 @@ def test_recipient_wording_for_a_body_that_is_not_public():
     assert "他の行政機関等に" not in first.text and "提供先" in first.text
     agency = flow(["外部提供"], [{"id": "r", "name": "他区", "role": "他の行政機関等"}], [online(to="r")])
     assert "他の行政機関等に" in cell(filled(agency), 2, "ward", "r", "運用", 1).text
+
+
+# --- policy packs: parts, conditions and wording for their own forms -----------------------------
+
+PACK_FORM = """version: 1
+conditions:
+  physical: {title: 紙を受け渡す場合, reason: 紙を扱わないため}
+checklists:
+- number: 5
+  title: 5 業務委託にかかる個人情報保護対策チェックリスト
+  basis: 業務委託
+  forms:
+  - side: partner
+    header: 委託事業者に行わせる個人情報保護対策
+    sections:
+    - name: 運用上の対策
+      items:
+      - text: "{ward}の定める特記事項を遵守させる。"
+        parts: [special-terms]
+      - text: 紙を封緘袋で運ばせる。
+        parts:
+        - {measure: locked-bag, when: %s}
+"""
+
+
+def _pack_project(tmp_path, when="physical"):
+    from piflow.pack import checklists_in, conditions_in
+    checklists_in.cache_clear()
+    conditions_in.cache_clear()
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "piflow.toml").write_text('municipality = "長崎市"\npack = "pack"\n', encoding="utf-8")
+    (tmp_path / "pack" / "checklists.yaml").write_text(PACK_FORM % when, encoding="utf-8")
+
+
+def test_pack_declares_parts_conditions_and_wording(tmp_path):
+    from piflow.loader import load
+    text = yaml.safe_dump({
+        "piflow": 1, "proposal": {"title": "t", "section": "s", "bases": ["業務委託"]},
+        "data": [{"id": "name", "name": "氏名"}],
+        "parties": [{"id": "ward", "name": "市", "role": "区", "data": ["name"]},
+                    {"id": "vendor", "name": "委託先", "role": "委託先", "measures": ["special-terms"]}],
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "id": "a", "from": "ward", "to": "vendor", "text": "t", "channel": "LGWAN", "data": ["name"]}]}],
+    }, allow_unicode=True)
+    _pack_project(tmp_path)
+    (tmp_path / "flow.yaml").write_text(text, encoding="utf-8")
+    doc = load(str(tmp_path / "flow.yaml"))
+    form = next(f for f in fill(doc, audit(doc)) if f.number == 5 and f.side == "partner")
+    first, second = form.sections[0].items
+    assert first.text == "市の定める特記事項を遵守させる。" and first.mark == "○"
+    assert (second.mark, second.status) == ("－（紙を扱わないため）", "inapplicable")
+
+
+def test_pack_unknown_condition_is_located_with_did_you_mean(tmp_path):
+    from piflow.pack import checklists_in
+    _pack_project(tmp_path, when="physicl")
+    try:
+        checklists_in(tmp_path / "pack", "長崎市")
+    except InputError as exc:
+        text = str(exc)
+        # line 18 is the part's ``when`` in PACK_FORM; the did-you-mean names the condition meant
+        assert "P206" in text and "did you mean): physical" in text and "checklists.yaml:18:39:" in text, text
+    else:
+        raise AssertionError("an unknown condition must be a located error")

@@ -32,10 +32,10 @@ from typing import Literal
 from piflow.audit.conditions import holds
 from piflow.audit.facts import FlowFacts
 from piflow.audit.finding import Finding
-from piflow.checklist_forms import condition_texts, ward_word
+from piflow.checklist_forms import ward_word
 from piflow.loader import Document
 from piflow.model import Party
-from piflow.pack import checklists_in, pack_folder
+from piflow.pack import checklists_in, conditions_in, pack_folder
 from piflow.project import municipality_for
 from piflow.textnorm import circled
 from piflow.vocab import Basis, Medium, Role, SystemKind
@@ -247,7 +247,7 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
     flow, facts = doc.flow, FlowFacts(doc)
     municipality = municipality or municipality_for(doc.path)
     forms_data = checklists_in(pack_folder(doc.path), municipality)
-    reasons = {name: c["reason"] for name, c in condition_texts(municipality).items()}
+    reasons = {name: c["reason"] for name, c in conditions_in(pack_folder(doc.path), municipality).items()}
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
     open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
     forms: list[FormResult] = []

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from piflow.catalog import Catalog, _measure_from, default_catalog, load_bundled_yaml
-from piflow.checklist_forms import checklist_data, condition_texts, normalise
+from piflow.checklist_forms import checklist_data, condition_texts, localised, normalise
 from piflow.diagnostics import Diagnostic, InputError, located
 from piflow.inputfile import read_bytes
 from piflow.project import project_for
@@ -97,8 +97,17 @@ class ChecklistEntry(_Strict):
     forms: list[FormEntry] = Field(min_length=1)
 
 
+class ConditionEntry(_Strict):
+    """A pack's wording for a condition the tool knows (its reason printed as 「－（…）」)."""
+
+    title: str = Field(min_length=1)
+    title_en: str = ""
+    reason: str = Field(min_length=1)
+
+
 class ChecklistsFile(_Strict):
     version: int = 1
+    conditions: dict[str, ConditionEntry] = {}
     checklists: list[ChecklistEntry] = []
 
 
@@ -159,7 +168,8 @@ def checklists_in(folder: Path | None, municipality: str) -> dict[int, dict]:
     user, source = _read(file, ChecklistsFile)
     catalog = catalog_in(folder)
     conditions = condition_texts(municipality)
-    diags = []
+    diags = [_unknown_condition(file, source, ("conditions", name), name, conditions)
+             for name in user.conditions if name not in conditions]
     for i, c in enumerate(user.checklists):
         for j, form in enumerate(c.forms):
             for k, section in enumerate(form.sections):
@@ -175,18 +185,35 @@ def checklists_in(folder: Path | None, municipality: str) -> dict[int, dict]:
                         if mid not in catalog:
                             diags.append(_unknown(file, source, where, mid))
                         if not isinstance(part, str) and part.when is not None and part.when not in conditions:
-                            line, col = source.where((*at, "parts", m, "when"))
-                            near = get_close_matches(part.when, list(conditions), n=1)
-                            hint = f"（もしかして (did you mean): {near[0]}）" if near else ""
-                            diags.append(Diagnostic(
-                                str(file), line, col, "P206",
-                                f"条件「{part.when}」はありません{hint}。使える条件: {'、'.join(conditions)}",
-                                f"unknown condition {part.when!r}; known: {', '.join(conditions)}"))
+                            diags.append(_unknown_condition(file, source, (*at, "parts", m, "when"), part.when,
+                                                            conditions))
     if diags:
         raise InputError(diags)
     for c in user.checklists:
         forms[c.number] = normalise(c.model_dump(exclude_none=False), municipality)
     return dict(sorted(forms.items()))
+
+
+@cache
+def conditions_in(folder: Path | None, municipality: str) -> dict[str, dict[str, str]]:
+    """Condition name -> title and reason: the built-in wording, a pack's checklists.yaml ``conditions`` over it."""
+    texts = dict(condition_texts(municipality))
+    file = folder / "checklists.yaml" if folder else None
+    if file is None or not file.is_file():
+        return texts
+    checklists_in(folder, municipality)  # validates the file (located errors) first
+    user, _ = _read(file, ChecklistsFile)
+    for name, entry in user.conditions.items():
+        texts[name] = {k: localised(v, municipality) for k, v in entry.model_dump().items()}
+    return texts
+
+
+def _unknown_condition(file: Path, source, path: tuple, name: str, known) -> Diagnostic:
+    line, col = source.where(path)
+    near = get_close_matches(name, list(known), n=1)
+    hint = f"（もしかして (did you mean): {near[0]}）" if near else ""
+    return Diagnostic(str(file), line, col, "P206", f"条件「{name}」はありません{hint}。使える条件: {'、'.join(known)}",
+                      f"unknown condition {name!r}; known: {', '.join(known)}")
 
 
 def policy_file_in(folder: Path | None) -> str | None:

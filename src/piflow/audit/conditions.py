@@ -90,7 +90,14 @@ TESTS: dict[str, Callable[[FlowFacts, Party | None], bool]] = {
 
 def holds(facts: FlowFacts, name: str | None, party: Party | None) -> bool:
     """True when the condition ``name`` holds for ``party`` (no condition: always)."""
-    return name is None or TESTS[name](facts, party)
+    if name is None:
+        return True
+    # Asked once per part of every form; a flow has 10,000 steps at most, parties few: memoise per facts.
+    memo = facts.__dict__.setdefault("_condition_memo", {})
+    key = (name, party.id if party is not None else None)
+    if key not in memo:
+        memo[key] = TESTS[name](facts, party)
+    return memo[key]
 
 
 __all__ = ["TESTS", "holds"]
