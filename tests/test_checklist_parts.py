@@ -439,3 +439,25 @@ def test_pack_unknown_condition_is_located_with_did_you_mean(tmp_path):
         assert "P206" in text and "did you mean): physical" in text and "checklists.yaml:18:39:" in text, text
     else:
         raise AssertionError("an unknown condition must be a located error")
+
+
+def _slip(channel):
+    doc = yaml.safe_dump({
+        "piflow": 1, "proposal": {"title": "t", "section": "s", "bases": ["業務委託"]},
+        "data": [{"id": "name", "name": "氏名"}, {"id": "pw", "name": "パスワード", "class": "認証情報"}],
+        "parties": [{"id": "ward", "name": "区", "role": "区", "data": ["name", "pw"]},
+                    {"id": "vendor", "name": "委託先", "role": "委託先",
+                     "checklist_measures": ["data-encryption", "password-slip-separate"]}],
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "id": "dvd", "from": "ward", "to": "vendor", "text": "媒体", "channel": "手渡し",
+             "medium": "電磁的媒体", "data": ["name"], "occasion": "1日目"},
+            {"n": 2, "id": "slip", "from": "ward", "to": "vendor", "text": "パスワード通知書", "channel": channel,
+             "medium": "紙", "data": ["pw"], "occasion": "2日目"}]}],
+    }, allow_unicode=True, sort_keys=False)
+    return loads(doc, "slip.yaml")
+
+
+def test_handing_over_by_hand_is_not_met_by_registered_mail():
+    by_post = cell(filled(_slip("簡易書留")), 5, "partner", "vendor", "運用", 7)
+    assert by_post.mark != "○" and "簡易書留" in by_post.note and "手渡しではありません" in by_post.note
+    assert cell(filled(_slip("手渡し")), 5, "partner", "vendor", "運用", 7).mark == "○"

@@ -26,7 +26,7 @@ waiver overrides a declaration.  Every mark carries where in the flow file it co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from piflow.audit.conditions import holds
@@ -38,7 +38,7 @@ from piflow.model import Party
 from piflow.pack import checklists_in, conditions_in, pack_folder
 from piflow.project import municipality_for
 from piflow.textnorm import circled
-from piflow.vocab import Basis, Medium, Role, SystemKind
+from piflow.vocab import Basis, ChannelClass, Medium, Role, SystemKind
 
 Status = Literal["done", "waived", "inapplicable", "missing", "blank"]
 SIDE_JA = {"ward": "区が行う", "partner": "相手方に行わせる"}
@@ -277,6 +277,7 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
                 for k, item in enumerate(section["items"], start=1):
                     waivers = guided if item.get("guides") else own
                     parts = []
+                    notes: dict[str, str] = {}
                     for part in item["parts"]:
                         mid = part["measure"]
                         if part.get("by") == "anyone":
@@ -288,14 +289,34 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
                             if not holders and (item.get("guides") or not _waiver(own, mid, partner)):
                                 holders = partner_index.declared.get(mid, [])
                         declared = tuple(_where(doc, h) for h in holders[:2])
+                        other_way = _not_by_hand(facts, refs, part.get("hand"))
+                        if other_way and declared:
+                            # 「…手渡しで行う」 is not met by a 簡易書留: the declaration does not count.
+                            declared = ()
+                            notes[mid] = "、".join(f"{r.label}（{'・'.join(c.value for c in r.step.channels)}）"
+                                                  for r in other_way) + " は手渡しではありません"
                         parts.append((Part(mid, holds(facts, part.get("when"), partner), declared,
                                            _waiver(waivers, mid, partner, doc)), part.get("when")))
                     text = item["text_recipient"] if recipient and item.get("text_recipient") else item["text"]
-                    items.append(_judge(k, text, parts, reasons, relevant, facts.catalog))
+                    judged = _judge(k, text, parts, reasons, relevant, facts.catalog)
+                    if notes:
+                        extra = "、".join(f"「{_label(facts.catalog, m)}」: {n}" for m, n in notes.items())
+                        judged = replace(judged, note="、".join(x for x in (judged.note, extra) if x))
+                    items.append(judged)
                 sections.append(SectionResult(section["name"], tuple(items)))
             forms.append(FormResult(number, spec["title"], spec.get("media"), form["side"], form["header"],
                                     partner.name, tuple(sections), partner.id, ward_word(municipality)))
     return forms
+
+
+def _not_by_hand(facts: FlowFacts, refs, data_class: str | None) -> list:
+    """Cross-party steps (of ``refs``) carrying data of ``data_class`` by a channel other than by hand."""
+    if not data_class:
+        return []
+    class_of = {d.id: d.class_.value for d in facts.flow.data}
+    return [r for r in refs if facts.cross_party(r) and r.step.channels
+            and any(class_of.get(d) == data_class for d in facts.carried(r))
+            and not any(c.klass is ChannelClass.HAND for c in r.step.channels)]
 
 
 def _waiver(index: "_Index", mid: str, partner: Party, doc: Document | None = None) -> tuple[str, str] | None:

@@ -30,17 +30,17 @@ def localised(text: str, municipality: str) -> str:
 
 
 def parts_of(item: dict) -> list[dict]:
-    """An item's parts as ``{measure, when, by}`` dicts, whichever shape the item is written in."""
+    """An item's parts as ``{measure, when, by, hand}`` dicts, whichever shape the item is written in."""
     if "parts" in item and item["parts"] is not None:
         out = []
         for p in item["parts"]:
             if isinstance(p, str):
-                out.append({"measure": p, "when": None, "by": None})
+                out.append({"measure": p, "when": None, "by": None, "hand": None})
             else:
-                out.append({"measure": p["measure"], "when": p.get("when"), "by": p.get("by")})
+                out.append({"measure": p["measure"], "when": p.get("when"), "by": p.get("by"), "hand": p.get("hand")})
         return out
-    return ([{"measure": m, "when": None, "by": None} for m in item.get("measures") or ()]
-            + [{"measure": m, "when": "cloud", "by": "anyone"} for m in item.get("cloud_measures") or ()])
+    return ([{"measure": m, "when": None, "by": None, "hand": None} for m in item.get("measures") or ()]
+            + [{"measure": m, "when": "cloud", "by": "anyone", "hand": None} for m in item.get("cloud_measures") or ()])
 
 
 def normalise(checklist: dict, municipality: str) -> dict:

@@ -59,6 +59,7 @@ class PartEntry(_Strict):
     measure: str = Field(min_length=1)
     when: str | None = None
     by: str | None = Field(None, pattern=r"^anyone$")
+    hand: str | None = Field(None, description="a data class (認証情報) that must be handed over by hand")
 
 
 class ItemEntry(_Strict):

@@ -68,7 +68,8 @@ def check(ctx):
                 labels = "、".join(ctx.label(m) for m in item.measures)
                 yield Problem(
                     subject,
-                    f"【{section.name}】{item.number}「{item.text}」が未記入です（○ も －（理由）もありません）",
+                    f"【{section.name}】{item.number}「{item.text}」が未記入です（○ も －（理由）もありません）"
+                    + (f"。{item.note}" if item.note else ""),
                     f"checklist {form.number} {section.name} item {item.number} is neither declared nor waived",
                     f"measures（図に書かないものは checklist_measures）に「{labels}」を書くか、"
                     f"waivers に理由を書いてください (declare it, or waive it with a reason)",
