@@ -436,7 +436,7 @@ def test_pack_unknown_condition_is_located_with_did_you_mean(tmp_path):
     except InputError as exc:
         text = str(exc)
         # line 18 is the part's ``when`` in PACK_FORM; the did-you-mean names the condition meant
-        assert "P206" in text and "did you mean): physical" in text and "checklists.yaml:18:39:" in text, text
+        assert "P207" in text and "did you mean): physical" in text and "checklists.yaml:18:39:" in text, text
     else:
         raise AssertionError("an unknown condition must be a located error")
 

@@ -213,7 +213,7 @@ def _unknown_condition(file: Path, source, path: tuple, name: str, known) -> Dia
     line, col = source.where(path)
     near = get_close_matches(name, list(known), n=1)
     hint = f"（もしかして (did you mean): {near[0]}）" if near else ""
-    return Diagnostic(str(file), line, col, "P206", f"条件「{name}」はありません{hint}。使える条件: {'、'.join(known)}",
+    return Diagnostic(str(file), line, col, "P207", f"条件「{name}」はありません{hint}。使える条件: {'、'.join(known)}",
                       f"unknown condition {name!r}; known: {', '.join(known)}")
 
 
