@@ -409,8 +409,10 @@ def _pack_project(tmp_path, when="physical"):
     (tmp_path / "pack" / "checklists.yaml").write_text(PACK_FORM % when, encoding="utf-8")
 
 
-def test_pack_declares_parts_conditions_and_wording(tmp_path):
+def test_pack_declares_parts_conditions_and_wording(tmp_path, monkeypatch):
+    import piflow.project
     from piflow.loader import load
+    monkeypatch.setattr(piflow.project, "_override", None)  # no --municipality left over from a CLI test
     text = yaml.safe_dump({
         "piflow": 1, "proposal": {"title": "t", "section": "s", "bases": ["業務委託"]},
         "data": [{"id": "name", "name": "氏名"}],
@@ -461,3 +463,10 @@ def test_handing_over_by_hand_is_not_met_by_registered_mail():
     by_post = cell(filled(_slip("簡易書留")), 5, "partner", "vendor", "運用", 7)
     assert by_post.mark != "○" and "簡易書留" in by_post.note and "手渡しではありません" in by_post.note
     assert cell(filled(_slip("手渡し")), 5, "partner", "vendor", "運用", 7).mark == "○"
+
+
+def test_waiver_scope_naming_no_party_is_located_with_did_you_mean():
+    doc = _with_ward(None, {"locked-bag": {"reason": "窓口で直接受け渡すため", "for": ["aa"]}})
+    found = [f for f in completeness(doc, audit(doc)) if f.subject.key.startswith("waiver-scope:")]
+    assert len(found) == 1 and "「aa」" in found[0].message and "did you mean): a" in found[0].message
+    assert found[0].line > 1

@@ -13,8 +13,8 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, TypeAdapter,
+                      ValidationInfo, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from piflow.catalog import Catalog, UnknownMeasure, default_catalog
@@ -151,20 +151,21 @@ def _flatten_scope(scope: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, t
 
 
 WaiverScope = Annotated[dict[MeasureRef, tuple[Id, ...]], AfterValidator(_flatten_scope)]
+_SCOPE: TypeAdapter = TypeAdapter(WaiverScope)
 WAIVER_KEYS = {"reason", "for"}
 
 
 def split_waiver_scope(data):
-    """``waivers: {返却: {reason: 電子データのみ, for: [printer]}}`` → the reason, and ``waiver_scope``.
+    """``waivers: {返却: {reason: 電子データのみ, for: [printer]}}`` → (data with the reason only, the scope).
 
     A waiver is written as its reason, or as ``{reason, for}`` where ``for`` lists the partners
     (ids) a ward-side waiver covers (docs/format.md, 「waivers の範囲」).
     """
     if not isinstance(data, dict) or not isinstance(data.get("waivers"), dict):
-        return data
+        return data, {}
     waivers = data["waivers"]
     if not any(isinstance(v, dict) for v in waivers.values()):
-        return data
+        return data, {}
     data = dict(data)
     data["waivers"] = {k: (v.get("reason", "") if isinstance(v, dict) else v) for k, v in waivers.items()}
     scope = {k: v["for"] for k, v in waivers.items() if isinstance(v, dict) and v.get("for") is not None}
@@ -175,9 +176,7 @@ def split_waiver_scope(data):
             {"ja": f"waivers の項目に使えるのは reason と for だけです（{'、'.join(unknown)}）",
              "en": f"a waiver mapping takes only reason and for, not {', '.join(unknown)}",
              "hint": "例 (e.g.): 返却: {reason: 電子データのみの取扱いのため, for: [printer]}"})
-    if scope:
-        data["waiver_scope"] = {**(data.get("waiver_scope") or {}), **scope}
-    return data
+    return data, scope
 
 _STEP_NO = re.compile(r"^([0-9]+)('*)$")
 
@@ -234,10 +233,6 @@ CHECKLIST_ONLY = ("チェックリストでは講じる（○）が、図には�
                   "（テストはダミーデータ など、図に載せない対策）")
 
 
-SCOPE_DOC = ("区側の waiver が及ぶ相手（当事者の id）。waivers に {reason, for} と書くとここに入る"
-             " (the partners a ward-side waiver covers; filled from waivers' for:)")
-
-
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -259,7 +254,30 @@ class Proposal(Frozen):
     period: str | None = Field(None, description="期間・時期")
 
 
-class System(Frozen):
+class _WaiverScoped(Frozen):
+    """A holder of waivers whose ward-side waivers may name the partners they cover (``for:``).
+
+    The scope is kept beside the model's fields (not a field of its own), so the workbook form and
+    every writer see ``waivers`` as before; ``waiver_scope`` gives measure id -> partner ids.
+    """
+
+    _waiver_scope: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _split_scope(cls, data, handler, info: ValidationInfo):
+        data, scope = split_waiver_scope(data)
+        obj = handler(data)
+        if scope:
+            obj._waiver_scope = _SCOPE.validate_python(scope, context=info.context)
+        return obj
+
+    @property
+    def waiver_scope(self) -> dict[str, tuple[str, ...]]:
+        return self._waiver_scope
+
+
+class System(_WaiverScoped):
     """A system, store or PC that belongs to a party (児童手当システム, DB, 委託先PC)."""
 
     id: Id
@@ -271,13 +289,10 @@ class System(Frozen):
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
-    waiver_scope: WaiverScope = Field(default_factory=dict, description=SCOPE_DOC)
     note: str | None = None
 
-    _split = model_validator(mode="before")(classmethod(lambda cls, data: split_waiver_scope(data)))
 
-
-class Party(Frozen):
+class Party(_WaiverScoped):
     """An actor: the ward, the data subjects, a contractor, a cloud operator …"""
 
     id: Id
@@ -295,11 +310,8 @@ class Party(Frozen):
     measures: Measures = Field(default_factory=list)
     checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict)
-    waiver_scope: WaiverScope = Field(default_factory=dict, description=SCOPE_DOC)
     systems: tuple[System, ...] = ()
     note: str | None = None
-
-    _split = model_validator(mode="before")(classmethod(lambda cls, data: split_waiver_scope(data)))
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.role for r in roles)

@@ -27,6 +27,8 @@
     with ``--strict`` or ``--fail-on incomplete``.
 """
 
+from difflib import get_close_matches
+
 from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.audit.finding import Subject
@@ -54,6 +56,24 @@ def check(ctx):
             detail="counterparty",
             checklist=(f"チェックリスト{gap.number}",),
         )
+    ids = list(parties)
+    for i, party in enumerate(ctx.flow.parties):
+        for j, holder in enumerate((party, *party.systems)):
+            path = ("parties", i, "waivers") if j == 0 else ("parties", i, "systems", j - 1, "waivers")
+            for mid, covered in holder.waiver_scope.items():
+                for pid in covered:
+                    if pid in parties:
+                        continue
+                    near = get_close_matches(pid, ids, n=1)
+                    subject = Subject("flow", f"waiver-scope:{holder.id}/{mid}", f"{holder.name} の waivers", path,
+                                      (2, 0, i, j))
+                    yield Problem(
+                        subject,
+                        f"waivers の for: に書いた「{pid}」という当事者はありません"
+                        + (f"（もしかして (did you mean): {near[0]}）" if near else ""),
+                        f"waiver scope names {pid!r}, which is no party",
+                        f"for: には当事者の id を書いてください（{', '.join(ids)}）",
+                        measure=None, detail=f"{mid}:{pid}", checklist=())
     for form in fill(ctx.doc, ctx.violations):
         where = parties[form.partner_id]
         subject = Subject(
