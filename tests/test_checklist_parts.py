@@ -470,3 +470,18 @@ def test_waiver_scope_naming_no_party_is_located_with_did_you_mean():
     found = [f for f in completeness(doc, audit(doc)) if f.subject.key.startswith("waiver-scope:")]
     assert len(found) == 1 and "「aa」" in found[0].message and "did you mean): a" in found[0].message
     assert found[0].line > 1
+
+
+def test_schema_accepts_a_scoped_waiver():
+    import json
+
+    import jsonschema
+
+    from piflow.schema import flow_json_schema
+    flow_doc = {"piflow": 1, "proposal": {"title": "t", "section": "s", "bases": ["業務委託"]},
+                "parties": [{"id": "ward", "name": "区", "role": "区",
+                             "waivers": {"locked-bag": {"reason": "窓口で直接受け渡すため", "for": ["a"]},
+                                         "backup": "不要のため"}}],
+                "scenarios": [{"id": "s", "tag": "t", "title": "t",
+                               "steps": [{"n": 1, "from": "ward", "to": "ward", "text": "t"}]}]}
+    jsonschema.validate(flow_doc, json.loads(flow_json_schema()))

@@ -143,7 +143,15 @@ def _flatten_waivers(waivers: dict[tuple[str, ...], str]) -> dict[str, str]:
     return {mid: reason for ids, reason in waivers.items() for mid in ids}
 
 
-Waivers = Annotated[dict[MeasureRef, Reason], AfterValidator(_flatten_waivers)]
+# In the file a waiver is its reason, or {reason, for} (split off before validation: split_waiver_scope).
+WaiverReason = Annotated[str, AfterValidator(_check_reason), WithJsonSchema({
+    "anyOf": [{"type": "string"},
+              {"type": "object", "additionalProperties": False, "required": ["reason"],
+               "properties": {"reason": {"type": "string"},
+                              "for": {"type": "array", "items": {"type": "string"},
+                                      "description": "区の waiver が及ぶ相手（当事者の id）"}}}],
+    "description": "不要とする理由。区の waiver は {reason: 理由, for: [相手の id]} で相手を限れる"})]
+Waivers = Annotated[dict[MeasureRef, WaiverReason], AfterValidator(_flatten_waivers)]
 
 
 def _flatten_scope(scope: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
