@@ -26,13 +26,14 @@ PARTNER_OPS = ["special-terms", "inspection", "handler-report", "business-flow",
                "incident-consult", "data-encryption", "erasure"]
 
 
-def flow(bases, parties, steps=(), data=("name",), ward_waivers=None):
+def flow(bases, parties, steps=(), data=("name",), ward_waivers=None, ward_measures=None):
     doc = {
         "piflow": 1,
         "proposal": {"title": "テスト", "section": "テスト課", "bases": list(bases)},
         "data": [{"id": d, "name": d} for d in data],
         "parties": [{"id": "ward", "name": "区", "role": "区", "data": list(data),
-                     **({"waivers": ward_waivers} if ward_waivers else {})}, *parties],
+                     **({"waivers": ward_waivers} if ward_waivers else {}),
+                     **({"checklist_measures": ward_measures} if ward_measures else {})}, *parties],
         "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
             {"n": i + 1, "id": f"s{i}", "text": "受渡し", **s} for i, s in enumerate(steps)]}] if steps else [],
     }
@@ -288,7 +289,8 @@ def generated(draw):
             step["medium"] = medium
         steps.append(step)
     ward_waivers = {m: "区の理由のため" for m in draw(st.lists(st.sampled_from(SOME_MEASURES), unique=True, max_size=4))}
-    return flow(bases, parties, steps, ward_waivers=ward_waivers)
+    ward_measures = draw(st.lists(st.sampled_from(SOME_MEASURES), unique=True, max_size=6))
+    return flow(bases, parties, steps, ward_waivers=ward_waivers, ward_measures=ward_measures)
 
 
 def _declared_for(doc, party_id, side):
@@ -485,3 +487,49 @@ def test_schema_accepts_a_scoped_waiver():
                 "scenarios": [{"id": "s", "tag": "t", "title": "t",
                                "steps": [{"n": 1, "from": "ward", "to": "ward", "text": "t"}]}]}
     jsonschema.validate(flow_doc, json.loads(flow_json_schema()))
+
+
+def test_a_ward_waiver_left_over_says_how_to_rewrite():
+    extra = {"checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m != "periodic-check"]}
+    doc = _with_ward(None, {"periodic-check": "年1回の監査で代えるため"}, extra)
+    blank = next(f for f in completeness(doc, audit(doc)) if f.key == "C301@checklist:5/a/partner#運用上の対策-6")
+    assert "区の様式にだけ効きます" in blank.fix and "委託先A の waivers" in blank.fix
+    assert blank.line > 1
+
+
+def test_paper_only_manager_finding_cites_checklist_8():
+    doc = flow(["指定管理"], [{"id": "m", "name": "指定管理者", "role": "指定管理者", "measures": ["special-terms"]}],
+               [{"from": "ward", "to": "m", "channel": "手渡し", "medium": "紙", "data": ["name"]}])
+    assert [n for n, _ in applicable(doc)] == [8]
+    m110 = next(f for f in audit(doc) if f.key == "M110@party:m:inspection")
+    assert m110.checklist == ("チェックリスト8 運用上の対策 2",)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(generated())
+def test_no_dash_on_the_wards_form_over_a_declaration_that_counts_there(doc):
+    """On the ward's form the ward's and the arrows' declarations always count, the partner's unless the
+    ward waives its own (non-指導) item: a 「－」 never sits over a declaration that counts."""
+    from piflow.audit.conditions import holds
+    forms = fill(doc, audit(doc))
+    data = checklist_data()
+    wards = [p for p in doc.flow.parties if p.has_role(Role.WARD)]
+    for form in forms:
+        if form.side != "ward":
+            continue
+        facts, party, partner_declared = _declared_for(doc, form.partner_id, "partner")
+        closure = facts.catalog.closure
+        ward_declared = {m for w in wards for h in (w, *w.systems) for m in closure((*h.measures, *h.checklist_measures))}
+        ward_waived = {m for w in wards for h in (w, *w.systems) for m in h.waivers
+                       if not h.waiver_scope.get(m) or party.id in h.waiver_scope[m]}
+        spec = next(f for f in data[form.number]["forms"] if f["side"] == "ward")
+        for section, spec_section in zip(form.sections, spec["sections"]):
+            for item, spec_item in zip(section.items, spec_section["items"]):
+                if not item.mark.startswith("－") or "例外" in item.mark:
+                    continue
+                for part in spec_item["parts"]:
+                    m = part["measure"]
+                    if part["by"] == "anyone" or not holds(facts, part["when"], party):
+                        continue
+                    counts = m in ward_declared or (m in partner_declared and (spec_item["guides"] or m not in ward_waived))
+                    assert not counts, (form.number, section.name, item.number, item.mark, m)

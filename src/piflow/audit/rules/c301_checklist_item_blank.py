@@ -34,6 +34,7 @@ from piflow.audit.declare import rule
 from piflow.audit.finding import Subject
 from piflow.checklist import applicable_with_gaps, fill, side_ja
 from piflow.project import municipality_for
+from piflow.vocab import Role
 
 
 @rule(code="C301", name="checklist-item-blank", severity="info", kind="incomplete",
@@ -74,6 +75,7 @@ def check(ctx):
                         f"waiver scope names {pid!r}, which is no party",
                         f"for: には当事者の id を書いてください（{', '.join(ids)}）",
                         measure=None, detail=f"{mid}:{pid}", checklist=())
+    ward_holders = [h for p in ctx.flow.parties if p.has_role(Role.WARD) for h in (p, *p.systems)]
     for form in fill(ctx.doc, ctx.violations):
         where = parties[form.partner_id]
         subject = Subject(
@@ -86,13 +88,21 @@ def check(ctx):
                 if item.status != "blank":
                     continue
                 labels = "、".join(ctx.label(m) for m in item.measures)
+                # A flow written before waivers had sides: the ward's waiver no longer fills the partner's form.
+                ward_waived = [m for m in item.measures if form.side == "partner"
+                               and any(h.waiver_scope.get(m) in (None, ()) or form.partner_id in h.waiver_scope[m]
+                                       for h in ward_holders if m in h.waivers)]
+                moved = (f"。区の waivers（{'、'.join(ctx.label(m) for m in ward_waived)}）は区の様式にだけ効きます。"
+                         f"相手方の様式も「－」にするなら、{form.partner} の waivers に同じ理由を書いてください"
+                         f" (a ward waiver now counts on the ward's form only; repeat it on the partner)"
+                         if ward_waived else "")
                 yield Problem(
                     subject,
                     f"【{section.name}】{item.number}「{item.text}」が未記入です（○ も －（理由）もありません）"
                     + (f"。{item.note}" if item.note else ""),
                     f"checklist {form.number} {section.name} item {item.number} is neither declared nor waived",
                     f"measures（図に書かないものは checklist_measures）に「{labels}」を書くか、"
-                    f"waivers に理由を書いてください (declare it, or waive it with a reason)",
+                    f"waivers に理由を書いてください (declare it, or waive it with a reason)" + moved,
                     detail=f"{section.name}-{item.number}",
                     checklist=(f"チェックリスト{form.number}【{section.name}】{item.number}",),
                 )
