@@ -533,3 +533,25 @@ def test_no_dash_on_the_wards_form_over_a_declaration_that_counts_there(doc):
                         continue
                     counts = m in ward_declared or (m in partner_declared and (spec_item["guides"] or m not in ward_waived))
                     assert not counts, (form.number, section.name, item.number, item.mark, m)
+
+
+def test_the_note_reaches_the_authors_evidence():
+    from piflow.writers.checklist_out import to_html, to_markdown
+    vendor = _vendor(waivers={"redundancy": "単一構成で業務停止が許容されるため"})
+    vendor["checklist_measures"] = [m for m in vendor["checklist_measures"] if m != "redundancy"]
+    doc = flow(["業務委託"], [vendor], [online()])
+    forms = filled(doc)
+    for out in (to_html(doc, forms), to_markdown(doc, forms)):
+        assert "単一構成で業務停止が許容されるため" in out.decode("utf-8")
+
+
+def test_format_doc_lists_every_party_and_system_key():
+    from conftest import ROOT
+    from piflow.model import Party, System
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    table = text[text.index("## parties（当事者）"):text.index("## data（情報項目）")]
+    for name, f in Party.model_fields.items():
+        assert f"`{f.alias or name}`" in table, name
+    for name, f in System.model_fields.items():
+        assert f"`{f.alias or name}`" in table, name
+    assert "`for`" in text or "for:" in text
