@@ -205,6 +205,7 @@ class MeasureUse:
 
     applies: bool
     items: tuple[str, ...]  # 「チェックリスト6 運用上の対策 3」 …
+    numbers: tuple[int, ...] = ()  # the forms (by number) the party gets
 
 
 def measure_uses(doc: Document, facts: FlowFacts | None = None) -> dict[str, dict[str, MeasureUse]]:
@@ -217,7 +218,9 @@ def measure_uses(doc: Document, facts: FlowFacts | None = None) -> dict[str, dic
     facts = facts or FlowFacts(doc)
     forms_data = checklists_in(pack_folder(doc.path), municipality_for(doc.path))
     out: dict[str, dict[str, MeasureUse]] = {}
-    for number, partner in applicable(doc):
+    pairs = applicable(doc)
+    numbers = {p.id: tuple(sorted({n for n, q in pairs if q.id == p.id})) for _, p in pairs}
+    for number, partner in pairs:
         uses = out.setdefault(partner.id, {})
         for form in forms_data[number]["forms"]:
             for section in form["sections"]:
@@ -228,7 +231,7 @@ def measure_uses(doc: Document, facts: FlowFacts | None = None) -> dict[str, dic
                         old = uses.get(mid, MeasureUse(False, ()))
                         applies = old.applies or holds(facts, part.get("when"), partner)
                         items = old.items if where in old.items else (*old.items, where)
-                        uses[mid] = MeasureUse(applies, items)
+                        uses[mid] = MeasureUse(applies, items, numbers[partner.id])
     return out
 
 

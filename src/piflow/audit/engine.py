@@ -77,8 +77,7 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
                     declared.update(facts.party_measures(ward))
             subject = ctx.party(party)
             on_forms = uses.get(party.id, {})
-            numbers = sorted({int(where.removeprefix("チェックリスト").split(" ")[0])
-                              for use in on_forms.values() for where in use.items})
+            numbers = sorted({n for use in on_forms.values() for n in use.numbers})
             for mid in req.requires:
                 use = on_forms.get(mid)
                 if mid in declared or (use is not None and not use.applies):

@@ -2,11 +2,16 @@
 
 何を調べるか (What it does)
     流れに当てはまるチェックリスト（別紙 1〜8、委託先ごと、区側と委託先側）を記入し、宣言（○）も理由つきの「－」もない項目をすべて示します。
-    監査がすでに求める項目（未対応、違反）はここでは繰り返しません。
+    監査がすでに求める項目（未対応、違反）はここでは繰り返しません。条件の成り立たない部分（クラウドを使わない、再委託先がない、
+    電子データのみ）は「－（理由）」になるので空欄になりません。根拠に対応する役割の当事者がいない（``業務委託`` なのに
+    委託先がいない）ときは様式を作らず、その根拠と要る役割を示します。区の waivers の ``for:`` に当事者でない id があるときも示します。
     Fills the checklists that apply to the flow (別紙チェックリスト 1–8, once per
     partner, both the ward's and the partner's side) and reports every item that
     is neither declared (○) nor waived with a reason (－（理由）).  Items the audit
-    already requires (未対応, a violation) are not repeated here.
+    already requires (未対応, a violation) are not repeated here.  A part whose
+    condition does not hold prints its own 「－（理由）」, never a blank.  A basis
+    with no party in its role gets no form but a finding naming both; a ward
+    waiver's ``for:`` naming no party is reported too.
 
 なぜ (Why)
     会議にはすべての項目に答えたチェックリストを出します。エラーのない流れでも項目が未記入のままだと、
