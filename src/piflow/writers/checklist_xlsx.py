@@ -107,7 +107,8 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
                 ws.row_dimensions[row].height = lines * LINE_PT + 4
                 if evidence(item):
                     evidence_rows.append((ws.title, row, form.division(section), item.number, item.mark,
-                                          "、".join(item.sources), "、".join(item.findings)))
+                                          "、".join(item.sources + ((f"備考: {item.note}",) if item.note else ())),
+                                          "、".join(item.findings)))
                 row += 1
             put(ws, first, 1, form.division(section))
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
