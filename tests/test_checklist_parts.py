@@ -251,10 +251,19 @@ def test_audit_requirements_read_the_same_conditions():
 
 
 def test_a_bank_and_a_collection_agent_get_documented_forms():
-    # 金融機関: receives (e.g. transfer data) as a provision recipient (checklist 2, return/erase by (4));
-    # 収納代行: collects on the ward's behalf, a contractor's checklist 5 (return and erase, 運用11).
-    assert Basis.PROVISION in next(b for n, b, r in __import__("piflow.checklist").checklist.FORM_ROLES if n == 2)
+    # 金融機関: receives (e.g. transfer data) as a provision recipient: checklist 2, whose written agreement
+    # and required measures (4) fix erasure or return after use.  収納代行: collects on the ward's behalf,
+    # a contractor's checklist 5 (return and erase, 運用11), or 6 with paper only.
     assert _forms(["外部提供"], "金融機関") == [2] and _forms(["業務委託"], "収納代行") == [5]
+    assert _forms(["業務委託"], "収納代行", "紙") == [6]
+    bank = flow(["外部提供"], [{"id": "bank", "name": "銀行", "role": "金融機関"}], [online(to="bank")])
+    assert "行政機関等以外の提供先" in cell(filled(bank), 2, "ward", "bank", "運用", 1).text
+
+
+def test_missing_counterparty_names_the_party_meant():
+    doc = flow(["業務委託"], [{"id": "m", "name": "指定管理者", "role": "指定管理者"}], [online(to="m")])
+    gap = next(f for f in completeness(doc, audit(doc)) if f.key == "C301@checklist:5/-#counterparty")
+    assert "当事者「指定管理者」は根拠「指定管理」のチェックリスト7の相手です" in gap.message
 
 
 # --- properties over generated flows ----------------------------------------------------------------

@@ -37,7 +37,7 @@ from difflib import get_close_matches
 from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.audit.finding import Subject
-from piflow.checklist import applicable_with_gaps, fill, side_ja
+from piflow.checklist import FORM_ROLES, applicable_with_gaps, fill, side_ja
 from piflow.project import municipality_for
 from piflow.vocab import Role
 
@@ -51,11 +51,17 @@ def check(ctx):
     for gap in applicable_with_gaps(ctx.doc)[1]:
         # No form for a party that does not exist: name the basis and the role it needs.
         roles = "・".join(r.value for r in gap.roles)
+        # A party that plays another basis's role (a 指定管理者 under 業務委託) is likely the one meant.
+        others = [(p, number, needs[0]) for p in ctx.flow.parties for number, needs, want in FORM_ROLES
+                  if p.has_role(*want) and not set(needs) & set(bases) and not p.has_role(*gap.roles)]
+        hint = "".join(f"。当事者「{p.name}」は根拠「{basis.value}」のチェックリスト{number}の相手です"
+                       f"（根拠が「{basis.value}」なら proposal.bases を直してください）" for p, number, basis in others[:2])
         subject = Subject("flow", f"checklist:{gap.number}/-", f"別紙チェックリスト{gap.number}（{gap.basis.value}）",
                           ("proposal", "bases", bases.index(gap.basis)), (2, gap.number, -1, ""))
         yield Problem(
             subject,
-            f"根拠「{gap.basis.value}」のチェックリスト{gap.number}を書く相手がいません（役割「{roles}」の当事者がありません）",
+            f"根拠「{gap.basis.value}」のチェックリスト{gap.number}を書く相手がいません（役割「{roles}」の当事者がありません）"
+            + hint,
             f"basis {gap.basis.value} needs a party with role {roles} for checklist {gap.number}",
             f"parties に role: {gap.roles[0].value} の当事者を加えるか、proposal.bases から「{gap.basis.value}」を外してください"
             f" (add the counterparty, or drop the basis)",
