@@ -54,7 +54,8 @@ def _rows(forms: list[FormResult]):
         for section in form.sections:
             for item in section.items:
                 yield [form_heading(form), form_subject(form), form.division(section), item.mark, item.text,
-                       item.number, item.status, "、".join(item.sources), "、".join(item.findings)]
+                       item.number, item.status, "、".join(item.sources + ((f"備考: {item.note}",) if item.note else ())),
+                       "、".join(item.findings)]
 
 
 def to_csv(doc: Document, forms: list[FormResult]) -> bytes:

@@ -87,7 +87,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
     used: set[str] = set()
     evidence_rows = []
     for form in forms:
-        side = "区" if form.side == "ward" else "相手"
+        side = form.ward if form.side == "ward" else "相手"
         ws = wb.create_sheet(sheet_title(f"{form.number}{side}{(form.partner or '')[:20]}", used))
         put(ws, 1, 1, form_heading(form), Font(name=FONT, size=12, bold=True), Alignment(vertical="top"), False)
         put(ws, 2, 1, form_subject(form), font, Alignment(vertical="top"), False)
@@ -107,7 +107,8 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
                 ws.row_dimensions[row].height = lines * LINE_PT + 4
                 if evidence(item):
                     evidence_rows.append((ws.title, row, form.division(section), item.number, item.mark,
-                                          "、".join(item.sources), "、".join(item.findings)))
+                                          "、".join(item.sources + ((f"備考: {item.note}",) if item.note else ())),
+                                          "、".join(item.findings)))
                 row += 1
             put(ws, first, 1, form.division(section))
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
