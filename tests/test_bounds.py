@@ -5,6 +5,7 @@ Counts, not clocks: the time and memory these bounds buy are measured by scripts
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 
@@ -113,6 +114,7 @@ def test_a_huge_text_is_refused_before_the_model_and_the_layout(monkeypatch):
         loads(text, "t.yaml")
     assert [(d.code, d.line) for d in info.value.diagnostics] == [("P005", MINIMAL.count("\n", 0, MINIMAL.index("抽出")) + 1)]
     assert validated == []
+    monkeypatch.undo()
     loads(MINIMAL.replace("text: 抽出", "text: " + "抽" * loader.MAX_TEXT), "t.yaml")  # the limit itself passes
 
 
@@ -122,3 +124,20 @@ def test_draw_of_an_unreadable_file_says_only_why(tmp_path):
     result = runner.invoke(app, ["draw", str(bad), "-o", str(tmp_path / "x.svg")])
     assert result.exit_code == 2
     assert "P005" in result.output and "使い方の誤り" not in result.output
+
+
+def test_a_batch_is_loaded_one_flow_at_a_time(tmp_path, monkeypatch):
+    """audit keeps one flow in memory at a time: the next is read only when the last is done."""
+    from piflow.commands import common
+
+    for i in range(3):
+        (tmp_path / f"f{i}.yaml").write_text(MINIMAL, encoding="utf-8")
+    read = []
+    import piflow.loader
+
+    real = piflow.loader.load
+    monkeypatch.setattr(piflow.loader, "load", lambda name, *a: read.append(name) or real(name, *a))
+    documents = iter(common.Loaded([str(tmp_path)], io.StringIO()))
+    next(documents)
+    assert len(read) == 1
+    assert len(list(documents)) == 2 and len(read) == 3

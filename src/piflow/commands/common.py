@@ -65,31 +65,55 @@ def load_all(paths: list[str], err: TextIO, progress: str | None = None):
 
     progress: a label for ``[3/60] label file …`` lines while loading, on a terminal.
     """
-    from piflow.diagnostics import Diagnostic, InputError
-    from piflow.loader import discover, load
+    loaded = Loaded(paths, err, progress)
+    documents = list(loaded)
+    return documents, loaded.failed
 
-    try:
-        files = discover(paths)
-    except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
-        where = str(exc.filename or (paths[0] if paths else ""))
-        print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません", f"cannot list the folder: {exc.strerror}")],
-                          err)
-        return [], True
-    if not files:
-        print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
-                            for p in paths], err)
-        return [], True
-    documents, failed = [], False
-    shown = Progress(len(files), err, progress) if progress is not None else None
-    for name in files:
-        if shown:
-            shown.step(name)
+
+class Loaded:
+    """The flows under ``paths``, loaded one at a time as they are iterated: a batch that needs each flow
+    only once (audit) holds one at a time, so its memory does not grow with the number of files.
+    ``failed`` is true once a file could not be read (its located errors are printed on ``err``)."""
+
+    def __init__(self, paths: list[str], err: TextIO, progress: str | None = None):
+        self.paths, self.err, self.progress = paths, err, progress
+        self.failed = False
+
+    def __iter__(self):
+        from piflow.diagnostics import InputError
+        from piflow.loader import load
+
+        files = self._files()
+        shown = Progress(len(files), self.err, self.progress) if self.progress is not None else None
+        for name in files:
+            if shown:
+                shown.step(name)
+            try:
+                doc = load(name)
+            except InputError as exc:
+                print_diagnostics(exc.diagnostics, self.err)
+                self.failed = True
+                continue
+            yield doc
+
+    def _files(self) -> list[str]:
+        from piflow.diagnostics import Diagnostic
+        from piflow.loader import discover
+
+        paths, err = self.paths, self.err
         try:
-            documents.append(load(name))
-        except InputError as exc:
-            print_diagnostics(exc.diagnostics, err)
-            failed = True
-    return documents, failed
+            files = discover(paths)
+        except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
+            where = str(exc.filename or (paths[0] if paths else ""))
+            print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません",
+                                          f"cannot list the folder: {exc.strerror}")], err)
+            self.failed = True
+            return []
+        if not files:
+            print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
+                               for p in paths], err)
+            self.failed = True
+        return files
 
 
 def threshold_hit(findings, fail_on: str) -> bool:
