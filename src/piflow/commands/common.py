@@ -140,7 +140,8 @@ def safe_name(text: str) -> str:
     import unicodedata
 
     name = unicodedata.normalize("NFC", text)
-    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+', "_", name).strip("_. ")
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]+', "_",
+                  name).strip("_. ")
     name = bounded_name(name).rstrip("_. ")
     if name.split(".")[0].upper() in _RESERVED:
         name = f"_{name}"
