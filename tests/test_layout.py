@@ -194,3 +194,28 @@ def test_generated_flows_keep_the_promises_or_paginate(flow):
         one = min((fitter.best(fitter.spec(i, i + 1), quick=True) for i in range(min(3, len(sc.steps)))),
                   key=lambda p: p.printed_min)
         assert one.printed_min < MIN_PT and len(fig.pages) == 1
+
+
+def _texts(lines) -> list[str]:
+    return ["".join(s.text for s in ln).strip("\u3000") for ln in lines]
+
+
+def test_lines_break_at_phrase_boundaries_first():
+    fonts = Fonts(10, 9, 14)
+    text = "申請書内容及び支給希望有無等の確認及び児童手当システムへの登録"
+    texts = _texts(wrap(fonts, Para.of(text), 170))
+    assert "".join(texts) == text
+    # BudouX's phrases: 申請書内容及び支給希望有無等の｜確認及び児童手当システムへの｜登録
+    assert texts[0] == "申請書内容及び支給希望有無等の"
+    assert texts[1].startswith("確認及び")
+
+
+def test_a_word_is_cut_by_characters_only_where_kinsoku_allows():
+    fonts = Fonts(10, 9, 14)
+    for text in ("しんじゅくコールセンター受付（オペレーター）", "作業用コンピュータ", "ファイアウォールの設置"):
+        for limit in range(30, 200, 5):
+            texts = _texts(wrap(fonts, Para.of(text), limit))
+            assert "".join(texts) == text
+            for a, b in zip(texts, texts[1:]):
+                assert b[0] not in "ーァィゥェォッャュョ）、。・", (limit, texts)
+                assert a[-1] not in "（「", (limit, texts)

@@ -87,10 +87,11 @@ class DotWriter:
             rows.append(f'<TR><TD ALIGN="{align.upper()}" HEIGHT="{max(1, height)}"{span}>{self.line_html(line)}</TD></TR>')
         return rows
 
-    def label(self, box: TextBox) -> str:
+    def label(self, box: TextBox, top: float = 0.0) -> str:
+        """The box's text as one HTML-like table; ``top`` pt of empty space above it."""
         table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
         k = len(box.columns)
-        rows = []
+        rows = [f'<TR><TD HEIGHT="{round(top)}" COLSPAN="{2 * k - 1}"></TD></TR>'] if round(top) > 0 else []
         if box.head is not None and not box.head.empty:
             rows += self.line_rows(box.head, "left", colspan=2 * k - 1)
         if k == 1:
@@ -111,6 +112,10 @@ class DotWriter:
         if all(col.empty for col in box.columns) and (box.head is None or box.head.empty):
             return
         attrs.setdefault("shape", "plaintext")
+        if box.ground:  # an opaque ground: a lane line under the text does not strike it
+            attrs.setdefault("style", "filled")
+            attrs.setdefault("fillcolor", self.style["background"])
+            attrs.setdefault("color", self.style["background"])
         self.node(name, box.rect, self.label(box), **attrs)
 
     def edge(self, tail: str, head: str, points: list[tuple[float, float]], arrow: bool, **attrs: object) -> None:
@@ -157,7 +162,8 @@ class DotWriter:
                                         "labelloc": "t", "lane": h.lane}
             if h.flagged:
                 attrs.update(color=st["finding"]["color"], penwidth=2.5)
-            self.node(f"h_{i}", h.rect, self.label(TextBox(h.rect, (h.title,), "holder", align="center")), **attrs)
+            title = TextBox(h.rect, (h.title,), "holder", align="center")
+            self.node(f"h_{i}", h.rect, self.label(title, top=h.title_top), **attrs)
         for i, note in enumerate(page.notes):
             attrs = {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": st["node"]["fill"],
                      "color": st["finding"]["color"] if note.flagged else st["channels"]["internal"]["color"],

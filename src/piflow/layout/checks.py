@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from piflow.layout.geometry import Page, Rect
+from piflow.layout.geometry import SHAPE_EDGE, Page, Rect, TextBox
+from piflow.layout.text import NO_LINE_END, NO_LINE_START, Block
 
 LABEL_DISTANCE = 8.0  # a label ends at most this far above its own arrow (pt)
+TITLE_CLEARANCE = 1.0  # a box's title starts at least this far below its outline (pt)
 
 
 def _segments_cross(p, q, r, s) -> bool:
@@ -30,9 +32,61 @@ def _segment_hits(p, q, rect: Rect) -> bool:
     return False
 
 
+def _named_texts(page: Page) -> list[tuple[str, TextBox]]:
+    return ([(f"label {a.step}", a.label) for a in page.arrows] + [(f"note {n.step}", n) for n in page.notes]
+            + [(f"callout {c.owner}", c) for c in page.callouts] + [(x.kind, x) for x in page.extras]
+            + [("title", page.title), ("tag", page.tagbox)] + [(f"header {ln.id}", ln.header) for ln in page.lanes])
+
+
+def struck_texts(page: Page) -> list[str]:
+    """No lane line runs through text: text across a lane boundary stands on an opaque ground."""
+    out = []
+    lines = sorted({(round(ln.rect.x, 1), ln.rect.y, ln.rect.y1) for ln in page.lanes[1:]})
+    for name, box in _named_texts(page):
+        r = box.rect
+        for x, y0, y1 in lines:
+            if r.x + 0.5 < x < r.x1 - 0.5 and r.y < y1 and y0 < r.y1 and not box.ground:
+                out.append(f"{name} is struck by the lane line at x={x}")
+    return out
+
+
+def titles_on_outline(page: Page) -> list[str]:
+    """Each box's title inside its box, clear of the outline (and of a cylinder's lid)."""
+    out = []
+    for h in page.holders:
+        t, r = h.title_rect, h.rect
+        edge_top = SHAPE_EDGE.get(h.shape, (0.0, 0.0))[1]
+        if t.y < r.y + edge_top + TITLE_CLEARANCE:
+            out.append(f"the title of {h.key} prints on its outline ({t.y - r.y - edge_top:.1f} pt below)")
+        if t.x < r.x - 0.5 or t.x1 > r.x1 + 0.5 or t.y1 > r.y1 + 0.5:
+            out.append(f"the title of {h.key} leaves its box")
+    return out
+
+
+def _blocks(page: Page) -> list[tuple[str, Block]]:
+    out = [(name, b) for name, box in _named_texts(page) for b in ((box.head,) if box.head else ()) + box.columns]
+    return out + [(f"box {h.key}", h.title) for h in page.holders]
+
+
+def kinsoku_breaks(page: Page) -> list[str]:
+    """禁則: no line starts with a character that may not start one (ー、ュ。）) or ends with
+    one that may not end one (（「)."""
+    out = []
+    for name, block in _blocks(page):
+        texts = ["".join(s.text for s in line).strip("\u3000 ") for line in block.lines]
+        for k in range(1, len(texts)):
+            if not block.continued[k] or not texts[k] or not texts[k - 1]:
+                continue
+            if texts[k][0] in NO_LINE_START:
+                out.append(f"{name}: line {k + 1} starts with {texts[k][0]} ({texts[k - 1]}／{texts[k]})")
+            if texts[k - 1][-1] in NO_LINE_END:
+                out.append(f"{name}: line {k} ends with {texts[k - 1][-1]} ({texts[k - 1]}／{texts[k]})")
+    return out
+
+
 def problems(page: Page) -> list[str]:
     """Every broken promise on one page, in words; empty when the page is sound."""
-    out: list[str] = []
+    out: list[str] = struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
     sheet = Rect(0, 0, page.width, page.height)
     arrows = page.arrows
     # Arrows: no two cross.

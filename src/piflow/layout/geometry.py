@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 
 from piflow.layout.text import Block
 
+# Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid):
+# (left/right, top) in pt.  The title of a box starts below it.
+SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
+TITLE_MARGIN = 3.0  # from a box's outline (or its lid) to the top of its title
+
 
 @dataclass(frozen=True)
 class Rect:
@@ -66,6 +71,7 @@ class TextBox:
     align: str = "left"
     owner: str | None = None  # holder key of a callout or note
     flagged: bool = False
+    ground: bool = False  # drawn on an opaque ground: lane lines under it do not show through
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,13 @@ class Holder:
     title: Block
     flagged: bool = False
     idle: bool = False  # no step of this page touches it
+    title_top: float = TITLE_MARGIN  # from the box's top to its title's first line (pt)
+
+    @property
+    def title_rect(self) -> Rect:
+        """Where the title prints: centred, ``title_top`` below the box's top."""
+        w, h = self.title.width, self.title.height
+        return Rect(self.rect.cx - w / 2, self.rect.y + self.title_top, w, h)
 
 
 @dataclass(frozen=True)

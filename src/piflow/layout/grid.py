@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_paras
-from piflow.layout.geometry import Arrow, Holder, Lane, Link, Page, Rect, TextBox
+from piflow.layout.geometry import SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Link, Page, Rect, TextBox
 from piflow.layout.pack import Packer
 from piflow.layout.text import Block, Fonts, Para, natural_width
 
@@ -29,8 +29,6 @@ LABEL_GAP = 2.0  # from a label to its arrow
 MIN_BOX = 44.0
 PERMUTE_MAX = 5  # holders in one lane whose orders are all tried
 PERMUTE_ROWS = 200  # beyond this many rows, keep the declared order
-# Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid).
-SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
 
 
 @dataclass(frozen=True)
@@ -326,7 +324,7 @@ class Grid:
                 w, h = box.w - 2 * PAD - 2, blk.height + 2 * PAD
                 rect = Rect(box.x + PAD + 1, self.arrow_y[i] - h, w, h)
                 self.note_boxes.append(TextBox(rect, (blk,), "note", step=r.step, order=r.order, align="center",
-                                               owner=k, flagged=r.flagged))
+                                               owner=k, flagged=r.flagged, ground=True))
                 continue
             tk, hk = self._endpoint_key(r.tail), self._endpoint_key(r.head)
             tail, head = self.placed[tk], self.placed[hk]
@@ -337,7 +335,8 @@ class Grid:
             blk = self.labels[i]
             lw, lh = blk.width + 2 * PAD, blk.height + 2 * PAD
             rect = Rect((gx0 + gx1) / 2 - lw / 2, ya - LABEL_GAP - lh, lw, lh)
-            label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged)
+            label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged,
+                            ground=True)
             self.arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
                                      flagged=r.flagged, removed=r.removed))
 
@@ -474,7 +473,8 @@ class Grid:
 
     def _holder(self, key: str, rect: Rect, title: Block, idle: bool = False) -> Holder:
         h: HolderContent = self.holders[key]
-        return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle)
+        return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle,
+                      title_top=self._edge(key)[1] + TITLE_MARGIN)
 
     def _place_callout(self, h: HolderContent, bounds: tuple[float, float], lane_boxes: list[Rect],
                        packer: Packer, start_y: float, floor: float) -> TextBox:
@@ -512,7 +512,7 @@ class Grid:
             y = packer.lowest(x, w, h_, start_y)
             best = (None, Rect(x, y, w, h_), hb, cols)
         _, rect, hb, cols = best
-        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key)
+        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key, ground=True)
 
     def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
         hb = self.block([head], cw * k + 6 * (k - 1))

@@ -1,0 +1,121 @@
+"""Each layout invariant in ``piflow.layout.checks`` is shown a page that breaks it.
+
+The seed figures and generated flows show that good layouts pass (tests/test_layout.py);
+here every check must also catch the mistake it exists for, on a copy of a real page
+changed in exactly that one way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from conftest import FLOWS
+from piflow.draw.style import load_style
+from piflow.layout import checks
+from piflow.layout.fit import lay_out
+from piflow.layout.geometry import Page, Rect
+from piflow.layout.text import Block, Fonts, Span
+from piflow.loader import load
+
+STYLE = load_style(None)
+FONTS = Fonts(10, 9, 14)
+
+
+@lru_cache(maxsize=None)
+def _page(sid: str = "printing") -> Page:
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == sid)
+    return lay_out(doc.flow, sc, STYLE).pages[0]
+
+
+def _copy(**changes) -> Page:
+    return replace(_page(), **changes)
+
+
+def _lines(*texts: str, continued: tuple[bool, ...] | None = None) -> Block:
+    block = Block.from_lines(FONTS, [(Span(t),) for t in texts])
+    return replace(block, continued=continued or (False,) + (True,) * (len(texts) - 1))
+
+
+def test_the_seed_page_used_here_is_sound():
+    assert checks.problems(_page()) == []
+
+
+# --- a label is never struck by a lane line --------------------------------------------------
+
+def _label_on_lane_line(ground: bool) -> Page:
+    page = _page()
+    x = page.lanes[1].rect.x
+    arrow = page.arrows[0]
+    r = arrow.label.rect
+    label = replace(arrow.label, rect=Rect(x - r.w / 2, r.y, r.w, r.h), ground=ground)
+    return _copy(arrows=[replace(arrow, label=label), *page.arrows[1:]])
+
+
+def test_a_label_across_a_lane_line_without_a_ground_is_struck():
+    found = checks.struck_texts(_label_on_lane_line(ground=False))
+    assert found and found[0].startswith(f"label {_page().arrows[0].step} is struck")
+    assert checks.struck_texts(_label_on_lane_line(ground=True)) == []
+
+
+def test_a_callout_without_a_ground_across_a_lane_line_is_struck():
+    page = _page()
+    x = page.lanes[1].rect.x
+    c = page.callouts[0]
+    moved = replace(c, rect=Rect(x - 10, c.rect.y, c.rect.w, c.rect.h), ground=False)
+    assert any(p.startswith(f"callout {c.owner} is struck") for p in checks.struck_texts(_copy(callouts=[moved])))
+
+
+# --- titles inside their boxes -------------------------------------------------------------
+
+def test_a_title_on_the_box_outline_is_found():
+    page = _page()
+    h = page.holders[0]
+    found = checks.titles_on_outline(_copy(holders=[replace(h, title_top=0.5), *page.holders[1:]]))
+    assert found == [f"the title of {h.key} prints on its outline (0.5 pt below)"]
+
+
+def test_a_title_under_a_cylinder_lid_is_found():
+    page = _page()
+    h = replace(page.holders[0], shape="cylinder", title_top=5.0)  # the lid is 10 pt deep
+    assert "prints on its outline" in checks.titles_on_outline(_copy(holders=[h]))[0]
+
+
+def test_a_title_taller_than_its_box_is_found():
+    page = _page()
+    h = page.holders[0]
+    short = replace(h, rect=replace(h.rect, h=h.title.height))
+    assert checks.titles_on_outline(_copy(holders=[short])) == [f"the title of {h.key} leaves its box"]
+
+
+# --- 禁則 at every line start and end ---------------------------------------------------------
+
+def _with_label_block(block: Block) -> Page:
+    page = _page()
+    arrow = page.arrows[0]
+    return _copy(arrows=[replace(arrow, label=replace(arrow.label, columns=(block,))), *page.arrows[1:]])
+
+
+def test_a_line_starting_with_a_long_vowel_mark_is_found():
+    found = checks.kinsoku_breaks(_with_label_block(_lines("コールセンタ", "ー受付")))
+    assert found == [f"label {_page().arrows[0].step}: line 2 starts with ー (コールセンタ／ー受付)"]
+
+
+def test_a_line_starting_with_a_small_kana_is_found():
+    assert "starts with ュ" in checks.kinsoku_breaks(_with_label_block(_lines("コンピ", "ュータ")))[0]
+
+
+def test_a_line_ending_with_an_opening_bracket_is_found():
+    assert "line 1 ends with （" in checks.kinsoku_breaks(_with_label_block(_lines("受付（", "意見")))[0]
+
+
+def test_a_new_paragraph_may_start_with_a_bullet():
+    block = _lines("申請書の提出", "・データの暗号化", continued=(False, False))
+    assert checks.kinsoku_breaks(_with_label_block(block)) == []
+
+
+def test_box_titles_are_checked_for_kinsoku_too():
+    page = _page()
+    h = replace(page.holders[0], title=_lines("コンピ", "ュータ"))
+    assert any(p.startswith(f"box {h.key}: line 2 starts with ュ") for p in checks.kinsoku_breaks(_copy(holders=[h])))
