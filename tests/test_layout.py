@@ -219,3 +219,66 @@ def test_a_word_is_cut_by_characters_only_where_kinsoku_allows():
             for a, b in zip(texts, texts[1:]):
                 assert b[0] not in "ーァィゥェォッャュョ）、。・", (limit, texts)
                 assert a[-1] not in "（「", (limit, texts)
+
+
+def _paragraphs(block) -> list[str]:
+    out: list[str] = []
+    for line, cont in zip(block.lines, block.continued):
+        text = "".join(s.text for s in line).strip("\u3000")
+        if cont and out:
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_figure_prints_each_measure_as_the_flow_wrote_it(path):
+    """資料49's 「アクセスログ取得」 prints as written, not as the catalog's 「アクセスログ取得、分析」."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    written: set[str] = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "measures" and isinstance(v, list):
+                    written.update(x.strip() for x in v if isinstance(x, str))
+                collect(v)
+        elif isinstance(node, list):
+            for x in node:
+                collect(x)
+
+    collect(raw)
+    doc = load(path)
+    printed: set[str] = set()
+    for sc in doc.flow.scenarios:
+        for page in lay_out(doc.flow, sc, STYLE).pages:
+            for box in [*page.callouts, *(a.label for a in page.arrows)]:
+                for block in box.columns:
+                    printed |= {p.removeprefix("・") for p in _paragraphs(block)}
+    assert written - printed == set()
+
+
+def test_a_figure_lists_the_measures_its_paper_prints():
+    # 資料49-1 lists the vendor's measures without 受渡し時の管理簿への記載; 資料49-2 has it.
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    lists = {}
+    for sc in doc.flow.scenarios[:2]:
+        page = lay_out(doc.flow, sc, STYLE).pages[0]
+        box = next(c for c in page.callouts if c.owner == "party:densan")
+        lists[sc.tag] = {p for col in box.columns for p in _paragraphs(col)}
+    assert "・受渡し時の管理簿への記載" not in lists["資料49-1"]
+    assert "・受渡し時の管理簿への記載" in lists["資料49-2"]
+    # The audit still counts the vendor's own measures.
+    densan = doc.flow.party_by_id["densan"]
+    assert "handover-ledger" in densan.measures
+
+
+def test_figure_measures_name_a_party_or_system_of_the_flow():
+    from piflow.diagnostics import InputError
+
+    text = (FLOWS / "49-kosodate-ouen-teate.yaml").read_text(encoding="utf-8").replace("      densan:\n", "      densn:\n", 1)
+    with pytest.raises(InputError) as info:
+        loads(text, "x.yaml")
+    [diag] = info.value.diagnostics
+    assert diag.code == "P201" and "densn" in diag.message

@@ -119,3 +119,44 @@ def test_box_titles_are_checked_for_kinsoku_too():
     page = _page()
     h = replace(page.holders[0], title=_lines("コンピ", "ュータ"))
     assert any(p.startswith(f"box {h.key}: line 2 starts with ュ") for p in checks.kinsoku_breaks(_copy(holders=[h])))
+
+
+# --- measure lists: own lane or a clear leader line; never narrower than 12 characters -------
+
+def test_a_list_outside_its_lane_without_a_leader_is_found():
+    page = _page()
+    c = page.callouts[0]
+    holder = next(h for h in page.holders if h.key == c.owner)
+    other = next(ln for ln in page.lanes if ln.id != holder.lane)
+    moved = replace(c, rect=Rect(other.rect.x + 3, c.rect.y, min(c.rect.w, other.rect.w - 6), c.rect.h))
+    found = checks.placed_lists(_copy(callouts=[moved], leaders=[]))
+    assert found == [f"callout {c.owner} is not in its own lane and has no leader line"]
+
+
+def test_a_leader_that_misses_the_box_or_crosses_a_label_is_found():
+    from piflow.layout.geometry import Leader
+
+    page = _page()
+    c = page.callouts[0]
+    holder = next(h for h in page.holders if h.key == c.owner)
+    # A leader from the list's left side to far off: it does not reach the box.
+    stray = Leader(c.owner, ((c.rect.x, c.rect.cy), (c.rect.x - 5, c.rect.cy)))
+    assert f"the leader of callout {c.owner} does not join the list to its box" in \
+        checks.placed_lists(_copy(leaders=[stray]))
+    # A leader through an arrow's label.
+    label = page.arrows[0].label.rect
+    through = Leader(c.owner, ((label.x - 20, label.cy), (label.x1 + 20, label.cy)))
+    assert any(p.startswith(f"the leader of callout {c.owner} runs through label")
+               for p in checks.placed_lists(_copy(leaders=[through])))
+    assert holder  # the list's box is on the page
+
+
+def test_a_list_wrapped_narrower_than_12_characters_is_found():
+    page = _page()
+    c = page.callouts[0]
+    narrow = replace(_lines("・ネットワーク", "機器", continued=(False, True)), limit=60.0)
+    found = checks.narrow_lists(_copy(callouts=[replace(c, columns=(narrow,))]))
+    assert found == [f"callout {c.owner} wraps at 60 pt, narrower than 12 characters"]
+    # The same width is fine for a list whose lines all fit (nothing wraps).
+    short = replace(_lines("・暗号化", "・バックアップ", continued=(False, False)), limit=60.0)
+    assert checks.narrow_lists(_copy(callouts=[replace(c, columns=(short,))])) == []

@@ -171,7 +171,9 @@ class DotWriter:
             self.text(f"note_{i}", note, **attrs)
         for i, arrow in enumerate(page.arrows):
             self.text(f"lbl_{i}", arrow.label, steplabel=_n(arrow.order))
+        callout_ids = {}
         for i, box in enumerate(page.callouts):
+            callout_ids[box.owner] = f"co_{i}"
             self.text(f"co_{i}", box, shape="note", style="filled", fillcolor=st["callout"]["fill"],
                       color=st["callout"]["border"])
         self.text("title", page.title)
@@ -188,6 +190,9 @@ class DotWriter:
             if arrow.flagged:
                 attrs["color"] = st["finding"]["color"]
             self.edge(holder_ids[arrow.tail], holder_ids[arrow.head], list(arrow.points), True, **attrs)
+        for leader in page.leaders:
+            self.edge(callout_ids[leader.owner], holder_ids[leader.owner], list(leader.points), False, dir="none",
+                      color=st["callout"]["border"], penwidth=1)
         look = st["channels"]["operates"]
         for link in page.links:
             self.edge(holder_ids[link.tail], holder_ids[link.head], list(link.points), False, dir="none",

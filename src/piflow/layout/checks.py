@@ -9,9 +9,10 @@ from __future__ import annotations
 from itertools import combinations
 
 from piflow.layout.geometry import SHAPE_EDGE, Page, Rect, TextBox
-from piflow.layout.text import NO_LINE_END, NO_LINE_START, Block
+from piflow.layout.text import NO_LINE_END, NO_LINE_START, Block, char_em
 
 LABEL_DISTANCE = 8.0  # a label ends at most this far above its own arrow (pt)
+LIST_CHARS = 12  # a measure list never wraps narrower than this many full-width characters
 TITLE_CLEARANCE = 1.0  # a box's title starts at least this far below its outline (pt)
 
 
@@ -138,9 +139,55 @@ def problems(page: Page) -> list[str]:
     for n in page.notes:
         if n.owner not in box or not n.rect.inside(box[n.owner].rect, slack=0.5):
             out.append(f"note {n.step} is not inside its box")
+    return out + placed_lists(page) + narrow_lists(page)
+
+
+def _touches(x: float, y: float, rect: Rect) -> bool:
+    return (abs(x - rect.x) <= 0.5 or abs(x - rect.x1) <= 0.5) and rect.y - 0.5 <= y <= rect.y1 + 0.5
+
+
+def placed_lists(page: Page) -> list[str]:
+    """Each measure list in its own lane, or in another lane with a leader line from the list to its
+    box that crosses no other text, box or arrow."""
+    out = []
+    lane = {ln.id: ln.rect for ln in page.lanes}
+    box = {h.key: h for h in page.holders}
+    leaders = {ld.owner: ld for ld in page.leaders}
     for c in page.callouts:
-        holder = next((h for h in page.holders if h.key == c.owner), None)
-        lane_id = holder.lane if holder else None
-        if lane_id is None or not c.rect.inside(lane[lane_id], slack=0.5):
-            out.append(f"callout {c.owner} is not in its own lane")
+        holder = box.get(c.owner)
+        if holder is None:
+            out.append(f"callout {c.owner} has no box on the page")
+            continue
+        if c.rect.inside(lane[holder.lane], slack=0.5) and c.owner not in leaders:
+            continue
+        leader = leaders.get(c.owner)
+        if leader is None:
+            out.append(f"callout {c.owner} is not in its own lane and has no leader line")
+            continue
+        (xa, ya), (xb, yb) = leader.points[0], leader.points[-1]
+        if not (_touches(xa, ya, c.rect) and _touches(xb, yb, holder.rect)):
+            out.append(f"the leader of callout {c.owner} does not join the list to its box")
+        others = [(n, b.rect) for n, b in _named_texts(page) if b is not c]
+        others += [(f"the box of {h.key}", h.rect) for h in page.holders if h.key != c.owner]
+        for name, rect in others:
+            if _segment_hits((xa, ya), (xb, yb), rect.grown(-0.5)):
+                out.append(f"the leader of callout {c.owner} runs through {name}")
+        for a in page.arrows:
+            (ax0, ay), (ax1, _) = a.points[0], a.points[-1]
+            if abs(ay - ya) < 2 and min(ax0, ax1) < max(xa, xb) and min(xa, xb) < max(ax0, ax1):
+                out.append(f"the leader of callout {c.owner} runs along arrow {a.step}")
+    return out
+
+
+def narrow_lists(page: Page) -> list[str]:
+    """A measure list that wraps a line is never set narrower than LIST_CHARS full-width characters."""
+    out = []
+    if page.fonts is None:
+        return out
+    for c in page.callouts:
+        for col in c.columns:
+            sizes = {s.size for line in col.lines for s in line if s.text.strip()}
+            full = max((page.fonts.size(n) for n in sizes), default=page.fonts.small) * char_em("字")
+            if any(col.continued) and col.limit < LIST_CHARS * full - 0.05:
+                out.append(f"callout {c.owner} wraps at {col.limit:.0f} pt, narrower than {LIST_CHARS} characters")
     return out

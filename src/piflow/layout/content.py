@@ -206,8 +206,14 @@ class ContentBuilder:
     # --- measures ----------------------------------------------------------------------------
 
     def measure_lines(self, measures, waivers) -> list[str]:
+        """The measures as the department wrote them (アクセスログ取得, not the catalog's combined
+        アクセスログ取得、分析); the catalog's label only for a measure given by its id."""
         cat = self.opt.catalog
-        lines = [f"・{cat[m].label}" for m in measures]
+        written = getattr(measures, "written", ())
+        if written:
+            lines = [f"・{cat[t].label if t in cat else t}" for t in written]
+        else:
+            lines = [f"・{cat[m].label}" for m in measures]
         lines += [f"－ {cat[m].label}（{reason}）" for m, reason in waivers.items()]
         return lines
 
@@ -231,7 +237,9 @@ class ContentBuilder:
             title += [Para.of(line, "small") for line in subtitle.splitlines()]
         title += self.finding_para(findings)
         holder = system or party
-        lines = self.measure_lines(holder.measures, holder.waivers)
+        # What this figure lists beside the holder: the scenario's own list where the paper's differs.
+        shown = self.scenario.figure_measures.get(holder.id, holder.measures)
+        lines = self.measure_lines(shown, holder.waivers)
         callout: list[Para] = []
         footnote = None
         if lines and self.opt.measures == "show":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from piflow.layout.text import Block
+from piflow.layout.text import Block, Fonts
 
 # Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid):
 # (left/right, top) in pt.  The title of a box starts below it.
@@ -121,6 +121,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Leader:
+    """A thin line from a measure list standing outside its own lane to its box."""
+
+    owner: str  # holder key
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
 class Lane:
     id: str
     style: str  # lane style key (the role) for the theme's colours
@@ -145,10 +153,12 @@ class Page:
     notes: list[TextBox] = field(default_factory=list)  # steps inside one holder
     callouts: list[TextBox] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    leaders: list[Leader] = field(default_factory=list)  # measure lists placed in a lane beside their own
     extras: list[TextBox] = field(default_factory=list)  # legend, footnotes, findings, changes
     legend: list[str] = field(default_factory=list)  # channel classes drawn, for the legend
     scale: float = 1.0  # page scale chosen by the fit (figure pt -> printed pt)
     smallest: float = 0.0  # smallest font size in the figure, before scaling
+    fonts: Fonts | None = None  # the sizes the text was set in (for the checks)
 
     @property
     def printed_min(self) -> float:

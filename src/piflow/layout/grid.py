@@ -15,8 +15,9 @@ import math
 from dataclasses import dataclass
 from itertools import permutations
 
+from piflow.layout.checks import LIST_CHARS
 from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_paras
-from piflow.layout.geometry import SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Link, Page, Rect, TextBox
+from piflow.layout.geometry import SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, TextBox
 from piflow.layout.pack import Packer
 from piflow.layout.text import Block, Fonts, Para, natural_width
 
@@ -209,7 +210,7 @@ class Grid:
                 cols = dict(p.lane_cols).get(lane.id, p.callout_cols)
                 if max(len(c) for c in lists) < 8:
                     cols = min(1, cols)
-                want = cols * (p.callout_widths[-2] + 8) + 2 * PAD + 2 * LANE_PAD
+                want = cols * (p.callout_widths[1] + 8) + 2 * PAD + 2 * LANE_PAD
                 lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
         return lane_min
 
@@ -365,17 +366,35 @@ class Grid:
             for li, lane in enumerate(self.c.lanes):
                 for k, blk in self.idle_titles.items():
                     if self.holders[k].lane == lane.id:
-                        packer.add(self._place_idle(k, blk, self.bounds[li], packer, start_y).grown(3))
-        self.callouts: list[TextBox] = []
+                        rect = self._place_idle(k, blk, self.bounds[li], packer, start_y).grown(3)
+                        packer.add(rect)
+                        obstacles.append(rect)
+        # 1. Each list in its own lane.
+        placed: list[tuple[HolderContent, int, TextBox, Leader | None]] = []
         for li, lane in enumerate(self.c.lanes):
             for h in lane.holders:
                 if h.key not in self.spec.callouts or not h.callout:
                     continue
-                floor = max([self.rows_bottom + self.p.callout_slack] + [b.rect.y1 for b in self.callouts])
-                mine = [r for k, r in self.placed.items() if self.holders[k].lane == lane.id]
-                box = self._place_callout(h, self.bounds[li], mine, packer, start_y, floor)
-                self.callouts.append(box)
+                floor = max([self.rows_bottom + self.p.callout_slack] + [b.rect.y1 for _, _, b, _ in placed])
+                box, leader = self._place_callout(h, li, packer, start_y, floor, (li,))
+                placed.append((h, li, box, None))
                 packer.add(box.rect.grown(3))
+        # 2. The list that makes the figure tallest moves to free space in a lane beside its own
+        #    (with a leader line) while that makes the figure shorter.
+        floor = self.rows_bottom + self.p.callout_slack
+        for _ in range(len(placed)):
+            worst = max(range(len(placed)), key=lambda i: (placed[i][2].rect.y1, -i)) if placed else None
+            if worst is None or placed[worst][2].rect.y1 <= floor:
+                break
+            h, li, box, _ = placed[worst]
+            others = Packer(obstacles + [b.rect.grown(3) for i, (_, _, b, _) in enumerate(placed) if i != worst]
+                            + [_leader_rect(ld) for i, (_, _, _, ld) in enumerate(placed) if i != worst and ld])
+            moved, leader = self._place_callout(h, li, others, start_y, floor, (li - 1, li + 1))
+            if leader is None or moved.rect.y1 >= box.rect.y1 - 1:
+                break
+            placed[worst] = (h, li, moved, leader)
+        self.callouts = [b for _, _, b, _ in placed]
+        self.leaders = [ld for _, _, _, ld in placed if ld is not None]
 
     def _place_idle(self, k: str, blk: Block, bounds: tuple[float, float], packer: Packer, start_y: float) -> Rect:
         """The highest free place in the lane; nearer the lane's middle when equal."""
@@ -424,7 +443,7 @@ class Grid:
         # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
         return Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(self.fig_w), math.ceil(fig_h),
                     self.title_box, self.tagbox, lanes, self.holder_boxes, self.arrows, self.note_boxes, callouts,
-                    self.link_lines, self.extras, used, smallest=smallest)
+                    self.link_lines, self.leaders, self.extras, used, smallest=smallest, fonts=fonts)
 
     def _put(self, key: str, rect: Rect, title: Block, idle: bool = False) -> None:
         self.placed[key] = rect
@@ -476,43 +495,74 @@ class Grid:
         return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle,
                       title_top=self._edge(key)[1] + TITLE_MARGIN)
 
-    def _place_callout(self, h: HolderContent, bounds: tuple[float, float], lane_boxes: list[Rect],
-                       packer: Packer, start_y: float, floor: float) -> TextBox:
+    def _place_callout(self, h: HolderContent, li: int, packer: Packer, start_y: float, floor: float,
+                       lanes: tuple[int, ...]) -> tuple[TextBox, Leader | None]:
         """The shape and place that keep the figure shortest, then wrap the fewest lines.
 
-        Anything above ``floor`` (the bottom the figure has anyway) costs nothing.
+        Anything above ``floor`` (the bottom the figure has anyway) costs nothing.  The list
+        stands in its own lane, or, where that keeps the figure shorter, in free space of the
+        lane beside it with a leader line to its box (only where the line crosses nothing).
         """
         head, bullets = h.callout[0], h.callout[1:]
-        lane_x0, lane_x1 = bounds[0] + 3, bounds[1] - 3
-        room = lane_x1 - lane_x0
+        owner = self.placed.get(h.key)
         best = None
-        for cw in self.p.callout_widths:
-            for k in (1, 2):
-                if k == 2 and len(bullets) < 6:
-                    continue
-                box = self._callout_shape(head, bullets, cw, k)
-                if box is None or box[0] > room:
-                    continue
-                w, h_, hb, cols = box
-                wrapped = sum(len(c.lines) for c in cols) + len(hb.lines) - len(h.callout)
-                xs = {lane_x0, lane_x1 - w}
-                for r in lane_boxes:
-                    xs |= {r.x1 + 4, r.x - 4 - w}
-                for x in sorted(xs):
-                    if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
+        for lj in lanes:
+            if not 0 <= lj < len(self.bounds) or (lj != li and owner is None):
+                continue
+            lane_x0, lane_x1 = self.bounds[lj][0] + 3, self.bounds[lj][1] - 3
+            lane_boxes = [r for k, r in self.placed.items() if self.holders[k].lane == self.c.lanes[lj].id]
+            for cw in self.p.callout_widths:
+                for k in (1, 2):
+                    if k == 2 and len(bullets) < 6:
                         continue
-                    y = packer.lowest(x, w, h_, start_y)
-                    score = (round(max(y + h_, floor)), wrapped, round(y), round(w * h_), round(x, 1))
-                    if best is None or score < best[0]:
-                        best = (score, Rect(x, y, w, h_), hb, cols)
-        if best is None:  # narrower than any shape tried: wrap to the lane
-            w_text = max(room - 2 * PAD, 4 * self.fonts.small)
-            w, h_, hb, cols = self._callout_shape(head, bullets, w_text, 1) or (0, 0, None, ())
-            x = lane_x0
-            y = packer.lowest(x, w, h_, start_y)
-            best = (None, Rect(x, y, w, h_), hb, cols)
-        _, rect, hb, cols = best
-        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key, ground=True)
+                    w, h_, hb, cols = self._callout_shape(head, bullets, cw, k)
+                    if w > lane_x1 - lane_x0:
+                        continue
+                    wrapped = sum(len(c.lines) for c in cols) + len(hb.lines) - len(h.callout)
+                    xs = {lane_x0, lane_x1 - w}
+                    for r in lane_boxes:
+                        xs |= {r.x1 + 4, r.x - 4 - w}
+                    for x in sorted(xs):
+                        if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
+                            continue
+                        y = packer.lowest(x, w, h_, start_y)
+                        leader = None
+                        if lj != li:
+                            leader = self._leader(h.key, owner, Rect(x, y, w, h_), packer)  # type: ignore[arg-type]
+                            if leader is None:
+                                continue
+                        score = (round(max(y + h_, floor)), lj != li, wrapped, round(y), round(w * h_), round(x, 1))
+                        if best is None or score < best[0]:
+                            best = (score, Rect(x, y, w, h_), hb, cols, leader)
+        if best is None:  # the lane is narrower than any shape tried: wrap to the lane
+            lane_x0, lane_x1 = self.bounds[li][0] + 3, self.bounds[li][1] - 3
+            w_text = max(lane_x1 - lane_x0 - 2 * PAD, 4 * self.fonts.small)
+            w, h_, hb, cols = self._callout_shape(head, bullets, w_text, 1)
+            y = packer.lowest(lane_x0, w, h_, start_y)
+            best = (None, Rect(lane_x0, y, w, h_), hb, cols, None)
+        _, rect, hb, cols, leader = best
+        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key, ground=True), leader
+
+    @staticmethod
+    def _leader(key: str, owner: Rect, rect: Rect, packer: Packer) -> Leader | None:
+        """A horizontal line from the list's side to its box, at the highest height both share
+        that nothing else stands on (the box's own title row left alone)."""
+        if rect.x1 <= owner.x:
+            xa, xb = rect.x1, owner.x
+        elif rect.x >= owner.x1:
+            xa, xb = rect.x, owner.x1
+        else:
+            return None
+        lo, hi = max(rect.y + 6, owner.y + 24), min(rect.y1 - 6, owner.y1 - 6)
+        x0, x1 = min(xa, xb), max(xa, xb)
+        # The box itself is an obstacle grown by 3 pt: probe up to 4 pt short of it.
+        px0, px1 = (x0, x1 - 4) if xb > xa else (x0 + 4, x1)
+        y = lo
+        while y <= hi:
+            if px1 > px0 and packer.lowest(px0, px1 - px0, 6, y - 3) == y - 3:
+                return Leader(key, ((round(xa, 1), round(y, 1)), (round(xb, 1), round(y, 1))))
+            y += 2
+        return None
 
     def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
         hb = self.block([head], cw * k + 6 * (k - 1))
@@ -538,6 +588,11 @@ class Grid:
         w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
         h = hb.height + max(c.height for c in cols) + 2 * PAD
         return TextBox(Rect(x, y, w, h).rounded(), cols, kind, head=hb)
+
+
+def _leader_rect(leader: Leader) -> Rect:
+    (xa, y), (xb, _) = leader.points[0], leader.points[-1]
+    return Rect(min(xa, xb), y - 3, abs(xb - xa), 6)
 
 
 def _words(text: str) -> list[str]:

@@ -267,6 +267,7 @@ class Block:
     width: float
     height: float
     continued: tuple[bool, ...] = ()  # per line: it continues the paragraph of the line before
+    limit: float = 0.0  # the wrap width it was set to (pt); 0 when given as lines
 
     @classmethod
     def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
@@ -293,7 +294,7 @@ def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
             wrapped = _wrap(fonts, chunk, limit)
             lines += wrapped
             continued += [k > 0 for k in range(len(wrapped))]
-    return Block.from_lines(fonts, lines, continued)
+    return replace(Block.from_lines(fonts, lines, continued), limit=limit)
 
 
 def natural_width(fonts: Fonts, paras: list[Para]) -> float:
