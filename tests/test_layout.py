@@ -282,3 +282,14 @@ def test_figure_measures_name_a_party_or_system_of_the_flow():
         loads(text, "x.yaml")
     [diag] = info.value.diagnostics
     assert diag.code == "P201" and "densn" in diag.message
+
+
+def test_a_label_does_not_repeat_what_its_text_says_of_channel_and_medium():
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    steps = {(sc.tag, s.number): s for sc in doc.flow.scenarios for s in sc.steps}
+    from piflow.layout.content import channel_tags
+
+    assert channel_tags(steps["資料49-2", 3]) == "（紙）"  # 申請書の提出（郵送・窓口等）
+    assert channel_tags(steps["資料49-3", 2]) == "【手渡し】"  # 印字データ（CD-R、DVD-R等）の提供
+    assert channel_tags(steps["資料49-3", 6]) == ""  # 封入封緘後の封筒の納品（紙・手渡し）
+    assert channel_tags(steps["資料49-2", 5]) == "【郵送】（紙）"  # 非該当者への通知文郵送: no brackets

@@ -160,3 +160,24 @@ def test_a_list_wrapped_narrower_than_12_characters_is_found():
     # The same width is fine for a list whose lines all fit (nothing wraps).
     short = replace(_lines("・暗号化", "・バックアップ", continued=(False, False)), limit=60.0)
     assert checks.narrow_lists(_copy(callouts=[replace(c, columns=(short,))])) == []
+
+
+# --- no channel or medium said twice in one label --------------------------------------------
+
+def test_a_label_that_says_its_medium_twice_is_found():
+    block = _lines("⑥ 封入封緘後の封筒の納品（紙・手渡し）", "【手渡し】（紙）", continued=(False, False))
+    found = checks.repeated_in_labels(_with_label_block(block))
+    step = _page().arrows[0].step
+    assert found == [f"label {step} says 手渡し twice", f"label {step} says 紙 twice"]
+
+
+def test_a_label_that_says_its_media_twice_is_found():
+    block = _lines("② 印字データ（CD-R、DVD-R等）の提供", "【手渡し】（CD-R、DVD-R等）", continued=(False, False))
+    assert checks.repeated_in_labels(_with_label_block(block)) == [
+        f"label {_page().arrows[0].step} says CD-R twice", f"label {_page().arrows[0].step} says DVD-R twice"]
+
+
+def test_a_measure_bullet_may_name_a_channel_again():
+    block = _lines("③ パスワード通知書の提供", "【手渡し】（紙）", "・パスワード通知書は媒体と別の機会に（手渡し）",
+                   continued=(False, False, False))
+    assert checks.repeated_in_labels(_with_label_block(block)) == []

@@ -84,6 +84,12 @@ class MeasureIds(tuple):
         return (tuple(self), self.written)
 
 
+def written_measures(measures: tuple[str, ...], label) -> list[str]:
+    """The measures as the flow wrote them (``label(id)`` for ids given without their words)."""
+    written = getattr(measures, "written", ())
+    return list(written) if written else [label(m) for m in measures]
+
+
 def _resolve_measure(value: object, info: ValidationInfo) -> tuple[str, ...]:
     if not isinstance(value, str):
         raise PydanticCustomError(

@@ -6,6 +6,7 @@ prints them next to the legibility of each figure for docs/figures.md.
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
 from piflow.layout.geometry import SHAPE_EDGE, Page, Rect, TextBox
@@ -85,9 +86,44 @@ def kinsoku_breaks(page: Page) -> list[str]:
     return out
 
 
+def paragraphs(block: Block) -> list[str]:
+    """The block's paragraphs, its wrapped lines joined again."""
+    out: list[str] = []
+    for line, cont in zip(block.lines, block.continued or (False,) * len(block.lines)):
+        text = "".join(s.text for s in line).strip("\u3000")
+        if cont and out:
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+_TAGGED = re.compile(r"【([^】]+)】|（([^）]+)）")
+
+
+def repeated_in_labels(page: Page) -> list[str]:
+    """A label names each channel and medium once: no word in two of its bracketed groups
+    (「（紙・手渡し）【手渡し】（紙）」; the bullets of its measures aside)."""
+    out = []
+    for a in page.arrows:
+        text = "".join(p for col in a.label.columns for p in paragraphs(col) if not p.startswith(("・", "－")))
+        groups = [m.group(1) or m.group(2) for m in _TAGGED.finditer(text)]
+        seen: dict[str, int] = {}
+        for k, group in enumerate(groups):
+            for word in re.split("[・、]", group):
+                word = word.removesuffix("等")
+                if not word:
+                    continue
+                if word in seen and seen[word] != k:
+                    out.append(f"label {a.step} says {word} twice")
+                seen.setdefault(word, k)
+    return out
+
+
 def problems(page: Page) -> list[str]:
     """Every broken promise on one page, in words; empty when the page is sound."""
-    out: list[str] = struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
+    out: list[str] = (struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
+                      + repeated_in_labels(page))
     sheet = Rect(0, 0, page.width, page.height)
     arrows = page.arrows
     # Arrows: no two cross.

@@ -7,13 +7,14 @@ arrow, the measure lists, --audit marks, diff marks, footnotes).  The grid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from piflow.catalog import Catalog, default_catalog
 from piflow.layout.text import NBSP, Para, Span
-from piflow.model import Flow, Party, Scenario, Step
+from piflow.model import Flow, Party, Scenario, Step, written_measures
 from piflow.textnorm import circled
 from piflow.vocab import Channel, ChannelClass, Medium, Role, SystemKind
 
@@ -121,6 +122,29 @@ def draw_class(step: Step) -> str:
     }[step.channel.klass]
 
 
+def channel_tags(step: Step) -> str:
+    """【channel】（medium） under the step's text, leaving out what its brackets already say:
+    「申請書の提出（郵送・窓口等）」 takes no 【郵送・窓口】, 「納品（紙・手渡し）」 no 【手渡し】（紙）,
+    「印字データ（CD-R、DVD-R等）の提供」 no （CD-R、DVD-R等）."""
+    text = step.text + (step.note or "")
+    bracketed = "・".join(m.group(1) for m in _BRACKETED.finditer(text))
+    names = [c.tag.strip("【】") for c in step.channels]
+    names = [n for n, c in zip(names, step.channels) if n not in bracketed and c.value not in bracketed]
+    tags = "【" + "・".join(names) + "】" if names else ""
+    if step.media:
+        # 「電磁的媒体・パスワード通知書の返却」 with media DVD等・パスワード通知書: only （DVD等）.
+        parts = re.split("[・、]", step.media)
+        kept = [p for p in parts if p.removesuffix("等") not in text]
+        if kept:
+            tags += f"（{step.media}）" if len(kept) == len(parts) else "（" + "・".join(kept) + "）"
+    elif step.medium and step.medium is not Medium.ELECTRONIC and step.medium.value not in bracketed:
+        tags += f"（{step.medium.value}）"
+    return tags
+
+
+_BRACKETED = re.compile(r"[（(【]([^）)】]+)[）)】]")
+
+
 def lane_key(party: Party) -> str:
     """Which lane style a party takes: clouds and connected parties share the cloud lane."""
     if party.cloud or (party.has_role(Role.CONNECTED) and not party.has_role(Role.CONTRACTOR)):
@@ -209,11 +233,7 @@ class ContentBuilder:
         """The measures as the department wrote them (アクセスログ取得, not the catalog's combined
         アクセスログ取得、分析); the catalog's label only for a measure given by its id."""
         cat = self.opt.catalog
-        written = getattr(measures, "written", ())
-        if written:
-            lines = [f"・{cat[t].label if t in cat else t}" for t in written]
-        else:
-            lines = [f"・{cat[m].label}" for m in measures]
+        lines = [f"・{cat[t].label if t in cat else t}" for t in written_measures(measures, lambda m: cat[m].label)]
         lines += [f"－ {cat[m].label}（{reason}）" for m, reason in waivers.items()]
         return lines
 
@@ -263,11 +283,7 @@ class ContentBuilder:
         else:
             first = Para((Span(number, bold=True), Span(f"{NBSP}{step.text}")))
         label = [first]
-        tags = step.channel_tag  # 【郵送・窓口】 for a step with several channels
-        if step.media:
-            tags += f"（{step.media}）"
-        elif step.medium and step.medium is not Medium.ELECTRONIC:
-            tags += f"（{step.medium.value}）"
+        tags = channel_tags(step)
         if tags:
             label.append(Para.of(tags))
         if self.opt.show_data and step.data:
