@@ -181,3 +181,35 @@ def test_a_measure_bullet_may_name_a_channel_again():
     block = _lines("③ パスワード通知書の提供", "【手渡し】（紙）", "・パスワード通知書は媒体と別の機会に（手渡し）",
                    continued=(False, False, False))
     assert checks.repeated_in_labels(_with_label_block(block)) == []
+
+
+# --- the legend's samples are lines in the arrows' stroke, one per style drawn ---------------
+
+def test_a_legend_without_the_sample_of_a_drawn_line_is_found():
+    page = _page()
+    missing = page.samples[0]
+    found = checks.legend_samples(_copy(samples=page.samples[1:]))
+    assert found == [f"the legend has no sample of the {missing.cls} line"]
+
+
+def test_a_legend_sample_of_a_style_not_drawn_or_too_short_is_found():
+    from piflow.layout.geometry import Sample
+
+    page = _page()
+    drawn = {s.cls for s in page.samples}
+    other = next(c for c in ("transfer", "mail", "internet", "network") if c not in drawn)
+    (xa, y), _ = page.samples[0].points
+    found = checks.legend_samples(_copy(samples=[*page.samples, Sample(other, ((xa, y + 40), (xa + 6, y + 40)))]))
+    assert f"the legend shows a {other} line the page does not draw" in found
+    assert f"the legend's {other} sample is 6 pt long" in found
+
+
+def test_a_legend_sample_through_its_text_is_found():
+    from piflow.layout.geometry import Sample
+
+    page = _page()
+    s = page.samples[0]
+    text = next(x for x in page.extras if x.kind == "legend" and x.rect.x > s.points[-1][0])
+    long = Sample(s.cls, (s.points[0], (text.rect.x1 + 5, s.points[0][1])))
+    assert any(p.startswith(f"the legend's {s.cls} sample runs through legend")
+               for p in checks.legend_samples(_copy(samples=[long, *page.samples[1:]])))

@@ -87,6 +87,13 @@ class DotWriter:
             rows.append(f'<TR><TD ALIGN="{align.upper()}" HEIGHT="{max(1, height)}"{span}>{self.line_html(line)}</TD></TR>')
         return rows
 
+    def _rows_height(self, block: Block) -> int:
+        """The height ``line_rows`` gives the block's lines (whole points, as Graphviz sets them)."""
+        y = 0.0
+        for line in block.lines:
+            y += self.fonts.line_height(line)
+        return max(round(y), len(block.lines))
+
     def label(self, box: TextBox, top: float = 0.0) -> str:
         """The box's text as one HTML-like table; ``top`` pt of empty space above it."""
         table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
@@ -98,8 +105,12 @@ class DotWriter:
             rows += self.line_rows(box.columns[0], box.align)
         else:
             gap = '<TD WIDTH="8"></TD>'
-            cells = gap.join(f'<TD VALIGN="TOP">{table}{"".join(self.line_rows(col, box.align))}</TABLE></TD>'
-                             for col in box.columns)
+            # Graphviz stretches a shorter column's rows to the cell's height: an empty row fills it.
+            tall = max(self._rows_height(col) for col in box.columns)
+            cells = gap.join(
+                f'<TD VALIGN="TOP">{table}{"".join(self.line_rows(col, box.align))}'
+                + (f'<TR><TD HEIGHT="{tall - self._rows_height(col)}"></TD></TR>' if tall > self._rows_height(col) else "")
+                + '</TABLE></TD>' for col in box.columns)
             rows.append(f"<TR>{cells}</TR>")
         return f"<{table}{''.join(rows)}</TABLE>>"
 
@@ -193,6 +204,13 @@ class DotWriter:
         for leader in page.leaders:
             self.edge(callout_ids[leader.owner], holder_ids[leader.owner], list(leader.points), False, dir="none",
                       color=st["callout"]["border"], penwidth=1)
+        for i, sample in enumerate(page.samples):
+            look = st["channels"][sample.cls]
+            (xa, ya), (xb, yb) = sample.points[0], sample.points[-1]
+            for end, (x, y) in (("a", (xa, ya)), ("b", (xb, yb))):
+                self.node(f"ls_{i}{end}", Rect(x - 0.5, y - 0.5, 1, 1), shape="point", style="invis")
+            self.edge(f"ls_{i}a", f"ls_{i}b", list(sample.points), False, dir="none", style=look["style"],
+                      color=look["color"], penwidth=_n(float(look["penwidth"])), legend=sample.cls)
         look = st["channels"]["operates"]
         for link in page.links:
             self.edge(holder_ids[link.tail], holder_ids[link.head], list(link.points), False, dir="none",

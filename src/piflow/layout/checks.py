@@ -120,10 +120,36 @@ def repeated_in_labels(page: Page) -> list[str]:
     return out
 
 
+SAMPLE_MIN = 16.0  # a legend's line sample is long enough to show its dashes (pt)
+
+
+def legend_samples(page: Page) -> list[str]:
+    """The legend shows one line sample, in the arrows' own stroke, for each line style drawn on
+    the page and for no other; each sample clear of text."""
+    out = []
+    drawn = {a.cls for a in page.arrows if not a.removed} | ({"internal"} if page.notes else set()) \
+        | ({"operates"} if page.links else set())
+    shown = [s.cls for s in page.samples]
+    for cls in sorted(drawn - set(shown)):
+        out.append(f"the legend has no sample of the {cls} line")
+    for cls in sorted(set(shown) - drawn):
+        out.append(f"the legend shows a {cls} line the page does not draw")
+    for cls in sorted({c for c in shown if shown.count(c) > 1}):
+        out.append(f"the legend shows the {cls} line twice")
+    for s in page.samples:
+        (xa, ya), (xb, yb) = s.points[0], s.points[-1]
+        if abs(xb - xa) < SAMPLE_MIN:
+            out.append(f"the legend's {s.cls} sample is {abs(xb - xa):.0f} pt long")
+        for name, box in _named_texts(page):
+            if _segment_hits((xa, ya), (xb, yb), box.rect.grown(-0.5)):
+                out.append(f"the legend's {s.cls} sample runs through {name}")
+    return out
+
+
 def problems(page: Page) -> list[str]:
     """Every broken promise on one page, in words; empty when the page is sound."""
     out: list[str] = (struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
-                      + repeated_in_labels(page))
+                      + repeated_in_labels(page) + legend_samples(page))
     sheet = Rect(0, 0, page.width, page.height)
     arrows = page.arrows
     # Arrows: no two cross.

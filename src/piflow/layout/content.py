@@ -393,18 +393,11 @@ def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options
     return ContentBuilder(flow, scenario, style, options or Options(), key).build()
 
 
-SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
+def legend_entries(style: dict, used: list[str]) -> list[tuple[str, Para]]:
+    """凡例: each line style drawn on the page (its class) with the theme's label.  The sample
+    itself is a line drawn with the arrows' own stroke, not a character."""
+    return [(cls, Para.of(style["channels"][cls]["label"], "small")) for cls in used
+            if cls in style["channels"]]
 
 
-def legend_paras(style: dict, used: list[str]) -> list[Para]:
-    """凡例: a sample of each line style drawn on the page, with the theme's label."""
-    if not used:
-        return []
-    spans = [Span("凡例　", "small", bold=True)]
-    for cls in used:
-        look = style["channels"].get(cls) if cls != "removed" else None
-        if look is None:
-            continue
-        spans.append(Span(SAMPLES.get(look["style"], "───"), "small", color=look["color"]))
-        spans.append(Span(f" {look['label']}　", "small"))
-    return [Para(tuple(spans))]
+LEGEND_HEAD = Para.of("凡例", "small", bold=True)

@@ -129,6 +129,14 @@ class Leader:
 
 
 @dataclass(frozen=True)
+class Sample:
+    """A legend's sample of a line style: a short line drawn with the stroke of that class."""
+
+    cls: str
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
 class Lane:
     id: str
     style: str  # lane style key (the role) for the theme's colours
@@ -156,6 +164,7 @@ class Page:
     leaders: list[Leader] = field(default_factory=list)  # measure lists placed in a lane beside their own
     extras: list[TextBox] = field(default_factory=list)  # legend, footnotes, findings, changes
     legend: list[str] = field(default_factory=list)  # channel classes drawn, for the legend
+    samples: list[Sample] = field(default_factory=list)  # the legend's line samples
     scale: float = 1.0  # page scale chosen by the fit (figure pt -> printed pt)
     smallest: float = 0.0  # smallest font size in the figure, before scaling
     fonts: Fonts | None = None  # the sizes the text was set in (for the checks)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from piflow.layout.checks import LIST_CHARS
-from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_paras
-from piflow.layout.geometry import SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, TextBox
+from piflow.layout.content import LEGEND_HEAD, LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_entries
+from piflow.layout.geometry import (SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, Sample,
+                                    TextBox)
 from piflow.layout.pack import Packer
 from piflow.layout.text import Block, Fonts, Para, natural_width
 
@@ -28,6 +29,7 @@ LANE_PAD = 8.0  # from a lane's border to its first box
 ARROW_BELOW = 8.0  # from an arrow to the next row
 LABEL_GAP = 2.0  # from a label to its arrow
 MIN_BOX = 44.0
+SAMPLE = 28.0  # length of a legend's line sample
 PERMUTE_MAX = 5  # holders in one lane whose orders are all tried
 PERMUTE_ROWS = 200  # beyond this many rows, keep the declared order
 
@@ -420,11 +422,7 @@ class Grid:
                       key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
         inner = self.fig_w - 2 * MARGIN - 2 * PAD
         y = bottom + 2
-        legend = legend_paras(self.style, used)
-        if legend:
-            lb = self.block(legend, inner)
-            self.extras.append(TextBox(Rect(MARGIN, y, lb.width + 2 * PAD, lb.height + 2 * PAD), (lb,), "legend"))
-            y += lb.height + 2 * PAD + 2
+        y = self._legend(used, inner, y)
         boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
         if self.spec.findings:
             boxes += [("findings", self.c.findings), ("changes", self.c.changes)]
@@ -443,7 +441,30 @@ class Grid:
         # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
         return Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(self.fig_w), math.ceil(fig_h),
                     self.title_box, self.tagbox, lanes, self.holder_boxes, self.arrows, self.note_boxes, callouts,
-                    self.link_lines, self.leaders, self.extras, used, smallest=smallest, fonts=fonts)
+                    self.link_lines, self.leaders, self.extras, used, self.samples, smallest=smallest, fonts=fonts)
+
+    def _legend(self, used: list[str], inner: float, y: float) -> float:
+        """凡例 under the lanes: its head, then per line style a sample line and its label,
+        left to right, on as many lines as the width needs."""
+        self.samples: list[Sample] = []
+        entries = legend_entries(self.style, used)
+        if not entries:
+            return y
+        head = self.block([LEGEND_HEAD], inner)
+        self.extras.append(TextBox(Rect(MARGIN, y, head.width + 2 * PAD, head.height + 2 * PAD), (head,), "legend"))
+        x, line_h = MARGIN + head.width + 2 * PAD + 4, head.height + 2 * PAD
+        for cls, para in entries:
+            text = self.block([para], inner - SAMPLE - 8)
+            w = SAMPLE + 4 + text.width + 2 * PAD
+            if x + w > MARGIN + inner + 2 * PAD and x > MARGIN + head.width + 2 * PAD + 4:
+                x, y = MARGIN + head.width + 2 * PAD + 4, y + line_h
+            cy = round(y + line_h / 2, 1)
+            self.samples.append(Sample(cls, ((round(x, 1), cy), (round(x + SAMPLE, 1), cy))))
+            self.extras.append(TextBox(Rect(x + SAMPLE + 4, y, text.width + 2 * PAD, text.height + 2 * PAD), (text,),
+                                       "legend"))
+            line_h = max(line_h, text.height + 2 * PAD)
+            x += w + 10
+        return y + line_h + 2
 
     def _put(self, key: str, rect: Rect, title: Block, idle: bool = False) -> None:
         self.placed[key] = rect
