@@ -57,14 +57,17 @@ def test_other_options_keep_the_promises(path, sid, options):
         assert problems(page) == [] and page.printed_min >= MIN_PT
 
 
-def test_audit_marks_keep_the_promises():
+@pytest.mark.parametrize(("path", "sid"), SEED_FIGURES, ids=lambda v: getattr(v, "stem", v))
+def test_audit_marks_keep_the_steps_on_one_page_and_explain_themselves(path, sid):
+    """With --audit the steps stay on the one page the plain figure takes (7-1 once put ⑧ alone on
+    a second page), and the page explains its own red marks."""
     from piflow.audit.engine import audit
 
-    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
-    for sc in doc.flow.scenarios:
-        fig = lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc)))
-        for page in fig.pages:
-            assert problems(page) == [] and page.printed_min >= MIN_PT
+    doc, sc = _scenario(path, sid)
+    fig = lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc)))
+    assert len(fig.pages) == 1, [p.tag for p in fig.pages]
+    page = fig.pages[0]
+    assert problems(page) == [] and page.printed_min >= MIN_PT
 
 
 def test_every_party_appears_in_some_figure():
@@ -107,6 +110,17 @@ def test_a_figure_too_long_for_one_page_continues_with_numbered_pages():
     assert sorted(rows) == sorted(float(s["n"]) for s in longer)
     # --page none keeps one sheet.
     assert len(lay_out(flow, flow.scenarios[0], STYLE, page="none").pages) == 1
+    # With --audit each continued page explains the marks it carries, not the last page all of them.
+    from dataclasses import replace as copy_with
+
+    from piflow.audit.engine import audit
+
+    findings = audit(copy_with(doc, flow=flow))
+    audited = lay_out(flow, flow.scenarios[0], STYLE, Options(findings=findings))
+    assert len(audited.pages) >= 2
+    for page in audited.pages:
+        assert problems(page) == []
+    assert sum(1 for p in audited.pages if any(x.kind == "findings" for x in p.extras)) >= 2
 
 
 def test_page_sizes_are_the_printable_areas():

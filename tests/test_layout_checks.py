@@ -213,3 +213,24 @@ def test_a_legend_sample_through_its_text_is_found():
     long = Sample(s.cls, (s.points[0], (text.rect.x1 + 5, s.points[0][1])))
     assert any(p.startswith(f"the legend's {s.cls} sample runs through legend")
                for p in checks.legend_samples(_copy(samples=[long, *page.samples[1:]])))
+
+
+# --- each page explains its own 【指摘】 marks --------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _audited_page() -> Page:
+    from piflow.audit.engine import audit
+    from piflow.layout.content import Options
+
+    doc = load(FLOWS / "07-kaigo-hokenryo-lgwan-asp.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == "lgwan")
+    return lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc))).pages[0]
+
+
+def test_a_page_with_marks_but_without_their_findings_is_found():
+    page = _audited_page()
+    assert checks.unexplained_marks(page) == []
+    bare = replace(page, extras=[x for x in page.extras if x.kind != "findings"])
+    found = checks.unexplained_marks(bare)
+    assert found and all("which this page does not explain" in p for p in found)
+    assert any(p.startswith("label ④ is marked G252") for p in found)

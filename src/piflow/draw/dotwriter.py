@@ -191,7 +191,10 @@ class DotWriter:
         self.text("tag", page.tagbox)
         for i, box in enumerate(page.extras):
             boxed = box.kind in ("footnotes", "findings", "changes")
-            self.text(f"x_{i}", box, **({"shape": "box", "color": st["node"]["border"]} if boxed else {}))
+            attrs = {"shape": "box", "color": st["node"]["border"]} if boxed else {}
+            if box.kind == "findings" and box.ground:  # in the figure's free space
+                attrs.update(style="filled", fillcolor=st["finding"]["fill"], color=st["finding"]["color"])
+            self.text(f"x_{i}", box, **attrs)
         for arrow in page.arrows:
             look = st["channels"].get(arrow.cls) or st["channels"]["internal"]
             attrs = {"style": look["style"], "color": look["color"], "penwidth": _n(float(look["penwidth"])),

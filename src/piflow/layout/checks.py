@@ -146,10 +146,38 @@ def legend_samples(page: Page) -> list[str]:
     return out
 
 
+_MARK = re.compile(r"【指摘】((?:[A-Z]+[0-9]+\s*)+)")
+_CODE = re.compile(r"[A-Z]+[0-9]+")
+
+
+def _text(box_or_block) -> str:
+    blocks = box_or_block if isinstance(box_or_block, (list, tuple)) else [box_or_block]
+    return "".join(s.text for b in blocks for line in b.lines for s in line)
+
+
+def unexplained_marks(page: Page) -> list[str]:
+    """Each page explains its own marks: every 【指摘】 code on a step or box of the page is in the
+    page's own findings box."""
+    explained = set()
+    for x in page.extras:
+        if x.kind == "findings":
+            explained |= set(_CODE.findall(_text([b for b in ((x.head,) if x.head else ()) + x.columns])))
+    marked = [(f"label {a.step}", _text(list(a.label.columns))) for a in page.arrows]
+    marked += [(f"note {n.step}", _text(list(n.columns))) for n in page.notes]
+    marked += [(f"box {h.key}", _text(h.title)) for h in page.holders]
+    out = []
+    for name, text in marked:
+        for m in _MARK.finditer(text):
+            for code in _CODE.findall(m.group(1)):
+                if code not in explained:
+                    out.append(f"{name} is marked {code}, which this page does not explain")
+    return out
+
+
 def problems(page: Page) -> list[str]:
     """Every broken promise on one page, in words; empty when the page is sound."""
     out: list[str] = (struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
-                      + repeated_in_labels(page) + legend_samples(page))
+                      + repeated_in_labels(page) + legend_samples(page) + unexplained_marks(page))
     sheet = Rect(0, 0, page.width, page.height)
     arrows = page.arrows
     # Arrows: no two cross.

@@ -69,11 +69,23 @@ class RowContent:
     flagged: bool = False
     removed: bool = False
     footnote: str | None = None  # its measures' footnote mark (※A) with --measures footnote
+    key: str = ""  # the step's subject key in audit findings
 
     @property
     def inside(self) -> bool:
         """A step inside one holder (抽出 by the same staff, 納品検査): a note in its box."""
         return self.tail == self.head
+
+
+@dataclass
+class FindingNote:
+    """One audit finding shown on the figure: its mark's subject, and its explanation."""
+
+    key: str  # subject key: the row's or the holder's key
+    code: str
+    what: str  # what is wrong, in words
+    where: str  # ② or the holder's name, for the brief list
+    paras: list[Para]  # the full explanation
 
 
 @dataclass
@@ -93,7 +105,7 @@ class FigureContent:
     rows: list[RowContent]
     links: list[tuple[str, str]]  # (operator holder key, system holder key)
     footnotes: list[tuple[str, list[Para]]]  # (mark, paragraphs)
-    findings: list[Para]
+    findings: list[FindingNote]
     changes: list[Para]
 
     @cached_property
@@ -299,7 +311,7 @@ class ContentBuilder:
             label.append(Para.of(f"保護対策 {footnote}", "small"))
         label += self.finding_para(findings)
         return RowContent(number, step_order(step), step.from_, step.to, label, draw_class(step), flagged=bool(findings),
-                          footnote=footnote)
+                          footnote=footnote, key=self.step_key(step))
 
     def build(self) -> FigureContent:
         used = self.endpoints
@@ -325,18 +337,23 @@ class ContentBuilder:
         title = [Para.of(self.scenario.title, "title", bold=True)]
         notes = [Para.of(n, "small") for n in self.scenario.notes]
         return FigureContent(self.scenario.tag, title, notes, lanes, rows, links, self.footnotes,
-                             self._findings_paras(drawn), self._changes_paras())
+                             self._findings_notes(drawn, rows), self._changes_paras())
 
-    def _findings_paras(self, drawn: set[str]) -> list[Para]:
-        shown = [f for f in self.opt.findings or [] if not f.accepted and self._in_figure(f, drawn)]
-        if not shown:
-            return []
+    def _findings_notes(self, drawn: set[str], rows: list[RowContent]) -> list[FindingNote]:
         color = self.style["finding"]["color"]
-        paras = [Para.of(f"監査の指摘（{len(shown)}件）", "small", bold=True, color=color)]
-        for f in shown:
-            paras.append(Para((Span(f.code, "small", color=color), Span(f" {f.subject.label}", "small"))))
-            paras.append(Para.of(f"　{f.message.split(' — ')[0]}", "small", hang=True))
-        return paras
+        numbers = {r.key: r.step for r in rows}
+        names = {f"party:{p.id}": p.name for p in self.flow.parties}
+        names |= {f"system:{s.id}": s.name for p in self.flow.parties for s in p.systems}
+        out = []
+        for f in self.opt.findings or []:
+            if f.accepted or not self._in_figure(f, drawn):
+                continue
+            what = f.message.split(" — ")[0]
+            paras = [Para((Span(f.code, "small", color=color), Span(f" {f.subject.label}", "small"))),
+                     Para.of(f"　{what}", "small", hang=True)]
+            where = numbers.get(f.subject.key) or names.get(f.subject.key, f.subject.label)
+            out.append(FindingNote(f.subject.key, f.code, what, where, paras))
+        return out
 
     def _in_figure(self, f: Finding, drawn: set[str]) -> bool:
         kind, _, ident = f.subject.key.partition(":")
@@ -355,6 +372,20 @@ class ContentBuilder:
         if len(changes) > 40:
             paras.append(Para.of(f"… ほか {len(changes) - 40} 件", "small"))
         return paras
+
+
+def findings_paras(notes: list[FindingNote], style: dict, brief: bool = False) -> list[Para]:
+    """監査の指摘 on a page: each finding whose mark is on the page, in full; or, ``brief``, in one
+    line each, its mark's place and what is missing (when the full list would push steps to another page)."""
+    if not notes:
+        return []
+    color = style["finding"]["color"]
+    paras = [Para.of(f"監査の指摘（{len(notes)}件）", "small", bold=True, color=color)]
+    if not brief:
+        return paras + [p for n in notes for p in n.paras]
+    for n in notes:
+        paras.append(Para((Span(n.code, "small", color=color), Span(f" {n.where}: {n.what}", "small")), hang=True))
+    return paras
 
 
 def _change_kinds(changes) -> dict[str, str]:

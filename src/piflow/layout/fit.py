@@ -97,14 +97,15 @@ class Fitter:
         pw, ph = self.paper.printable
         return min(pw / page.width, ph / page.height, MAX_SCALE)
 
-    def spec(self, i: int, j: int, number: int = 1, count: int = 1) -> PageSpec:
+    def spec(self, i: int, j: int, number: int = 1, count: int = 1, findings: str = "full") -> PageSpec:
         rows = self.c.rows[i:j]
         callouts = {k for k, r in self.first.items() if i <= r < j} | (self.idle if i == 0 else set())
         # The footnotes of the steps on this page and of the holders whose lists are here.
         marks = {r.footnote for r in rows} | {self.c.holders[k].footnote for k in callouts}
         footnotes = [(m, ps) for m, ps in self.c.footnotes if m in marks]
         tag = self.c.tag if count == 1 else f"{self.c.tag}（{number}/{count}）"
-        return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number, count)
+        return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number,
+                        count, findings)
 
     def _try(self, spec: PageSpec, params: Params) -> tuple[tuple, Page, Params]:
         page = Grid(self.c, spec, params, self.fonts, self.style).build()
@@ -155,6 +156,12 @@ class Fitter:
             whole = self.best(self.spec(0, n))
             if self.fits(whole) or n <= 1:
                 return self._checked([whole])
+            if self.c.findings:
+                # --audit: the steps stay on one page as the plain figure does; the findings are
+                # listed one line per rule, naming where their marks are.
+                brief = self.best(self.spec(0, n, findings="brief"))
+                if self.fits(brief):
+                    return self._checked([brief])
         bounds = self._split(n)
         count = len(bounds)
         pages = [self.best(self.spec(i, j, k + 1, count), quick=n > 60) for k, (i, j) in enumerate(bounds)]

@@ -12,11 +12,12 @@ several wrap widths and keeps the grid that prints largest on the page.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import permutations
 
 from piflow.layout.checks import LIST_CHARS
-from piflow.layout.content import LEGEND_HEAD, LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_entries
+from piflow.layout.content import (LEGEND_HEAD, LEGEND_ORDER, FigureContent, HolderContent, RowContent, findings_paras,
+                                   legend_entries)
 from piflow.layout.geometry import (SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, Sample,
                                     TextBox)
 from piflow.layout.pack import Packer
@@ -53,10 +54,11 @@ class PageSpec:
     idle: set[str]  # holder keys shown without a step on this page
     callouts: set[str]  # holder keys whose measure list is on this page
     footnotes: list[tuple[str, list[Para]]]
-    findings: bool  # the findings and changes boxes
+    changes: bool  # the box of changes (piflow diff), on the last page
     tag: str
     number: int = 1
     count: int = 1
+    findings: str = "full"  # the findings whose marks are on this page: full, brief (one line per rule)
 
 
 class Grid:
@@ -397,6 +399,10 @@ class Grid:
             placed[worst] = (h, li, moved, leader)
         self.callouts = [b for _, _, b, _ in placed]
         self.leaders = [ld for _, _, _, ld in placed if ld is not None]
+        # What is still free, for the findings box.
+        self.free = Packer(obstacles + [b.rect.grown(3) for b in self.callouts]
+                           + [_leader_rect(ld) for ld in self.leaders])
+        self.free_top = start_y
 
     def _place_idle(self, k: str, blk: Block, bounds: tuple[float, float], packer: Packer, start_y: float) -> Rect:
         """The highest free place in the lane; nearer the lane's middle when equal."""
@@ -424,13 +430,20 @@ class Grid:
         y = bottom + 2
         y = self._legend(used, inner, y)
         boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
-        if self.spec.findings:
-            boxes += [("findings", self.c.findings), ("changes", self.c.changes)]
+        # Each page explains the marks it carries: the findings on its steps and its boxes.
+        marked = {r.key for r in self.spec.rows} | {h.key for h in self.holder_boxes}
+        notes = [n for n in self.c.findings if n.key in marked]
+        boxes.append(("findings", findings_paras(notes, self.style, brief=self.spec.findings == "brief")))
+        if self.spec.changes:
+            boxes.append(("changes", self.c.changes))
         for kind, paras in boxes:
-            if paras:
+            if not paras:
+                continue
+            box = self._in_free_space(paras, kind, bottom) if kind == "findings" else None
+            if box is None:
                 box = self._columns_box(paras, inner, kind, MARGIN, y)
-                self.extras.append(box)
                 y = box.rect.y1 + 4
+            self.extras.append(box)
         fig_h = max(y, bottom) + MARGIN - 2
         top = self.top
         # The lanes end above the legend and the boxes under the figure.
@@ -594,6 +607,26 @@ class Grid:
         w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
         h = hb.height + max(c.height for c in cols) + 2 * PAD
         return w, h, hb, cols
+
+    def _in_free_space(self, paras: list[Para], kind: str, bottom: float) -> TextBox | None:
+        """The box in the figure's free space (above ``bottom``, clear of everything placed), on
+        an opaque ground; None when no shape tried fits."""
+        best = None
+        for col_w in (220.0, 280.0, 360.0):
+            for k in (1, 2, 3):
+                box = self._columns_box(paras, k * (col_w + 8), kind, 0, 0)
+                w, h = box.rect.w, box.rect.h
+                for x0, x1 in self.bounds:
+                    for x in (x0 + 3, x1 - 3 - w):
+                        if x < self.bounds[0][0] + 3 or x + w > self.bounds[-1][1] - 3:
+                            continue
+                        y = self.free.lowest(x, w, h, self.free_top)
+                        if y + h > bottom - 4:
+                            continue
+                        score = (round(y + h), round(w * h), round(x, 1))
+                        if best is None or score < best[0]:
+                            best = (score, replace(box, rect=Rect(x, y, w, h).rounded(), ground=True))
+        return best[1] if best else None
 
     def _columns_box(self, paras: list[Para], inner: float, kind: str, x: float, y: float) -> TextBox:
         head, body = paras[0], paras[1:]
