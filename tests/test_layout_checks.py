@@ -234,3 +234,21 @@ def test_a_page_with_marks_but_without_their_findings_is_found():
     found = checks.unexplained_marks(bare)
     assert found and all("which this page does not explain" in p for p in found)
     assert any(p.startswith("label ④ is marked G252") for p in found)
+
+
+# --- arrows are not drawn through bars they do not join ----------------------------------------
+
+@lru_cache(maxsize=None)
+def _broken_bar_page() -> Page:
+    doc = load(FLOWS / "07-kaigo-hokenryo-lgwan-asp.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == "lgwan")
+    return lay_out(doc.flow, sc, STYLE).pages[0]
+
+
+def test_an_arrow_over_a_bar_it_does_not_join_is_found():
+    page = _broken_bar_page()  # 7-1: ③ passes two bars, which break for it
+    broken = [h for h in page.holders if h.gaps]
+    assert broken and checks.arrows_through_bars(page) == []
+    whole = [replace(h, gaps=()) for h in page.holders]
+    found = checks.arrows_through_bars(replace(page, holders=whole))
+    assert {f"arrow ③ runs through the box of {h.key}" for h in broken} <= set(found)

@@ -173,8 +173,11 @@ class DotWriter:
                                         "labelloc": "t", "lane": h.lane}
             if h.flagged:
                 attrs.update(color=st["finding"]["color"], penwidth=2.5)
-            title = TextBox(h.rect, (h.title,), "holder", align="center")
-            self.node(f"h_{i}", h.rect, self.label(title, top=h.title_top), **attrs)
+            first, *rest = h.segments  # a bar broken where an arrow it does not join passes
+            title = TextBox(first, (h.title,), "holder", align="center")
+            self.node(f"h_{i}", first, self.label(title, top=h.title_top), **attrs)
+            for k, seg in enumerate(rest, start=1):
+                self.node(f"hs_{i}_{k}", seg, **{**attrs, "labelloc": "c"})
         for i, note in enumerate(page.notes):
             attrs = {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": st["node"]["fill"],
                      "color": st["finding"]["color"] if note.flagged else st["channels"]["internal"]["color"],

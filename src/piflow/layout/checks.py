@@ -174,10 +174,24 @@ def unexplained_marks(page: Page) -> list[str]:
     return out
 
 
+def arrows_through_bars(page: Page) -> list[str]:
+    """No arrow is drawn over a bar it does not join (the bar breaks where it passes)."""
+    out = []
+    for a in page.arrows:
+        p, q = a.points[0], a.points[-1]
+        for h in page.holders:
+            if h.key in (a.tail, a.head):
+                continue
+            if any(_segment_hits(p, q, seg.grown(-0.5)) for seg in h.segments if seg.h > 0):
+                out.append(f"arrow {a.step} runs through the box of {h.key}")
+    return out
+
+
 def problems(page: Page) -> list[str]:
     """Every broken promise on one page, in words; empty when the page is sound."""
     out: list[str] = (struck_texts(page) + titles_on_outline(page) + kinsoku_breaks(page)
-                      + repeated_in_labels(page) + legend_samples(page) + unexplained_marks(page))
+                      + repeated_in_labels(page) + legend_samples(page) + unexplained_marks(page)
+                      + arrows_through_bars(page))
     sheet = Rect(0, 0, page.width, page.height)
     arrows = page.arrows
     # Arrows: no two cross.

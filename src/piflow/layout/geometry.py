@@ -88,6 +88,17 @@ class Holder:
     flagged: bool = False
     idle: bool = False  # no step of this page touches it
     title_top: float = TITLE_MARGIN  # from the box's top to its title's first line (pt)
+    gaps: tuple[tuple[float, float], ...] = ()  # breaks in the bar where an arrow it does not join passes
+
+    @property
+    def segments(self) -> list[Rect]:
+        """The bar as drawn: the box, broken at its gaps (top to bottom)."""
+        out, y = [], self.rect.y
+        for g0, g1 in sorted(self.gaps):
+            out.append(Rect(self.rect.x, y, self.rect.w, g0 - y))
+            y = g1
+        out.append(Rect(self.rect.x, y, self.rect.w, self.rect.y1 - y))
+        return out
 
     @property
     def title_rect(self) -> Rect:

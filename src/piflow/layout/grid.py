@@ -31,6 +31,7 @@ ARROW_BELOW = 8.0  # from an arrow to the next row
 LABEL_GAP = 2.0  # from a label to its arrow
 MIN_BOX = 44.0
 SAMPLE = 28.0  # length of a legend's line sample
+BAR_GAP = 4.0  # half the break in a bar where an arrow it does not join passes
 PERMUTE_MAX = 5  # holders in one lane whose orders are all tried
 PERMUTE_ROWS = 200  # beyond this many rows, keep the declared order
 
@@ -132,6 +133,7 @@ class Grid:
         y = self._idle_band(y)
         self._rows(y)
         self._arrows_and_notes()
+        self._break_bars()
         self._links()
         self._pack()
         return self._finish()
@@ -344,6 +346,21 @@ class Grid:
                             ground=True)
             self.arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
                                      flagged=r.flagged, removed=r.removed))
+
+    def _break_bars(self) -> None:
+        """An arrow never runs over a bar it does not join: the bar breaks where the arrow passes
+        (when no order of the lane's columns avoids it)."""
+        gaps: dict[str, list[tuple[float, float]]] = {}
+        for a in self.arrows:
+            (x0, y), (x1, _) = a.points[0], a.points[-1]
+            lo, hi = min(x0, x1), max(x0, x1)
+            for h in self.holder_boxes:
+                r = h.rect
+                if h.key not in (a.tail, a.head) and lo < r.cx < hi and r.y < y < r.y1:
+                    gaps.setdefault(h.key, []).append((round(y - BAR_GAP, 1), round(y + BAR_GAP, 1)))
+        if gaps:
+            self.holder_boxes = [replace(h, gaps=tuple(sorted(gaps[h.key]))) if h.key in gaps else h
+                                 for h in self.holder_boxes]
 
     def _links(self) -> None:
         """Operating lines, through the channel under the headers."""
