@@ -307,3 +307,13 @@ def test_a_label_does_not_repeat_what_its_text_says_of_channel_and_medium():
     assert channel_tags(steps["資料49-3", 2]) == "【手渡し】"  # 印字データ（CD-R、DVD-R等）の提供
     assert channel_tags(steps["資料49-3", 6]) == ""  # 封入封緘後の封筒の納品（紙・手渡し）
     assert channel_tags(steps["資料49-2", 5]) == "【郵送】（紙）"  # 非該当者への通知文郵送: no brackets
+
+
+@pytest.mark.parametrize("sid", ["internet", "internet_post", "other_channels"])
+def test_the_database_stands_in_its_system_lane_as_the_papers_draw_it(sid):
+    # 資料23-1/2/3 draw the DB (意見・回答等データ) in the Dynamics365 lane, though no step names it.
+    doc = load(FLOWS / "23-kumin-iken-faq-dynamics365.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == sid)
+    page = lay_out(doc.flow, sc, STYLE).pages[0]
+    db = next(h for h in page.holders if h.key == "system:db")
+    assert db.shape == "cylinder" and db.lane == "nec"

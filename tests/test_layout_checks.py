@@ -252,3 +252,11 @@ def test_an_arrow_over_a_bar_it_does_not_join_is_found():
     whole = [replace(h, gaps=()) for h in page.holders]
     found = checks.arrows_through_bars(replace(page, holders=whole))
     assert {f"arrow ③ runs through the box of {h.key}" for h in broken} <= set(found)
+
+
+def test_a_title_on_a_cylinder_foot_is_found():
+    page = _page()
+    h = page.holders[0]
+    # A cylinder just as tall as its title: the title would print on the curve at its foot.
+    tight = replace(h, shape="cylinder", title_top=13.0, rect=replace(h.rect, h=13.0 + h.title.height + 1))
+    assert checks.titles_on_outline(_copy(holders=[tight])) == [f"the title of {h.key} leaves its box"]

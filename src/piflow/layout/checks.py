@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import combinations
 
-from piflow.layout.geometry import SHAPE_EDGE, Page, Rect, TextBox
+from piflow.layout.geometry import SHAPE_BOTTOM, SHAPE_EDGE, Page, Rect, TextBox
 from piflow.layout.text import NO_LINE_END, NO_LINE_START, Block, char_em
 
 LABEL_DISTANCE = 8.0  # a label ends at most this far above its own arrow (pt)
@@ -60,7 +60,7 @@ def titles_on_outline(page: Page) -> list[str]:
         edge_top = SHAPE_EDGE.get(h.shape, (0.0, 0.0))[1]
         if t.y < r.y + edge_top + TITLE_CLEARANCE:
             out.append(f"the title of {h.key} prints on its outline ({t.y - r.y - edge_top:.1f} pt below)")
-        if t.x < r.x - 0.5 or t.x1 > r.x1 + 0.5 or t.y1 > r.y1 + 0.5:
+        if t.x < r.x - 0.5 or t.x1 > r.x1 + 0.5 or t.y1 > h.segments[0].y1 - SHAPE_BOTTOM.get(h.shape, 0.0) + 0.5:
             out.append(f"the title of {h.key} leaves its box")
     return out
 

@@ -324,7 +324,9 @@ class ContentBuilder:
             if shown_party or not party.systems:
                 holders.append(self.holder(party))
             for system in party.systems:
-                if system.id in used or system.id in operated:
+                # A database stands in its system's lane on every figure of that lane, as the
+                # papers draw it (23's 意見・回答等データ), even with no step of its own.
+                if system.id in used or system.id in operated or system.kind is SystemKind.DATABASE:
                     holders.append(self.holder(party, system))
             drawn |= {h.endpoint for h in holders}
             header = [Para.of(party.lane or party.name, bold=True)]

@@ -18,7 +18,7 @@ from itertools import permutations
 from piflow.layout.checks import LIST_CHARS
 from piflow.layout.content import (LEGEND_HEAD, LEGEND_ORDER, FigureContent, HolderContent, RowContent, findings_paras,
                                    legend_entries)
-from piflow.layout.geometry import (SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, Sample,
+from piflow.layout.geometry import (SHAPE_BOTTOM, SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Leader, Link, Page, Rect, Sample,
                                     TextBox)
 from piflow.layout.pack import Packer
 from piflow.layout.text import Block, Fonts, Para, natural_width
@@ -285,7 +285,7 @@ class Grid:
             for k, blk in self.idle_titles.items():
                 if self.holders[k].lane != lane.id:
                     continue
-                w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+                w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge_y(k)
                 cx = (self.bounds[li][0] + self.bounds[li][1]) / 2
                 self._put(k, Rect(cx - w / 2, yy, w, h), blk, idle=True)
                 yy += h + 6
@@ -304,7 +304,7 @@ class Grid:
         self.row_top: list[float] = []
         self.arrow_y: list[float] = []
         for i, r in enumerate(self.spec.rows):
-            starting = [self.titles[k].height + 2 * PAD + 2 + self._edge(k)[1] for k, s in first_row.items() if s == i]
+            starting = [self.titles[k].height + 2 * PAD + 2 + self._edge_y(k) for k, s in first_row.items() if s == i]
             above = max(starting, default=0.0)
             if r.inside:
                 above = max(above, 0.0) + self.notes[i].height + 2 * PAD + 2
@@ -423,7 +423,7 @@ class Grid:
 
     def _place_idle(self, k: str, blk: Block, bounds: tuple[float, float], packer: Packer, start_y: float) -> Rect:
         """The highest free place in the lane; nearer the lane's middle when equal."""
-        w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+        w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge_y(k)
         x0, x1 = bounds[0] + 3, bounds[1] - 3
         cx = (x0 + x1) / 2
         lane = self.holders[k].lane
@@ -502,6 +502,11 @@ class Grid:
 
     def _edge(self, key: str) -> tuple[float, float]:
         return SHAPE_EDGE.get(self.holders[key].shape, (0.0, 0.0))
+
+    def _edge_y(self, key: str) -> float:
+        """Height the shape takes above and below its title."""
+        shape = self.holders[key].shape
+        return SHAPE_EDGE.get(shape, (0.0, 0.0))[1] + SHAPE_BOTTOM.get(shape, 0.0)
 
     def _add_rooms(self, lanes_cols: list[list[str]], width: dict[str, float]) -> None:
         """An empty column beside the boxes of each lane that has a measure list on this page.
