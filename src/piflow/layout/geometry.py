@@ -14,6 +14,7 @@ from piflow.layout.text import Block, Fonts
 # (left/right, top) in pt.  The title of a box starts below it.
 SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
 SHAPE_BOTTOM = {"cylinder": 6.0}  # the curve at a cylinder's foot, below its title
+PAD = 3.0  # text inside a box, from its border
 TITLE_MARGIN = 3.0  # from a box's outline (or its lid) to the top of its title
 
 
