@@ -18,7 +18,7 @@ from conftest import FLOWS
 from piflow.layout.checks import problems
 from piflow.layout.content import Options, figure_content
 from piflow.layout.fit import MIN_PT, PAGES, lay_out
-from piflow.layout.text import Fonts, Para, wrap
+from piflow.layout.text import Fonts, Para, Span, wrap
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
 
@@ -317,3 +317,10 @@ def test_the_database_stands_in_its_system_lane_as_the_papers_draw_it(sid):
     page = lay_out(doc.flow, sc, STYLE).pages[0]
     db = next(h for h in page.holders if h.key == "system:db")
     assert db.shape == "cylinder" and db.lane == "nec"
+
+
+def test_a_kanji_word_is_not_split_after_its_first_kanji():
+    # BudouX reads 「郵送回答送付」 as 郵｜送回答送付; the line breaker does not take that boundary.
+    fonts = Fonts(10, 9, 14)
+    texts = _texts(wrap(fonts, Para((Span("⑥", bold=True), Span("\u00a0郵送回答送付（紙）"))), 75))
+    assert texts[0].startswith("⑥\u00a0郵送"), texts
