@@ -260,3 +260,82 @@ def test_a_title_on_a_cylinder_foot_is_found():
     # A cylinder just as tall as its title: the title would print on the curve at its foot.
     tight = replace(h, shape="cylinder", title_top=13.0, rect=replace(h.rect, h=13.0 + h.title.height + 1))
     assert checks.titles_on_outline(_copy(holders=[tight])) == [f"the title of {h.key} leaves its box"]
+
+
+# --- the grid's first promises: crossings, distances, overlaps, reading order, boxes ----------
+
+def _arrow(i: int, **changes):
+    page = _page()
+    arrows = list(page.arrows)
+    arrows[i] = replace(arrows[i], **changes)
+    return _copy(arrows=arrows)
+
+
+def _label_moved(i: int, dx: float = 0.0, dy: float = 0.0) -> Page:
+    a = _page().arrows[i]
+    r = a.label.rect
+    return _arrow(i, label=replace(a.label, rect=Rect(r.x + dx, r.y + dy, r.w, r.h)))
+
+
+def test_crossing_arrows_are_found():
+    b = _page().arrows[1]  # ② runs level at y = its row
+    (bx0, by), (bx1, _) = b.points
+    found = checks.problems(_arrow(0, points=((bx0 + 10, by - 20), (bx1 - 10, by + 20))))
+    assert "arrows ① and ② cross" in found
+
+
+def test_a_label_far_from_its_arrow_is_found():
+    a = _page().arrows[0]
+    gap = a.points[0][1] - a.label.rect.y1
+    assert f"label ① is {gap + 30:.1f} pt from its arrow" in checks.problems(_label_moved(0, dy=-30))
+
+
+def test_a_label_beside_its_arrow_is_found():
+    a = _page().arrows[0]
+    span = abs(a.points[1][0] - a.points[0][0])
+    assert "label ① sticks out of its arrow's span" in checks.problems(_label_moved(0, dx=span))
+
+
+def test_overlapping_texts_are_found():
+    page = _page()
+    c = page.callouts[0]
+    on_label = replace(c, rect=replace(c.rect, x=page.arrows[1].label.rect.x, y=page.arrows[1].label.rect.y))
+    found = checks.problems(_copy(callouts=[on_label, *page.callouts[1:]]))
+    assert f"label ② overlaps callout {c.owner}" in found
+
+
+def test_a_text_on_a_box_or_an_arrow_is_found():
+    page = _page()
+    h = page.holders[1]
+    a = page.arrows[1]
+    on_box = _label_moved(0, dx=h.rect.cx - page.arrows[0].label.rect.cx, dy=h.rect.cy - page.arrows[0].label.rect.cy)
+    assert f"label ① overlaps the box of {h.key}" in checks.problems(on_box)
+    t = page.title
+    on_arrow = replace(t, rect=Rect(a.points[0][0] + 5, a.points[0][1] - 5, 20, 10))
+    assert "arrow ② runs through title" in checks.problems(_copy(title=on_arrow))
+
+
+def test_text_off_the_sheet_is_found():
+    page = _page()
+    off = replace(page.tagbox, rect=replace(page.tagbox.rect, x=page.width - 5))
+    assert "tag is off the sheet" in checks.problems(_copy(tagbox=off))
+
+
+def test_steps_out_of_reading_order_are_found():
+    page = _page()
+    first, second = page.arrows[0], page.arrows[1]
+    swapped = [replace(first, order=second.order), replace(second, order=first.order), *page.arrows[2:]]
+    assert [p for p in checks.problems(_copy(arrows=swapped)) if "reads" in p] == ["step 2.0 reads before step 1.0"]
+
+
+def test_boxes_out_of_their_lane_overlapping_or_holding_a_stray_note_are_found():
+    page = _page()
+    a, b = page.holders[0], page.holders[1]
+    lane = next(ln for ln in page.lanes if ln.id != a.lane)
+    out = replace(a, rect=replace(a.rect, x=lane.rect.x + 4))
+    assert f"box {a.key} leaves its lane" in checks.problems(_copy(holders=[out, *page.holders[1:]]))
+    assert f"boxes {a.key} and {b.key} overlap" in checks.problems(
+        _copy(holders=[a, replace(b, rect=a.rect), *page.holders[2:]]))
+    n = page.notes[0]
+    stray = replace(n, rect=replace(n.rect, x=n.rect.x + 400))
+    assert f"note {n.step} is not inside its box" in checks.problems(_copy(notes=[stray, *page.notes[1:]]))
