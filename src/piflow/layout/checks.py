@@ -1,7 +1,8 @@
 """The layout's promises, checked on the computed geometry (no Graphviz needed).
 
-The tests run these on every seed figure and on generated flows; ``scripts/figures.py``
-prints them next to the legibility of each figure for docs/figures.md.
+The tests run these on every seed figure and on generated flows, and show each check a
+page that breaks it (tests/test_layout_checks.py).  One function per promise; ``problems``
+runs them all.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def kinsoku_breaks(page: Page) -> list[str]:
     out = []
     for name, block in _blocks(page):
         texts = ["".join(s.text for s in line).strip("\u3000 ") for line in block.lines]
+        continued = block.continued or (False,) * len(texts)
         for k in range(1, len(texts)):
-            if not block.continued[k] or not texts[k] or not texts[k - 1]:
+            if not continued[k] or not texts[k] or not texts[k - 1]:
                 continue
             if texts[k][0] in NO_LINE_START:
                 out.append(f"{name}: line {k + 1} starts with {texts[k][0]} ({texts[k - 1]}／{texts[k]})")
@@ -150,8 +152,7 @@ _MARK = re.compile(r"【指摘】((?:[A-Z]+[0-9]+\s*)+)")
 _CODE = re.compile(r"[A-Z]+[0-9]+")
 
 
-def _text(box_or_block) -> str:
-    blocks = box_or_block if isinstance(box_or_block, (list, tuple)) else [box_or_block]
+def _text(blocks) -> str:
     return "".join(s.text for b in blocks for line in b.lines for s in line)
 
 
@@ -161,10 +162,10 @@ def unexplained_marks(page: Page) -> list[str]:
     explained = set()
     for x in page.extras:
         if x.kind == "findings":
-            explained |= set(_CODE.findall(_text([b for b in ((x.head,) if x.head else ()) + x.columns])))
-    marked = [(f"label {a.step}", _text(list(a.label.columns))) for a in page.arrows]
-    marked += [(f"note {n.step}", _text(list(n.columns))) for n in page.notes]
-    marked += [(f"box {h.key}", _text(h.title)) for h in page.holders]
+            explained |= set(_CODE.findall(_text(((x.head,) if x.head else ()) + x.columns)))
+    marked = [(f"label {a.step}", _text(a.label.columns)) for a in page.arrows]
+    marked += [(f"note {n.step}", _text(n.columns)) for n in page.notes]
+    marked += [(f"box {h.key}", _text((h.title,))) for h in page.holders]
     out = []
     for name, text in marked:
         for m in _MARK.finditer(text):
