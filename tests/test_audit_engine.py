@@ -1,0 +1,268 @@
+"""The audit engine, its facts and findings, on small flows written out here.
+
+Complements tests/test_rules.py (one rule at a time): these pin what the engine does
+around the rules — acceptances and exceptions next to findings they do not cover,
+stale ones, positions, ordering, deduplication, the conditions of the policy — and the
+facts the rules read (lineage, media received, activities, locations).  Written to kill
+the mutants ``make mutate`` found surviving (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from piflow import exitcodes
+from piflow.audit.declare import REGISTRY, Rule, rule
+from piflow.audit.engine import audit, completeness
+from piflow.audit.facts import FlowFacts, matches
+from piflow.audit.finding import SEVERITY_RANK, Finding, Subject
+from piflow.commands.common import threshold_hit
+from piflow.loader import loads
+from piflow.vocab import Medium, is_domestic
+
+HEAD = textwrap.dedent("""\
+    piflow: 1
+    proposal: {title: テスト, section: テスト課, bases: [業務委託]}
+    data:
+      - {id: name, name: 氏名}
+      - {id: care, name: 要介護度, class: 要配慮個人情報}
+    """)
+
+# Two steps, each missing the hand-over ledger (M103): two findings of one rule.
+TWO_GAPS = HEAD + textwrap.dedent("""\
+    parties:
+      - {id: ward, name: 区, role: 区, data: [name]}
+      - id: vendor
+        name: 委託先
+        role: 委託先
+        measures: [特記事項等の遵守, 立入調査等及び状況報告, 責任者及び取扱者の報告, 区が作成した業務フローに基づく業務の履行,
+                   鍵付キャビネット等での保管, 事故等への対応体制及び手順の整備, 事故発生時等の協議, 個人情報の返却]
+    scenarios:
+      - id: s
+        tag: 資料1-1
+        title: テスト
+        steps:
+          - {n: 1, id: give, from: ward, to: vendor, text: 提供, channel: 手渡し, medium: 紙, data: [name],
+             measures: [鍵付きカバン等による運搬]}
+          - {n: 2, id: back, from: vendor, to: ward, text: 返却, channel: 手渡し, medium: 紙, data: [name],
+             measures: [鍵付きカバン等による運搬]}
+    """)
+GIVE, BACK = "M103@step:s/give:handover-ledger", "M103@step:s/back:handover-ledger"
+
+
+def keys(findings, accepted=None):
+    return sorted(f.key for f in findings if accepted is None or f.accepted is accepted)
+
+
+def exit_code(findings, fail_on="error"):
+    return exitcodes.FINDINGS if threshold_hit(findings, fail_on) else exitcodes.OK
+
+
+def test_two_findings_of_one_rule_both_fail_the_run():
+    found = audit(loads(TWO_GAPS, "f.yaml"))
+    assert keys(found) == [BACK, GIVE]
+    assert {f.severity for f in found} == {"error"}
+    assert exit_code(found) == exitcodes.FINDINGS
+
+
+def test_an_accepted_finding_next_to_an_unaccepted_one():
+    text = TWO_GAPS + f"accepted:\n  - {{key: '{GIVE}', reason: 受領書で代える, by: 情報政策課, date: '2026-01-16'}}\n"
+    found = audit(loads(text, "f.yaml"))
+    assert keys(found, accepted=True) == [GIVE]
+    assert keys(found, accepted=False) == [BACK]
+    (given,) = [f for f in found if f.key == GIVE]
+    assert (given.accepted_reason, given.accepted_by, given.accepted_date) == ("受領書で代える", "情報政策課", "2026-01-16")
+    assert given.approved and not given.excepted
+    assert not any(f.code == "A001" for f in found)
+    assert exit_code(found) == exitcodes.FINDINGS  # the other one still fails the run
+    everything = TWO_GAPS + (f"accepted:\n  - {{key: '{GIVE}', reason: r, by: b}}\n"
+                             f"  - {{key: '{BACK}', reason: r, by: b}}\n")
+    assert exit_code(audit(loads(everything, "f.yaml"))) == exitcodes.OK
+
+
+def test_an_exception_next_to_a_finding_it_does_not_cover():
+    text = TWO_GAPS + f"exceptions:\n  - {{key: '{BACK}', basis: 文書管理規程第12条, controls: [庁内便の記録]}}\n"
+    found = audit(loads(text, "f.yaml"))
+    assert keys(found, accepted=True) == [BACK]
+    assert keys(found, accepted=False) == [GIVE]
+    (back,) = [f for f in found if f.key == BACK]
+    assert back.excepted and not back.approved and back.exception_controls == ("庁内便の記録",)
+    assert not any(f.code == "A002" for f in found)
+    assert exit_code(found) == exitcodes.FINDINGS
+
+
+def test_stale_acceptance_and_exception_are_warnings_located_at_their_entry():
+    text = TWO_GAPS + textwrap.dedent("""\
+        accepted:
+          - {key: 'G999@party:nobody', reason: r, by: b}
+        exceptions:
+          - {key: 'G998@party:nobody', basis: 規程第1条, controls: [c]}
+        """)
+    doc = loads(text, "f.yaml")
+    found = audit(doc)
+    (a001,) = [f for f in found if f.code == "A001"]
+    (a002,) = [f for f in found if f.code == "A002"]
+    assert (a001.severity, a002.severity) == ("warning", "warning")
+    assert (a001.line, a001.column) == doc.where(("accepted", 0))
+    assert (a002.line, a002.column) == doc.where(("exceptions", 0))
+    assert "G999@party:nobody" in a001.message and "G998@party:nobody" in a002.message
+    assert not a001.accepted and not a002.accepted
+    assert exit_code(found, "warning") == exitcodes.FINDINGS
+
+
+def test_findings_are_located_at_their_subject_and_sorted_by_it():
+    doc = loads(TWO_GAPS, "f.yaml")
+    found = audit(doc)
+    give, back = found  # file order: step ① before step ②
+    assert give.key == GIVE and back.key == BACK
+    assert (give.line, give.column) == doc.where(("scenarios", 0, "steps", 0))
+    assert (back.line, back.column) == doc.where(("scenarios", 0, "steps", 1))
+    assert give.file == "f.yaml"
+    assert give.checklist and all("チェックリスト" in c or "-" in c for c in give.checklist)
+    assert audit(loads(TWO_GAPS, "f.yaml")) == found  # deterministic
+
+
+def test_findings_sort_by_file_then_subject_then_severity_then_code():
+    def finding(code, severity, order, file="a.yaml"):
+        return Finding(code, severity, Subject("party", f"party:{order}", "x", (), (0, order)), "m", "m", file=file)
+
+    unsorted = [finding("G2", "warning", 1), finding("G1", "error", 1), finding("G3", "error", 0),
+                finding("G0", "error", 0, file="b.yaml")]
+    ordered = sorted(unsorted, key=Finding.sort_key)
+    assert [f.code for f in ordered] == ["G3", "G1", "G2", "G0"]
+    assert SEVERITY_RANK["error"] < SEVERITY_RANK["warning"] < SEVERITY_RANK["info"]
+
+
+def test_finding_keys_carry_measure_and_detail():
+    subject = Subject("step", "step:s/a", "x")
+    assert Finding("M1", "error", subject, "m", "m", measure="return").key == "M1@step:s/a:return"
+    assert Finding("G2", "error", subject, "m", "m", detail="name,care").key == "G2@step:s/a#name,care"
+    plain = Finding("G2", "error", subject, "m", "m")
+    assert plain.key == "G2@step:s/a" and not plain.accepted and not plain.incomplete
+
+
+def test_threshold_counts_only_unaccepted_findings_at_or_above_the_level():
+    subject = Subject("flow", "flow", "x")
+    warning = Finding("G1", "warning", subject, "m", "m")
+    accepted_error = Finding("G2", "error", subject, "m", "m", accepted_reason="r")
+    assert not threshold_hit([warning, accepted_error], "error")
+    assert threshold_hit([warning], "warning")
+    assert threshold_hit([Finding("G3", "info", subject, "m", "m")], "info")
+    assert not threshold_hit([Finding("G3", "info", subject, "m", "m")], "warning")
+
+
+def test_incomplete_findings_come_from_completeness_only():
+    text = TWO_GAPS.replace("title: テスト, section", "title: ○○事業, section")
+    doc = loads(text, "f.yaml")
+    violations = audit(doc)
+    assert not any(f.incomplete for f in violations)
+    incomplete = completeness(doc, violations)
+    assert incomplete and all(f.incomplete and f.kind == "incomplete" for f in incomplete)
+    assert "C302@text:proposal.title" in keys(incomplete)
+
+
+def test_a_rule_registers_once_and_keeps_its_declaration():
+    rules = {code: r for code, r in REGISTRY.items()}
+    assert isinstance(rules["G230"], Rule) and rules["G230"].severity == "error" and rules["G230"].kind == "violation"
+    assert rules["C301"].kind == "incomplete"
+    assert rules["G206"].checklist and rules["G206"].doc.startswith("G206")
+    with pytest.raises(RuntimeError, match="G230"):
+        rule(code="G230", name="again", severity="error", title="t", title_en="t")(lambda ctx: ())
+
+
+# --- policy conditions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("conditions", "facts", "expected"), [
+    ((("cross_party", True),), {"cross_party": True}, True),
+    ((("cross_party", True),), {"cross_party": False}, False),
+    ((("involves_subject", False),), {"involves_subject": False}, True),
+    ((("involves_subject", False),), {"involves_subject": True}, False),
+    ((("channel", frozenset({"郵送"})),), {"channel": {"郵送", "窓口"}}, True),
+    ((("channel", frozenset({"郵送"})),), {"channel": {"窓口"}}, False),
+    ((("medium", frozenset({"紙"})),), {"medium": "紙"}, True),
+    ((("medium", frozenset({"紙"})),), {"medium": None}, False),
+    ((("medium", frozenset({"紙"})), ("cross_party", True)), {"medium": "紙", "cross_party": False}, False),
+    ((), {}, True),
+])
+def test_conditions_match_facts(conditions, facts, expected):
+    assert matches(conditions, facts) is expected
+
+
+# --- facts --------------------------------------------------------------------------------------------
+
+LINEAGE = HEAD + textwrap.dedent("""\
+    parties:
+      - {id: ward, name: 区, role: 区, data: [name, care], systems: [{id: sys, name: 業務システム, data: [name, care]}]}
+      - {id: vendor, name: 委託先, role: 委託先, operates: [sys], systems: [{id: pc, name: PC}]}
+      - {id: sub, name: 再委託先, role: 再委託先, contractor: vendor, consent: true, location: シンガポール}
+      - {id: cloud, name: クラウド, role: 結合先, cloud: Box, location: 国内, systems: [{id: box, name: 保存領域, location: 米国}]}
+      - {id: idle, name: 待機, role: 委託先}
+    scenarios:
+      - id: s
+        tag: t
+        title: t
+        steps:
+          - {n: 1, from: ward, to: pc, text: 提供, channel: 手渡し, medium: 電磁的媒体, data: [name]}
+          - {n: 2, from: pc, to: sub, text: 再委託, channel: LGWAN, data: [name]}
+          - {n: 3, from: sys, to: box, text: 保存, channel: LGWAN}
+    """)
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return FlowFacts(loads(LINEAGE, "f.yaml"))
+
+
+def party(facts, pid):
+    return facts.flow.party_by_id[pid]
+
+
+def test_lineage_over_several_hops(facts):
+    assert facts.party_holdings(party(facts, "sub")) == {"name"}  # ward → vendor's PC → sub
+    assert facts.party_holdings(party(facts, "cloud")) == {"name", "care"}  # a step without data carries all
+    assert facts.party_holdings(party(facts, "vendor")) == {"name", "care"}  # it operates the ward's system
+    assert facts.party_holdings(party(facts, "idle")) == set()
+
+
+def test_incoming_and_media_received(facts):
+    assert [r.step.n for r in facts.incoming(party(facts, "vendor"))] == ["1"]
+    assert facts.received_media(party(facts, "vendor")) == {Medium.REMOVABLE, Medium.ELECTRONIC}  # operates: electronic
+    assert facts.received_media(party(facts, "sub")) == {Medium.ELECTRONIC}  # a step without medium is electronic
+    assert facts.received_media(party(facts, "idle")) == set()
+
+
+def test_activities_say_what_a_party_does(facts):
+    assert facts.activities(party(facts, "vendor")) == ("receives", "maintains", "stores")  # its PC keeps it
+    assert facts.activities(party(facts, "cloud")) == ("receives", "stores")
+    assert facts.activities(party(facts, "sub")) == ("receives",)
+    assert facts.activities(party(facts, "idle")) == ()
+    assert facts.activities(party(facts, "ward")) == ("stores",)
+
+
+def test_locations_abroad(facts):
+    abroad = [(p.id, h.id, place) for p, h, place in facts.abroad]
+    assert abroad == [("sub", "sub", "シンガポール"), ("cloud", "box", "米国")]
+    box = facts.flow.system_by_id["box"]
+    pc = facts.flow.system_by_id["pc"]
+    assert facts.location_of(box) == "米国"
+    assert facts.location_of(pc) is None
+    assert facts.location_of(party(facts, "cloud")) == "国内"
+
+
+@pytest.mark.parametrize(("place", "domestic"), [
+    ("国内", True), ("日本", True), ("日本国内", True), ("東京都", True), ("AWS 東京リージョン", True), ("大阪府", True),
+    ("Japan", True), ("シンガポール", False), ("米国", False), ("日本国外", False), ("国外（日本法準拠）", False),
+    ("海外", False), ("EU", False),
+])
+def test_is_domestic(place, domestic):
+    assert is_domestic(place) is domestic
+
+
+def test_sensitive_classes_of_a_step_are_the_items_it_carries(facts):
+    refs = {r.step.n: r for r in facts.steps}
+    assert facts.data_classes(refs["1"]) == {"通常"}
+    assert facts.data_classes(refs["3"]) == {"通常", "要配慮個人情報"}
+    assert facts.cross_party(refs["3"]) and facts.carried(refs["3"]) == frozenset({"name", "care"})
