@@ -257,7 +257,12 @@ def _run_tests(workdir: Path, tests: tuple[str, ...], timeout: int) -> bool:
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             sys.path.insert(0, str(workdir))
+            import piflow
             import pytest
+
+            # The layers below the facts were imported once by the parent (they are not mutated and
+            # import nothing above them); everything else of piflow now loads from the mutated copy.
+            piflow.__path__[:] = [str(workdir / "piflow")]
 
             os.chdir(ROOT)
             selection = list(tests)
@@ -288,11 +293,19 @@ def main(argv: list[str] | None = None) -> int:
             print(m.name)
         print(f"{len(found)} mutants")
         return 0
-    # Preloaded once: every child starts from here (pydantic, networkx, yaml, pytest), piflow itself is not.
+    # Preloaded once, every child starts from here: the libraries, and piflow's layers below the facts
+    # (docs/architecture.md: base, data, sources, packs, loader), which no target is part of and which
+    # never import the audit.  The audit and everything above it load in each child, from the copy.
+    import hypothesis  # noqa: F401
     import networkx  # noqa: F401
     import pydantic  # noqa: F401
     import pytest  # noqa: F401
     import yaml  # noqa: F401
+
+    import piflow.loader  # noqa: F401
+    import piflow.policy  # noqa: F401
+
+    assert not any(name.startswith("piflow.audit") for name in sys.modules), "the parent must not import the audit"
 
     sys.dont_write_bytecode = True  # a mutated module of the same size and mtime must never come from a stale .pyc
     with tempfile.TemporaryDirectory(prefix="piflow-mutate-") as tmp:
