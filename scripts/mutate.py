@@ -278,6 +278,28 @@ def _run_tests(workdir: Path, tests: tuple[str, ...], timeout: int) -> bool:
     return not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0)
 
 
+def _preload(work: Path) -> None:
+    """Import once what every child starts from: the libraries, and piflow's layers below the facts.
+
+    Those layers (docs/architecture.md: base, data, sources, packs, loader) hold no target and never
+    import the audit; they come from the copy, so a run in another checkout tests that checkout.  The
+    audit and everything above it load in each child, from the copy with the mutant in it.
+    """
+    import hypothesis  # noqa: F401
+    import networkx  # noqa: F401
+    import pydantic  # noqa: F401
+    import pytest  # noqa: F401
+    import yaml  # noqa: F401
+
+    sys.path.insert(0, str(work))
+    import piflow
+    import piflow.loader  # noqa: F401
+    import piflow.policy  # noqa: F401
+
+    assert Path(piflow.__file__).resolve().is_relative_to(work.resolve()), piflow.__file__
+    assert not any(name.startswith("piflow.audit") for name in sys.modules), "the parent must not import the audit"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", action="append", default=[], help="only modules whose path contains this (repeatable)")
@@ -293,26 +315,13 @@ def main(argv: list[str] | None = None) -> int:
             print(m.name)
         print(f"{len(found)} mutants")
         return 0
-    # Preloaded once, every child starts from here: the libraries, and piflow's layers below the facts
-    # (docs/architecture.md: base, data, sources, packs, loader), which no target is part of and which
-    # never import the audit.  The audit and everything above it load in each child, from the copy.
-    import hypothesis  # noqa: F401
-    import networkx  # noqa: F401
-    import pydantic  # noqa: F401
-    import pytest  # noqa: F401
-    import yaml  # noqa: F401
-
-    import piflow.loader  # noqa: F401
-    import piflow.policy  # noqa: F401
-
-    assert not any(name.startswith("piflow.audit") for name in sys.modules), "the parent must not import the audit"
-
     sys.dont_write_bytecode = True  # a mutated module of the same size and mtime must never come from a stale .pyc
     with tempfile.TemporaryDirectory(prefix="piflow-mutate-") as tmp:
         work = Path(tmp)
         shutil.copytree(SRC / "piflow", work / "piflow", ignore=shutil.ignore_patterns("__pycache__"))
         if (ROOT / "styles").is_dir() and not (work / "piflow" / "styles").exists():
             os.symlink(ROOT / "styles", work / "piflow" / "styles")
+        _preload(work)
         if not _run_tests(work, tuple(args.tests), args.timeout) is False:
             print("the tests fail without any mutant: fix them first", file=sys.stderr)
             return 2
