@@ -10,6 +10,7 @@ the mutants ``make mutate`` found surviving (docs/testing.md).
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -266,3 +267,42 @@ def test_sensitive_classes_of_a_step_are_the_items_it_carries(facts):
     assert facts.data_classes(refs["1"]) == {"通常"}
     assert facts.data_classes(refs["3"]) == {"通常", "要配慮個人情報"}
     assert facts.cross_party(refs["3"]) and facts.carried(refs["3"]) == frozenset({"name", "care"})
+
+
+# --- completeness: where a blank checklist item is reported -------------------------------------------
+
+PROPOSALS = Path(__file__).parents[1] / "docs" / "proposals"
+
+
+def _data_entry_without_periodic_check() -> str:
+    """Proposal 05 with 取扱う個人情報の定期的な確認 neither declared nor waived by anyone."""
+    text = (PROPOSALS / "05-itaku-nyuuryoku.yaml").read_text(encoding="utf-8")
+    return text.replace("取扱う個人情報の定期的な確認, ", "")
+
+
+def test_a_blank_item_of_a_partners_form_is_located_at_the_partner():
+    doc = loads(_data_entry_without_periodic_check(), "f.yaml")
+    blanks = [f for f in completeness(doc, audit(doc)) if f.code == "C301"]
+    assert sorted(f.subject.key for f in blanks) == [
+        "checklist:5/center/partner", "checklist:5/center/ward", "checklist:5/vendor/partner", "checklist:5/vendor/ward"]
+    index = {p.id: i for i, p in enumerate(doc.flow.parties)}
+    for f in blanks:
+        partner = doc.flow.party_by_id[f.subject.key.split("/")[1]]
+        assert (f.line, f.column) == doc.where(("parties", index[partner.id]))
+        assert f"（{partner.name}）" in f.subject.label
+        assert f.subject.order[:3] == (2, 5, index[partner.id])
+        assert f.severity == "info" and f.incomplete
+        assert f.checklist and f.checklist[0].startswith("チェックリスト")
+        assert "が未記入です" in f.message and f.detail in f.key
+
+
+def test_a_blank_item_of_a_form_without_partner_is_located_at_the_bases():
+    text = (PROPOSALS / "01-mokutekigai-youengo.yaml").read_text(encoding="utf-8")
+    text = text.replace("    waivers:\n      実地調査: 区の内部での利用であり、利用課の取扱いは情報セキュリティ監査で確認するため\n", "")
+    doc = loads(text, "f.yaml")
+    (blank,) = [f for f in completeness(doc, audit(doc)) if f.code == "C301"]
+    assert blank.subject.key == "checklist:1/-/ward" and blank.key.endswith("#運用上の対策-4")
+    assert (blank.line, blank.column) == doc.where(("proposal", "bases"))
+    assert blank.subject.order[:3] == (2, 1, -1)
+    assert "（" not in blank.subject.label.split("チェックリスト")[0]
+    assert "実地調査" in blank.fix
