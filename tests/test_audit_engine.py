@@ -306,3 +306,102 @@ def test_a_blank_item_of_a_form_without_partner_is_located_at_the_bases():
     assert blank.subject.order[:3] == (2, 1, -1)
     assert "（" not in blank.subject.label.split("チェックリスト")[0]
     assert "実地調査" in blank.fix
+
+
+# --- ordering and positions the writers rely on ---------------------------------------------------------
+
+
+def test_severity_words_and_defaults():
+    from piflow.audit.finding import SEVERITY_JA
+
+    assert SEVERITY_JA == {"error": "エラー", "warning": "警告", "info": "情報"}
+    assert SEVERITY_RANK == {"error": 0, "warning": 1, "info": 2}
+    plain = Finding("G1", "error", Subject("flow", "flow", "x"), "m", "m")
+    assert (plain.line, plain.column, plain.file, plain.kind) == (1, 1, "", "violation")
+
+
+def test_sort_uses_the_subjects_order_before_its_key_and_the_measure_last():
+    def finding(key, order, measure=None):
+        return Finding("M1", "error", Subject("step", key, "x", (), order), "m", "m", measure=measure)
+
+    later, earlier = finding("step:a", (1, 0, 2)), finding("step:b", (1, 0, 1))
+    assert sorted([later, earlier], key=Finding.sort_key) == [earlier, later]
+    b, a = finding("step:a", (1, 0, 1), "b"), finding("step:a", (1, 0, 1), "a")
+    assert sorted([b, a], key=Finding.sort_key) == [a, b]
+
+
+def test_stale_entries_are_listed_in_file_order():
+    text = TWO_GAPS.replace("medium: 紙, data: [name],\n         measures: [鍵付きカバン等による運搬]}",
+                            "medium: 紙, data: [name],\n         measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}")
+    text += textwrap.dedent("""\
+        accepted:
+          - {key: 'Z1@party:x', reason: r, by: b}
+          - {key: 'A1@party:x', reason: r, by: b}
+        exceptions:
+          - {key: 'Z2@party:x', basis: 規程第1条, controls: [c]}
+          - {key: 'A2@party:x', basis: 規程第1条, controls: [c]}
+        """)
+    doc = loads(text, "f.yaml")
+    stale = [f for f in audit(doc) if f.code in ("A001", "A002")]
+    assert [f.subject.key for f in stale] == ["accepted:Z1@party:x", "accepted:A1@party:x",
+                                              "exception:Z2@party:x", "exception:A2@party:x"]
+    assert [(f.line, f.column) for f in stale] == [doc.where(p) for p in
+                                                   (("accepted", 0), ("accepted", 1), ("exceptions", 0), ("exceptions", 1))]
+
+
+TWO_SCENARIOS = HEAD + textwrap.dedent("""\
+    parties:
+      - {id: subjects, name: 対象者, role: 対象者, data: [name, care]}
+      - {id: ward, name: 区, role: 区}
+      - id: vendor
+        name: 委託先
+        role: 委託先
+        zone: LGWAN接続系
+        systems: [{id: zb, name: 保存先B, location: 米国}, {id: za, name: 保存先A, location: 米国}]
+    scenarios:
+      - id: z
+        tag: t
+        title: t
+        steps:
+          - {n: 1, id: q, from: subjects, to: ward, text: 申請, channel: 窓口, medium: 紙}
+          - {n: 2, id: r, from: ward, to: zb, text: 保存, channel: LGWAN, data: [name]}
+      - id: a
+        tag: t
+        title: t
+        steps:
+          - {n: 1, id: p, from: ward, to: za, text: 保存, channel: LGWAN, data: [care]}
+    """)
+
+
+def test_findings_follow_the_file_not_the_keys():
+    doc = loads(TWO_SCENARIOS, "f.yaml")
+    found = audit(doc)
+    steps = [f.subject.key for f in found if f.code == "M101" and f.measure == "comm-encryption"]
+    assert steps == ["step:z/r", "step:a/p"]  # scenario z is first in the file
+    systems = [f for f in found if f.code == "G241"]
+    assert [f.subject.key for f in systems] == ["system:zb", "system:za"]
+    assert [(f.line, f.column) for f in systems] == [doc.where(("parties", 2, "systems", j)) for j in (0, 1)]
+    g210 = [f for f in found if f.code == "G210"]
+    assert g210 and all((f.line, f.column) == doc.where(("parties", 2)) for f in g210)
+    assert g210[0].subject.path == ("parties", 2) and g210[0].subject.order == (0, 2)
+
+
+def test_each_scenario_step_has_its_own_facts():
+    facts = FlowFacts(loads(TWO_SCENARIOS, "f.yaml"))
+    by_key = {r.key: r for r in facts.steps}
+    assert facts.data_classes(by_key["step:z/r"]) == {"通常"}
+    assert facts.data_classes(by_key["step:a/p"]) == {"要配慮個人情報"}  # same position, other scenario
+    assert facts.step_facts(by_key["step:a/p"])["data_class"] == {"要配慮個人情報"}
+    step = facts.step_facts(by_key["step:z/r"])
+    assert (step["from_role"], step["to_role"]) == ({"区"}, {"委託先"})
+    assert step["channel"] == {"LGWAN"} and step["channel_class"] == {"network"} and step["cross_party"]
+    assert by_key["step:a/p"].path == ("scenarios", 1, "steps", 0)
+
+
+def test_a_data_subject_is_where_its_data_comes_from():
+    facts = FlowFacts(loads(TWO_SCENARIOS, "f.yaml"))
+    ward = facts.flow.party_by_id["ward"]
+    assert facts.party_holdings(ward) == {"name", "care"}  # ① carries no data list: all the subjects hold
+    vendor = facts.flow.party_by_id["vendor"]
+    assert facts.party_facts(vendor)["zone"] == "LGWAN接続系"
+    assert facts.party_facts(vendor)["role"] == {"委託先"} and facts.party_facts(vendor)["receives_data"]
