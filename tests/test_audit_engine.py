@@ -405,3 +405,25 @@ def test_a_data_subject_is_where_its_data_comes_from():
     vendor = facts.flow.party_by_id["vendor"]
     assert facts.party_facts(vendor)["zone"] == "LGWAN接続系"
     assert facts.party_facts(vendor)["role"] == {"委託先"} and facts.party_facts(vendor)["receives_data"]
+
+
+def test_placeholders_come_first_in_file_order():
+    text = TWO_GAPS.replace("title: テスト, section", "title: ○○事業, section").replace("name: 委託先", "name: ○○株式会社")
+    doc = loads(text, "f.yaml")
+    placeholders = [f for f in completeness(doc, audit(doc)) if f.code == "C302"]
+    assert [f.subject.key for f in placeholders] == ["text:proposal.title", "text:parties[1].name"]
+    everything = sorted(completeness(doc, audit(doc)) + audit(doc), key=Finding.sort_key)
+    assert everything[0].code == "C302" and everything[0].subject.order[0] == -2
+
+
+def test_measures_on_a_partners_system_count_for_the_partner():
+    text = HEAD + textwrap.dedent("""\
+        parties:
+          - {id: ward, name: 区, role: 区, data: [name]}
+          - {id: vendor, name: 委託先, role: 委託先, systems: [{id: pc, name: PC, measures: [ウイルス対策]}]}
+          - {id: bare, name: 何もない委託先, role: 委託先}
+        scenarios:
+          - {id: s, tag: t, title: t, steps: [{n: 1, from: ward, to: pc, text: 提供, channel: LGWAN, data: [name]}]}
+        """)
+    doc = loads(text, "f.yaml")
+    assert [f.key for f in completeness(doc, audit(doc)) if f.code == "C303"] == ["C303@party:bare"]
