@@ -121,7 +121,9 @@ def test_findings_are_located_at_their_subject_and_sorted_by_it():
     assert (give.line, give.column) == doc.where(("scenarios", 0, "steps", 0))
     assert (back.line, back.column) == doc.where(("scenarios", 0, "steps", 1))
     assert give.file == "f.yaml"
-    assert give.checklist and all("チェックリスト" in c or "-" in c for c in give.checklist)
+    from piflow.catalog import default_catalog
+
+    assert give.checklist and give.checklist == default_catalog().source_labels("handover-ledger")
     assert audit(loads(TWO_GAPS, "f.yaml")) == found  # deterministic
 
 
@@ -427,3 +429,11 @@ def test_measures_on_a_partners_system_count_for_the_partner():
         """)
     doc = loads(text, "f.yaml")
     assert [f.key for f in completeness(doc, audit(doc)) if f.code == "C303"] == ["C303@party:bare"]
+
+
+def test_a_finding_names_the_checklist_items_behind_it():
+    doc = loads((PROPOSALS / "02-gaibu-teikyou-meibo.defects.yaml").read_text(encoding="utf-8"), "f.yaml")
+    by_key = {f.key: f for f in audit(doc)}
+    assert by_key["G206@party:minsei"].checklist == REGISTRY["G206"].checklist  # the rule's own
+    assert by_key["M115@party:choukai:written-agreement"].checklist == ("チェックリスト1 運用上の対策 2",
+                                                                       "チェックリスト2 運用上の対策 2")  # the measure's
