@@ -7,6 +7,9 @@ small change at a time (a mutant), writes the mutated module into a copy of ``sr
 runs the audit tests against the copy, and counts the mutant killed if any test fails
 (or the run hangs).  It prints the survivors and the kill ratio.
 
+Not mutated: docstrings, annotations, ``Literal[...]`` types, ``__all__`` and ``if TYPE_CHECKING``
+blocks — changing them cannot change what the audit does.
+
 Operators (each mutant is one change):
   compare   == ↔ !=, is ↔ is not, in ↔ not in, < ↔ <=, > ↔ >=
   boolop    and ↔ or
@@ -122,7 +125,19 @@ class _Points(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_If(self, node):
+        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            return  # imports for the type checker only: negating it changes nothing at run time
         self.add(node, "if", "condition negated")
+        self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return  # the star-import list: nothing star-imports the audit
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id == "Literal":
+            return  # a type (Literal["violation", "incomplete"]): no run-time effect
         self.generic_visit(node)
 
     def visit_IfExp(self, node):

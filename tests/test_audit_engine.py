@@ -437,3 +437,11 @@ def test_a_finding_names_the_checklist_items_behind_it():
     assert by_key["G206@party:minsei"].checklist == REGISTRY["G206"].checklist  # the rule's own
     assert by_key["M115@party:choukai:written-agreement"].checklist == ("チェックリスト1 運用上の対策 2",
                                                                        "チェックリスト2 運用上の対策 2")  # the measure's
+
+
+def test_declared_rules_cannot_be_changed_at_run_time():
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        REGISTRY["G230"].severity = "warning"
+    assert len({REGISTRY["G230"], REGISTRY["G230"]}) == 1  # hashable, as a frozen declaration is
