@@ -445,3 +445,13 @@ def test_declared_rules_cannot_be_changed_at_run_time():
     with pytest.raises(FrozenInstanceError):
         REGISTRY["G230"].severity = "warning"
     assert len({REGISTRY["G230"], REGISTRY["G230"]}) == 1  # hashable, as a frozen declaration is
+
+
+def test_what_a_rule_yields_is_frozen():
+    from dataclasses import FrozenInstanceError
+
+    from piflow.audit.context import Problem
+
+    problem = Problem(Subject("flow", "flow", "x"), "m", "m")
+    with pytest.raises(FrozenInstanceError):
+        problem.message = "other"
