@@ -26,16 +26,15 @@
     ``{id: saas_db, name: 申請データ, location: シンガポール}`` on the SaaS vendor.
 
 修正例 (Use instead)
-    国内のデータセンター（``location: 国内``）を使う契約にしてください。国外に置くしかなく、それが認められる根拠がある
-    なら例外として書きます::
+    国内のデータセンター（``location: 国内``）を使う契約にしてください。国外に置くしかなく、それが認められる根拠が
+    あるなら例外として根拠と代わりの管理策を書きます。
+    Use a data centre in Japan (``location: 国内``), or state an exception with its
+    basis and the controls that replace the rule::
 
         exceptions:
           - key: G241@system:saas_db
             basis: 個人情報保護法第28条（外国にある第三者への提供の制限）に基づく本人同意・同等の体制の確認
             controls: [契約の準拠法を日本法とし管轄を東京地方裁判所とする条項, データの暗号化（鍵は区が管理）]
-
-    Use a data centre in Japan (``location: 国内``), or state an exception with its
-    basis and the controls that replace the rule.
 """
 
 from piflow.audit.context import Problem
