@@ -2,7 +2,8 @@
 
 何を調べるか (What it does)
     「－」の理由が述べる事実（主張）を、流れの事実と照らします。主張と事実の対応は下の表 ``CLAIMS`` で、
-    主張を一つ加えるのは表に一行足すことです (each claim of a waiver's reason, checked against the flow's facts):
+    主張を一つ加えるのは表に一行足すことです。
+    Each claim of a waiver's reason is checked against the flow's facts:
 
     - 「電子データのみ」: 紙や電磁的媒体を扱う手順がある
     - 「紙媒体のみ」: 電子データ・電磁的媒体を扱う手順がある
