@@ -397,6 +397,9 @@ def test_each_scenario_step_has_its_own_facts():
     step = facts.step_facts(by_key["step:z/r"])
     assert (step["from_role"], step["to_role"]) == ({"区"}, {"委託先"})
     assert step["channel"] == {"LGWAN"} and step["channel_class"] == {"network"} and step["cross_party"]
+    assert step["basis"] == {"業務委託"} and step["medium"] is None and step["carries_data"]
+    assert not step["involves_subject"] and facts.step_facts(by_key["step:z/q"])["involves_subject"]
+    assert facts.step_facts(by_key["step:z/q"])["medium"] == "紙"
     assert by_key["step:a/p"].path == ("scenarios", 1, "steps", 0)
 
 
@@ -407,6 +410,9 @@ def test_a_data_subject_is_where_its_data_comes_from():
     vendor = facts.flow.party_by_id["vendor"]
     assert facts.party_facts(vendor)["zone"] == "LGWAN接続系"
     assert facts.party_facts(vendor)["role"] == {"委託先"} and facts.party_facts(vendor)["receives_data"]
+    assert facts.party_facts(vendor)["basis"] == {"業務委託"} and facts.party_facts(vendor)["holds_data"]
+    assert not facts.party_facts(vendor)["has_subcontractor"] and not facts.party_facts(vendor)["operates_systems"]
+    assert not facts.party_facts(vendor)["connected_or_cloud"] and facts.party_facts(ward)["zone"] is None
 
 
 def test_placeholders_come_first_in_file_order():
