@@ -440,7 +440,7 @@ def test_measures_on_a_partners_system_count_for_the_partner():
 def test_a_finding_names_the_checklist_items_behind_it():
     doc = loads((PROPOSALS / "02-gaibu-teikyou-meibo.defects.yaml").read_text(encoding="utf-8"), "f.yaml")
     by_key = {f.key: f for f in audit(doc)}
-    assert by_key["G206@party:minsei"].checklist == REGISTRY["G206"].checklist  # the rule's own
+    assert by_key["G206@party:minsei"].checklist == ("チェックリスト2 運用上の対策 2", "チェックリスト2 運用上の対策 3")
     assert by_key["M115@party:choukai:written-agreement"].checklist == ("チェックリスト1 運用上の対策 2",
                                                                        "チェックリスト2 運用上の対策 2")  # the measure's
 
