@@ -461,3 +461,51 @@ def test_what_a_rule_yields_is_frozen():
     problem = Problem(Subject("flow", "flow", "x"), "m", "m")
     with pytest.raises(FrozenInstanceError):
         problem.message = "other"
+
+
+def test_stale_entries_have_their_own_path_and_place_before_the_flow():
+    text = TWO_GAPS + ("accepted:\n  - {key: 'G999@party:x', reason: r, by: b}\n"
+                       "exceptions:\n  - {key: 'G998@party:x', basis: 規程第1条, controls: [c]}\n")
+    stale = {f.code: f for f in audit(loads(text, "f.yaml")) if f.code in ("A001", "A002")}
+    assert (stale["A001"].subject.path, stale["A001"].subject.order) == (("accepted", 0), (-1, 0))
+    assert (stale["A002"].subject.path, stale["A002"].subject.order) == (("exceptions", 0), (-1, 1, 0))
+
+
+def test_a_step_subject_sorts_between_parties_and_checklists():
+    (give, _) = audit(loads(TWO_GAPS, "f.yaml"))
+    assert give.subject.order == (1, 0, (1, "")) and give.subject.path == ("scenarios", 0, "steps", 0)
+
+
+@pytest.mark.parametrize("role", ["対象者", "その他", "他の行政機関等"])
+def test_data_held_by_a_subject_or_another_body_flows_to_the_ward(role):
+    text = HEAD + textwrap.dedent(f"""\
+        parties:
+          - {{id: origin, name: 出どころ, role: {role}, data: [name]}}
+          - {{id: ward, name: 区, role: 区}}
+        scenarios:
+          - {{id: s, tag: t, title: t, steps: [{{n: 1, from: origin, to: ward, text: 提出, channel: 郵送, medium: 紙}}]}}
+        """)
+    facts = FlowFacts(loads(text, "f.yaml"))
+    assert facts.party_holdings(facts.flow.party_by_id["ward"]) == {"name"}
+
+
+def test_a_step_that_names_an_item_puts_it_at_the_sender_too():
+    text = HEAD + textwrap.dedent("""\
+        parties:
+          - {id: ward, name: 区, role: 区}
+          - {id: vendor, name: 委託先, role: 委託先}
+        scenarios:
+          - {id: s, tag: t, title: t, steps: [{n: 1, from: vendor, to: ward, text: 報告, channel: LGWAN, data: [care]}]}
+        """)
+    facts = FlowFacts(loads(text, "f.yaml"))
+    assert facts.party_holdings(facts.flow.party_by_id["vendor"]) == {"care"}
+    assert facts.party_holdings(facts.flow.party_by_id["ward"]) == {"care"}
+
+
+def test_what_a_step_carries_is_kept_per_scenario():
+    facts = FlowFacts(loads(TWO_SCENARIOS, "f.yaml"))
+    by_key = {r.key: r for r in facts.steps}
+    # z/q and a/p are both the first step of their scenario: asked in this order, neither takes the other's
+    assert facts.data_classes(by_key["step:z/q"]) == {"通常", "要配慮個人情報"}
+    assert facts.data_classes(by_key["step:a/p"]) == {"要配慮個人情報"}
+    assert facts.carried(by_key["step:z/q"]) == frozenset({"name", "care"})
