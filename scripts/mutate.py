@@ -323,10 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=int, default=120, help="seconds per mutant before it counts as killed")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
     ap.add_argument("--every", type=int, default=1, help="run every n-th mutant only (a quick, even sample)")
+    ap.add_argument("--match", action="append", default=[],
+                    help="only mutants whose printed name contains this, e.g. 'facts.py:20 ' (repeatable)")
     ap.add_argument("--min", type=float, default=0.0, help="fail (exit 1) below this kill ratio, in percent")
     args = ap.parse_args(argv)
 
     found = mutants(args.only)[::max(1, args.every)]
+    if args.match:
+        found = [f for f in found if any(m in f[0].name for m in args.match)]
     if args.list:
         for m, _, _ in found:
             print(m.name)
