@@ -509,3 +509,24 @@ def test_what_a_step_carries_is_kept_per_scenario():
     assert facts.data_classes(by_key["step:z/q"]) == {"通常", "要配慮個人情報"}
     assert facts.data_classes(by_key["step:a/p"]) == {"要配慮個人情報"}
     assert facts.carried(by_key["step:z/q"]) == frozenset({"name", "care"})
+
+
+def test_measures_of_a_step_depend_on_where_they_are_looked_for():
+    facts = FlowFacts(loads(TWO_GAPS, "f.yaml"))
+    give = facts.steps[0]
+    assert set(facts.step_measures(give, ("step",))) == {"locked-bag"}
+    both = facts.step_measures(give, ("step", "receiver"))
+    assert {"locked-bag", "special-terms", "return"} <= set(both)
+    assert "special-terms" not in facts.step_measures(give, ("step",))
+
+
+def test_system_and_flow_subjects_have_their_place_in_the_sort():
+    from piflow.audit.context import Context
+    from piflow.catalog import default_catalog
+
+    doc = loads(TWO_SCENARIOS, "f.yaml")
+    ctx = Context(doc, default_catalog())
+    za = doc.flow.system_by_id["za"]
+    assert ctx.system(za).order == (0, 2, 1) and ctx.system(za).path == ("parties", 2, "systems", 1)
+    assert ctx.whole_flow() == Subject("flow", "flow", "テスト", ("proposal",), (-1,))
+    assert ctx.party(doc.flow.party_by_id["vendor"]).order == (0, 2)
