@@ -530,3 +530,33 @@ def test_system_and_flow_subjects_have_their_place_in_the_sort():
     assert ctx.system(za).order == (0, 2, 1) and ctx.system(za).path == ("parties", 2, "systems", 1)
     assert ctx.whole_flow() == Subject("flow", "flow", "テスト", ("proposal",), (-1,))
     assert ctx.party(doc.flow.party_by_id["vendor"]).order == (0, 2)
+
+
+def test_conditions_on_frozen_fact_sets():
+    assert matches((("to_role", frozenset({"委託先"})),), {"to_role": frozenset({"委託先", "結合先"})})
+    assert not matches((("basis", frozenset({"外部提供"})),), {"basis": frozenset({"業務委託"})})
+
+
+def test_findings_and_subjects_are_frozen_and_compare_without_the_rule_name():
+    from dataclasses import FrozenInstanceError, replace
+
+    subject = Subject("flow", "flow", "x")
+    finding = Finding("G1", "error", subject, "m", "m", rule_name="one")
+    with pytest.raises(FrozenInstanceError):
+        subject.key = "other"
+    with pytest.raises(FrozenInstanceError):
+        finding.severity = "warning"
+    assert replace(finding, rule_name="another") == finding
+    assert len({finding, replace(finding, rule_name="another")}) == 1
+
+
+def test_sort_ties_fall_to_key_then_severity_then_code():
+    def finding(key, severity="error", code="G1"):
+        return Finding(code, severity, Subject("party", key, "x", (), (0, 0)), "m", "m")
+
+    assert [f.subject.key for f in sorted([finding("party:b"), finding("party:a")], key=Finding.sort_key)] == [
+        "party:a", "party:b"]
+    assert [f.severity for f in sorted([finding("party:a", "warning"), finding("party:a")], key=Finding.sort_key)] == [
+        "error", "warning"]
+    assert [f.code for f in sorted([finding("party:a", code="G2"), finding("party:a")], key=Finding.sort_key)] == [
+        "G1", "G2"]
