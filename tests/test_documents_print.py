@@ -54,6 +54,25 @@ def page_texts(pdf: Path) -> list[str]:
     return text.split("\f")[: len(page_sizes(pdf))]
 
 
+def body_pt(pdf: Path) -> list[float | None]:
+    """Per page, the printed size (pt) of its body text: the median width of a wide (CJK) character.
+
+    A CJK glyph is one em wide, so a word of n such characters is n times the font size as printed
+    (after any fit-to-page scaling); the median leaves out the few smaller labels.
+    """
+    import statistics
+    import unicodedata
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    sizes = []
+    for page in out.split("<page ")[1:]:
+        widths = [(float(x1) - float(x0)) / len(word)
+                  for x0, x1, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', page)
+                  if len(word) >= 2 and all(unicodedata.east_asian_width(c) == "W" for c in word)]
+        sizes.append(round(statistics.median(widths), 1) if widths else None)
+    return sizes
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

@@ -28,6 +28,7 @@ from piflow.vocab import Basis, Medium, Role, SystemKind
 
 Status = Literal["done", "waived", "missing", "blank"]
 SIDE_JA = {"ward": "区が行う", "partner": "相手方に行わせる"}
+BLANK_MARK = "（未記入）"  # printed in an item nobody has answered yet: never a silent empty cell
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def _judge(doc, number, text, holders_by_measure: dict[str, _Index], own: _Index
     if related:
         return ItemResult(number, text, tuple(needed), "missing", "未対応", tuple(dict.fromkeys(sources)),
                           tuple(sorted({f.key for f in related})))
-    return ItemResult(number, text, tuple(needed), "blank", "", tuple(dict.fromkeys(sources)))
+    return ItemResult(number, text, tuple(needed), "blank", BLANK_MARK, tuple(dict.fromkeys(sources)))
 
 
 def _relevant_findings(findings: list[Finding], partner: Party | None, step_keys: set[str]) -> list[Finding]:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
-from piflow.checklist import FormResult, fill
+from piflow.checklist import FormResult, ItemResult, SectionResult, fill
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
 
@@ -33,6 +33,16 @@ class Report:
     @property
     def counts(self) -> dict[str, int]:
         return summary_counts(self.findings)
+
+    @property
+    def unfilled(self) -> list[tuple[FormResult, SectionResult, ItemResult]]:
+        """The checklist items not yet answered (未記入) or required and missing (未対応), in the forms' order."""
+        return [(f, s, i) for f in self.forms for s in f.sections for i in s.items if i.status in UNFILLED]
+
+
+UNFILLED = ("blank", "missing")
+REVIEW_NOTE = ("確認用の資料です。提出する付議資料（図とチェックリスト）には含めません"
+               "（for the section and the reviewer; not part of the filed paper）")
 
 
 _PROLOG = re.compile(r"^<\?xml[^>]*>\s*", re.S)

@@ -22,6 +22,9 @@ from piflow.textnorm import normalize
 from piflow.writers.checklist_out import looks_like_formula
 from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count
 
+# Every sheet prints at 8 pt or more (10 pt text, scaled to no less than 80 %): the tables on A4
+# landscape, and the two widest two pages wide with their first columns repeated on each.
+WIDE_SHEETS = {PARTIES: "A:B", STEPS: "A:B"}
 SPARE_ROWS = 200  # empty rows below the written ones that still carry the drop-downs
 HEADER_FILL = "DDEBF7"
 ID_FILL = "FFF2CC"  # the id columns other sheets refer to
@@ -231,7 +234,7 @@ class _Book:
         from openpyxl.styles import Font
 
         ws = self.wb.create_sheet(GUIDE)
-        widths = (26, 30, 54)
+        widths = (20, 24, 40)
         title_font = Font(name=FONT, size=14, bold=True)
         row = 1
         for text, kind in GUIDE_TEXT:
@@ -278,7 +281,7 @@ class _Book:
                 row += 1
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 12, 60, 36
         ws.freeze_panes = "A2"
-        self.page(ws, landscape=False)
+        self.page(ws, landscape=True)
 
     def table(self, name: str, columns: tuple[Column, ...], rows: list[dict]) -> None:
         ws = self.wb.create_sheet(name)
@@ -312,13 +315,15 @@ class _Book:
             elif column.prompt:
                 self.prompt_only(ws, ref, column.prompt)
         ws.freeze_panes = "C2" if name == STEPS else "B2"
-        self.page(ws, landscape=name in (PARTIES, STEPS, FIGURES))
+        # The two widest sheets print two pages wide at full size (10 pt), their id columns repeated.
+        self.page(ws, landscape=True, wide=2 if name in WIDE_SHEETS else 1, title_cols=WIDE_SHEETS.get(name))
 
     @staticmethod
-    def page(ws, landscape: bool) -> None:
-        """A4, one page wide, header row repeated on every page: as the checklist workbook prints."""
+    def page(ws, landscape: bool, wide: int = 1, title_cols: str | None = None) -> None:
+        """A4, numbered, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
 
         from piflow.writers.checklist_xlsx import page_setup
 
-        page_setup(ws, PageSetupProperties, None, landscape=landscape)
+        page_setup(ws, PageSetupProperties, None, landscape=landscape, titles="1:1", wide=wide, tall=True,
+                   title_cols=title_cols)
