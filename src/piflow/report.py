@@ -39,6 +39,12 @@ class Report:
         """The checklist items not yet answered (未記入) or required and missing (未対応), in the forms' order."""
         return [(f, s, i) for f in self.forms for s in f.sections for i in s.items if i.status in UNFILLED]
 
+    @property
+    def unfilled_by_form(self) -> list[tuple[FormResult, list[tuple[SectionResult, ItemResult]]]]:
+        """The same items, form by form (only the forms that have any)."""
+        grouped = [(f, [(s, i) for s in f.sections for i in s.items if i.status in UNFILLED]) for f in self.forms]
+        return [(f, items) for f, items in grouped if items]
+
 
 UNFILLED = ("blank", "missing")
 REVIEW_NOTE = ("確認用の資料です。提出する付議資料（図とチェックリスト）には含めません"

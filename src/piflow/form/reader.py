@@ -25,8 +25,8 @@ from piflow.yamlsource import FORBIDDEN, Source
 
 # A fix text names the flow file's keys; in a workbook the same thing is a sheet or a column.
 WORKBOOK_WORDS = (
-    ("measures に", f"「{MEASURES}」シート（手順なら「{STEPS}」シートの「その手順の保護対策」）に"),
-    ("waivers に", f"「{MEASURES}」シートの扱い「{HOW_WAIVED}」（手順なら「不要とする保護対策（理由）」）に"),
+    ("measures に", f"「{MEASURES}」シート（手順は「{STEPS}」シートの「その手順の保護対策」列）に"),
+    ("waivers に", f"「{MEASURES}」シートの扱い「不要」（手順は「不要とする保護対策（理由）」列）に"),
     ("exceptions に", f"「{EXCEPTIONS}」シートに"),
     ("exceptions から", f"「{EXCEPTIONS}」シートから"),
     ("accepted に", f"「{ACCEPTED}」シートに"),
@@ -90,7 +90,7 @@ class CellSource(Source):
     def words(self, text: str) -> str:
         """A fix text in the workbook's words: its sheets and columns, not the flow file's keys."""
         for key, said in WORKBOOK_WORDS:
-            text = text.replace(key, said)
+            text = re.sub(" ?" + re.escape(key), said, text)  # 「不要なら waivers に」: no space before 「
         return text
 
 

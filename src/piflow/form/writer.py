@@ -25,6 +25,8 @@ from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count
 # Every sheet prints at 8 pt or more (10 pt text, scaled to no less than 80 %): the tables on A4
 # landscape, and the two widest two pages wide with their first columns repeated on each.
 WIDE_SHEETS = {PARTIES: "A:B", STEPS: "A:B"}
+NAME_OK = ("一覧にない値です。当事者の名称や全角の ID（ｖｅｎｄｏｒ）でも、一つに決められれば piflow は読みます。"
+           "「OK」でそのまま入力できます。piflow validate で確かめてください。")
 SPARE_ROWS = 200  # empty rows below the written ones that still carry the drop-downs
 HEADER_FILL = "DDEBF7"
 ID_FILL = "FFF2CC"  # the id columns other sheets refer to
@@ -207,7 +209,12 @@ class _Book:
             self._styles[key] = copy(cell._style)
         return cell
 
-    def drop_down(self, ws, ref: str, choices, prompt: str, strict: bool) -> None:
+    def drop_down(self, ws, ref: str, choices, prompt: str, strict: bool, names: bool = False) -> None:
+        """A ▼ list; ``strict`` refuses other values, ``names`` (an id column) lets a name or a full-width id through.
+
+        The reader takes a party's name or a full-width id where it names one thing (docs/form.md), so an
+        id cell only informs (Excel's 「情報」: OK keeps the value) instead of refusing it.
+        """
         from openpyxl.worksheet.datavalidation import DataValidation
 
         if isinstance(choices, tuple):  # an id column of another sheet
@@ -216,8 +223,8 @@ class _Book:
         else:
             formula = self.lists_at[choices]
         dv = DataValidation(type="list", formula1=formula, allow_blank=True,
-                            showErrorMessage=strict, errorStyle="stop",
-                            errorTitle="一覧にない値", error="一覧から選んでください",
+                            showErrorMessage=strict or names, errorStyle="information" if names else "stop",
+                            errorTitle="一覧にない値", error=NAME_OK if names else "一覧から選んでください",
                             showInputMessage=bool(prompt), prompt=prompt[:255] or None)
         dv.add(ref)
         ws.add_data_validation(dv)
@@ -309,9 +316,10 @@ class _Book:
                 for r in range(2, len(rows) + 2):
                     ws[f"{letter}{r}"].fill = self.id_fill
             if column.choices is not None:
-                # A single value from a closed list is checked; cells that take several ("a、b") only offer the list.
-                strict = column.kind in ("vocab", "bool", "ref") or column.key == "how"
-                self.drop_down(ws, ref, column.choices, column.prompt, strict)
+                # A single value from a closed list is checked; an id may also be a name or full-width (the
+                # reader takes it when it names one thing); cells that take several ("a、b") only offer the list.
+                strict = column.kind in ("vocab", "bool") or column.key == "how"
+                self.drop_down(ws, ref, column.choices, column.prompt, strict, names=column.kind == "ref")
             elif column.prompt:
                 self.prompt_only(ws, ref, column.prompt)
         ws.freeze_panes = "C2" if name == STEPS else "B2"

@@ -311,6 +311,14 @@ def _form_table(document, form, sections, size: float):
         cell = r.cells[0]
         for extra in cell.paragraphs[1:]:
             extra._element.getparent().remove(extra._element)
+        # Above the form's frame, as the ward prints its title and party line: no rules around them.
+        tcpr = cell._tc.get_or_add_tcPr()
+        borders = tcpr.makeelement(qn("w:tcBorders"), {})
+        for side in ("top", "left", "bottom", "right"):
+            keep = r is subject and side == "bottom"
+            borders.append(borders.makeelement(qn(f"w:{side}"), {qn("w:val"): "single" if keep else "nil",
+                                                                 **({qn("w:sz"): "4"} if keep else {})}))
+        tcpr.append(borders)
     _cell_text(title.cells[0], form_heading(form), TITLE_PT, bold=True)
     _cell_text(subject.cells[0], form_subject(form), size)
     for k, text in enumerate((DIVISION_HEADER, MARK_HEADER, form.column_header)):
@@ -410,8 +418,10 @@ def review_docx(report: Report) -> bytes:
     if unfilled:
         document.add_paragraph(f"{len(unfilled)} 項目。提出する用紙では「{unfilled[0][2].mark}」などと印刷されます。"
                                "○ か「－（理由）」を判断してフローに書いてください。")
-        _table(document, ["様式", "区分", "No", "記入", "項目"],
-               [[form_label(f), s.name, str(i.number), i.mark, i.text] for f, s, i in unfilled], [34, 22, 8, 20, 82])
+        for form, items in report.unfilled_by_form:
+            document.add_heading(form_label(form), level=3)
+            _table(document, ["区分", "No", "記入", "項目"], [[s.name, str(i.number), i.mark, i.text] for s, i in items],
+                   [24, 8, 20, 114])
     else:
         document.add_paragraph("ありません。すべての項目が ○ か「－（理由）」です。")
 

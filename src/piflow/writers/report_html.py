@@ -21,7 +21,8 @@ def review_html(report: Report) -> bytes:
     evidence = [[(s, i) for s in f.sections for i in s.items] for f in report.forms]
     return render(
         "review.html.j2", flow=report.doc.flow, source=report.doc.path, overview=report.overview,
-        findings=report.findings, summary=summary_line(report.counts), unfilled=report.unfilled, forms=report.forms,
+        findings=report.findings, summary=summary_line(report.counts), unfilled=report.unfilled,
+        unfilled_by_form=report.unfilled_by_form, forms=report.forms,
         evidence=evidence, note=REVIEW_NOTE, **TEMPLATE_HELPERS,
     ).encode("utf-8")
 
