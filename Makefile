@@ -1,10 +1,10 @@
-# The two commands of the README.  Each installs what is missing first.
-.PHONY: demo test setup bench
+# The two commands of the README.  Each installs what is missing first, exactly as uv.lock pins it.
+.PHONY: demo test setup bench lock test-latest
 
 setup:
 	@scripts/setup.sh
 
-# The main job on the example flows: validate (and, as they land, audit/draw).
+# The main job on the example flows: validate, audit and draw them into out/.
 demo: setup
 	@scripts/demo.sh
 
@@ -13,6 +13,16 @@ test: setup
 	.venv/bin/python -m pytest -q
 
 # Benchmark, on demand (prints ratios; results in docs/performance.md).
-bench: setup
-	.venv/bin/python -m pip install -q -e '.[bench]'
+bench:
+	@PIFLOW_EXTRAS="test bench" scripts/setup.sh
 	.venv/bin/python scripts/bench.py
+
+# After editing the dependencies in pyproject.toml: re-resolve uv.lock and export requirements/lock.txt.
+# `make lock UPGRADE=1` moves every pin to the newest version pyproject.toml allows.
+lock: setup
+	.tools/bin/uv lock $(if $(UPGRADE),--upgrade,)
+	.tools/bin/uv export -q --frozen --all-extras --no-emit-project -o requirements/lock.txt
+
+# Not in CI: the newest versions pyproject.toml allows, in .venv-latest, to see a coming break before it lands.
+test-latest: setup
+	@scripts/test-latest.sh

@@ -29,12 +29,31 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PY" -m venv .venv
-fi
+# Python packages: exactly the versions in uv.lock (runtime + test, + bench with PIFLOW_EXTRAS="test bench").
+# uv itself is pinned and kept in .tools/; where it cannot be installed, pip installs the same pins from
+# requirements/lock.txt (exported from uv.lock, with hashes).  A lock that disagrees with pyproject.toml
+# stops here: update it with `make lock`.
+UV_VERSION=0.13.9
+export UV_PYTHON_DOWNLOADS=never  # the machine's own Python, never a downloaded one
+EXTRAS=${PIFLOW_EXTRAS:-test}
 stamp=.venv/.piflow-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e '.[test]'
-  touch "$stamp"
+want="$({ cat pyproject.toml uv.lock 2>/dev/null || true; } | sha256sum | cut -d" " -f1) $EXTRAS"
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    { "$PY" -m venv .tools && .tools/bin/python -m pip install -q "uv==$UV_VERSION"; } >/dev/null 2>&1 \
+      || echo "setup: uv $UV_VERSION could not be installed; using pip with requirements/lock.txt" >&2
+  fi
+  if [ -x .tools/bin/uv ]; then
+    extras=()
+    for extra in $EXTRAS; do extras+=(--extra "$extra"); done
+    UV_PROJECT_ENVIRONMENT=.venv .tools/bin/uv sync -q --locked --python "$PY" "${extras[@]}" || {
+      echo "setup: uv.lock does not match pyproject.toml (or could not be installed): run \`make lock\`" >&2
+      exit 1
+    }
+  else
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    .venv/bin/python -m pip install -q --require-hashes --no-deps -r requirements/lock.txt
+    .venv/bin/python -m pip install -q --no-deps -e .
+  fi
+  echo "$want" > "$stamp"
 fi

@@ -216,7 +216,7 @@ def test_checklist_marks_an_excepted_item_with_its_basis(tmp_path):
 
 
 def test_municipality_from_piflow_toml_and_the_command_line(tmp_path):
-    from piflow.checklist import checklist_data
+    from piflow.checklist_forms import checklist_data
 
     (tmp_path / "piflow.toml").write_text('municipality = "豊島区"\n', encoding="utf-8")
     flow = tmp_path / "flows" / "a.yaml"

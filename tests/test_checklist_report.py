@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from conftest import FLOWS, SHARED
 from piflow.audit.engine import audit
-from piflow.checklist import applicable, checklist_data, fill
+from piflow.checklist import applicable, fill
+from piflow.checklist_forms import checklist_data
 from piflow.cli import app
 from piflow.loader import load
 

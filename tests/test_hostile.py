@@ -47,6 +47,12 @@ REJECTED = {
     "zero-width space in an id": (MINIMAL.replace("id: vendor", "id: \"vendor\u200b\"").encode(), "P101"),
     "ideographic space in a reference": (MINIMAL.replace("to: vendor", "to: \"vendor\u3000\"").encode(), "P101"),
     "full-width id": (MINIMAL.replace("id: vendor", "id: ｖｅｎｄｏｒ").encode(), "P101"),
+    # issue 25: values the YAML library cannot construct are located errors, not tracebacks
+    "explicit int tag on text": (MINIMAL.replace("piflow: 1", "piflow: !!int abc").encode(), "P101"),
+    "explicit float tag on text": (MINIMAL.replace("title: テスト事業", "title: !!float x").encode(), "P101"),
+    "explicit bool tag on text": (MINIMAL.replace("title: テスト事業", "title: !!bool maybe").encode(), "P101"),
+    "an integer of 5,000 digits": (MINIMAL.replace("piflow: 1", "piflow: 1" + "0" * 5000).encode(), "P101"),
+    "set tag": (MINIMAL.replace("title: テスト事業", "title: !!set {a}").encode(), "P006"),
 }
 
 
@@ -62,6 +68,65 @@ def test_rejected_with_a_located_message(tmp_path, name):
     assert code in codes, result.output[:500]
 
 
+@pytest.mark.parametrize("depth", [65, 200, 10_000])
+def test_nesting_limit_is_piflows_own_whatever_the_yaml_library(depth):
+    """P005 with the line, at any depth past 64: PyYAML 6.0.4 has a limit of its own that it meets first
+    at 10,000 (scanning ahead), 6.0.3 has none; the code and message must not depend on which is installed."""
+    from piflow.yamlsource import MAX_DEPTH, parse
+
+    text = "piflow: 1\nproposal: x\na: " + "[" * depth + "]" * depth + "\n"
+    source, errors = parse("deep.yaml", text)
+    assert source is None
+    assert [(e.code, e.line) for e in errors] == [("P005", 3)]
+    assert f"{MAX_DEPTH} 段まで" in errors[0].message
+
+
+def test_the_yaml_librarys_depth_error_is_mapped_to_p005(monkeypatch):
+    """Whatever wording a library uses for its depth limit, it is reported as ours, where it happened."""
+    import yaml
+
+    from piflow import yamlsource
+
+    def library_limit(text):
+        mark = yaml.Mark("x", 0, 4, 7, text, 0)
+        raise yaml.parser.ParserError(None, None, "exceeded maximum nesting depth", mark)
+
+    monkeypatch.setattr(yamlsource, "_prescan", library_limit)
+    source, errors = yamlsource.parse("deep.yaml", "piflow: 1\n")
+    assert [(e.code, e.line, e.column) for e in errors] == [("P005", 5, 8)]
+
+
+def test_a_refused_value_is_reported_once():
+    """The YAML reader's message stands alone: the model does not add 'expected text' at the same place."""
+    from piflow.diagnostics import InputError
+
+    with pytest.raises(InputError) as info:
+        loads(MINIMAL.replace("title: テスト事業", "title: !!bool maybe"), "t.yaml")
+    assert [(d.code, d.line) for d in info.value.diagnostics] == [("P101", 3)]
+
+
+def test_a_deep_folder_is_walked_without_recursion(tmp_path):
+    """Path.rglob and os.walk recurse on Python 3.11: a folder deeper than the recursion limit ended in
+    RecursionError.  discover walks with a stack, so it works under a limit far below the depth."""
+    import sys
+
+    from piflow.loader import discover
+
+    folder = tmp_path
+    for _ in range(300):
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "x.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        found = discover([str(tmp_path)])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [p.endswith("x.yaml") for p in found] == [False, True]
+
+
 def test_zero_width_space_suggests_the_clean_id():
     from piflow.diagnostics import InputError
 
@@ -71,6 +136,9 @@ def test_zero_width_space_suggests_the_clean_id():
 
 
 ACCEPTED = {
+    "an impossible date, as text": MINIMAL.replace("title: テスト事業", "title: 2026-02-30").encode(),
+    "an impossible time, as text": MINIMAL.replace("title: テスト事業", "title: 2026-02-30 25:61:00").encode(),
+    "an explicit timestamp tag, as text": MINIMAL.replace("title: テスト事業", "title: !!timestamp 2026-13-45").encode(),
     "utf-8 with BOM": codecs.BOM_UTF8 + MINIMAL.encode(),
     "CRLF": MINIMAL.replace("\n", "\r\n").encode(),
     "UTF-16": MINIMAL.encode("utf-16"),

@@ -69,3 +69,60 @@ def test_a_nul_in_an_output_name_is_an_output_error(tmp_path):
     with pytest.raises(OutputError):
         write_atomic(tmp_path / "a\x00b.svg", b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- issue 25 item 4: one rule for every command -------------------------------------------------
+
+def test_an_existing_files_mode_is_kept(tmp_path):
+    target = tmp_path / "private.svg"
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_read_only_file_is_never_replaced(tmp_path):
+    """Refused from the mode bits, so even root (for whom the file system would allow it) is refused."""
+    target = tmp_path / "filed.docx"
+    target.write_bytes(b"filed")
+    target.chmod(0o444)
+    with pytest.raises(OutputError, match="読み取り専用"):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"filed"
+    assert [p.name for p in tmp_path.iterdir()] == ["filed.docx"]
+
+
+def test_replace_false_keeps_an_existing_file(tmp_path):
+    target = tmp_path / "x.yaml"
+    target.write_bytes(b"hand-edited")
+    with pytest.raises(OutputError, match="--force"):
+        write_atomic(target, b"new", replace=False)
+    assert target.read_bytes() == b"hand-edited"
+    write_atomic(tmp_path / "new.yaml", b"fresh", replace=False)  # a new file is written as usual
+    assert (tmp_path / "new.yaml").read_bytes() == b"fresh"
+
+
+@pytest.mark.parametrize("command, made, suffix", [("import", "in.xlsx", ".yaml"), ("export", "in.yaml", ".xlsx")])
+def test_form_import_and_export_keep_an_existing_file_unless_forced(tmp_path, command, made, suffix):
+    source = write(tmp_path, MINIMAL, "in.yaml")
+    assert runner.invoke(app, ["form", "export", str(source), "-o", str(tmp_path / "in.xlsx")]).exit_code == 0
+    target = tmp_path / f"out{suffix}"
+    target.write_bytes(b"someone's work")
+    target.chmod(0o640)
+    result = runner.invoke(app, ["form", command, str(tmp_path / made), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "--force" in result.output
+    assert target.read_bytes() == b"someone's work"
+    result = runner.invoke(app, ["form", command, str(tmp_path / made), "-o", str(target), "--force"])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() != b"someone's work"
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_form_new_never_overwrites(tmp_path):
+    target = tmp_path / "x.xlsx"
+    target.write_bytes(b"filled in")
+    result = runner.invoke(app, ["form", "new", str(target)])
+    assert result.exit_code == 2
+    assert target.read_bytes() == b"filled in"

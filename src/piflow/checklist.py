@@ -13,16 +13,14 @@ flow file it comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from piflow.audit.facts import FlowFacts
 from piflow.audit.finding import Finding
-from piflow.catalog import load_bundled_yaml
 from piflow.loader import Document
 from piflow.model import Party
-from piflow.project import DEFAULT_MUNICIPALITY, localise, municipality_for
+from piflow.pack import checklists_in, pack_folder
+from piflow.project import municipality_for
 from piflow.textnorm import circled
 from piflow.vocab import Basis, Medium, Role, SystemKind
 
@@ -75,13 +73,6 @@ class FormResult:
             for i in s.items:
                 out[i.status] += 1
         return out
-
-
-@cache
-def checklist_data(municipality: str = DEFAULT_MUNICIPALITY) -> dict:
-    """The forms, with the municipality's name where they name it (its 情報セキュリティポリシー)."""
-    text = resources.files("piflow.data").joinpath("checklists.yaml").read_text(encoding="utf-8")
-    return {c["number"]: c for c in load_bundled_yaml(localise(text, municipality))["checklists"]}
 
 
 @dataclass
@@ -147,8 +138,6 @@ def applicable(doc: Document) -> list[tuple[int, Party | None]]:
 def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
     """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)
-    from piflow.pack import checklists_in, pack_folder
-
     forms_data = checklists_in(pack_folder(doc.path), municipality or municipality_for(doc.path))
     uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]

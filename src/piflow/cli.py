@@ -345,22 +345,24 @@ def form_new(
 def form_export(
     path: Annotated[str, typer.Argument(help="フローファイル (.yaml)", show_default=False)],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くブック（既定: 同じ名前の .xlsx）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="既にあるブックを置き換える (replace an existing workbook)")] = False,
 ) -> None:
-    """フローファイルを記入用ブックにする (write a flow into the form)."""
+    """フローファイルを記入用ブックにする (write a flow into the form; an existing workbook only with --force)."""
     from piflow.commands import form as command
 
-    raise typer.Exit(command.export(path, output))
+    raise typer.Exit(command.export(path, output, force=force))
 
 
 @form_app.command("import", epilog="piflow form import 〇〇.xlsx -o flows/x.yaml")
 def form_import(
     path: Annotated[str, typer.Argument(help="記入用ブック (.xlsx)", show_default=False)],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="書くフローファイル（既定: 同じ名前の .yaml）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="既にあるフローファイルを置き換える (replace an existing flow file)")] = False,
 ) -> None:
-    """記入用ブックをフローファイルにする (read the form, validate it, write the flow file)."""
+    """記入用ブックをフローファイルにする (read the form, validate it, write the flow file; an existing one only with --force)."""
     from piflow.commands import form as command
 
-    raise typer.Exit(command.import_(path, output))
+    raise typer.Exit(command.import_(path, output, force=force))
 
 
 def _utf8_when_redirected() -> None:

@@ -17,6 +17,9 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
+from piflow.terminal import visible
+from piflow.textnorm import did_you_mean
+
 HELP_OPTION = "この説明を表示する (show this help)"
 OPTION_HELP = {  # typer's own options, in English otherwise
     "--install-completion": "使っているシェルに補完を設定する (install completion for the current shell)",
@@ -121,8 +124,6 @@ class PiflowGroup(_Help, TyperGroup):
             show_usage_error(exc)
             sys.exit(exc.exit_code)
         except click.exceptions.ClickException as exc:
-            from piflow.terminal import visible
-
             print(visible(f"エラー (error): {exc.format_message()}"), file=sys.stderr)
             sys.exit(exc.exit_code)
         except typer.Abort:
@@ -146,8 +147,6 @@ class App(typer.Typer):
 # --- usage errors ----------------------------------------------------------------------
 
 def show_usage_error(exc) -> None:
-    from piflow.terminal import visible
-
     ja, hint = japanese(exc)
     en = exc.format_message().replace("Value error, ", "")
     if exc.message and str(exc.message) in ja:  # our own message, Japanese with English already
@@ -164,8 +163,6 @@ def show_usage_error(exc) -> None:
 
 def japanese(exc) -> tuple[str, str]:
     """The Japanese message and a suggestion for one of click's usage errors."""
-    from piflow.textnorm import did_you_mean
-
     message = str(exc.message)
     ctx = exc.ctx
     if isinstance(exc, click.exceptions.NoSuchOption):
@@ -195,8 +192,6 @@ def japanese(exc) -> tuple[str, str]:
 
 
 def _bad_value(exc) -> tuple[str, str]:
-    from piflow.textnorm import did_you_mean
-
     param = exc.param
     hint = exc.param_hint if exc.param_hint is not None else (param.opts[0] if param is not None and param.opts else "")
     if not isinstance(hint, str):

@@ -59,3 +59,12 @@ class InputError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__("\n".join(d.format() for d in diagnostics))
         self.diagnostics = sorted(diagnostics)
+
+
+def located(name: str, source, exc: ValidationError, what: str) -> list[Diagnostic]:
+    """P101 diagnostics at the file positions of a data file's validation errors."""
+    diags = []
+    for err in exc.errors():
+        line, col = source.where(tuple(err["loc"]))
+        diags.append(Diagnostic(name, line, col, "P101", f"{what}: {err['msg']}", err["msg"]))
+    return diags

@@ -7,6 +7,7 @@ read bytes -> decode -> parse YAML with positions -> validate the model
 
 from __future__ import annotations
 
+import os
 import re
 import types
 import typing
@@ -18,12 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.form.safety import looks_like_form
 from piflow.gcpause import gc_paused
+from piflow.inputfile import read_bytes
 from piflow.model import Flow
+from piflow.pack import catalog_in, pack_folder
 from piflow.textnorm import did_you_mean, normalize
 from piflow.vocab import Role, parse_vocab
-from piflow.yamlsource import FORBIDDEN, Source, decode, max_bytes, parse, too_large
-from piflow.yamlsource import dotted as _dotted
+from piflow.yamlsource import Source, decode, dotted as _dotted, parse
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb", ".xls")  # read (or refused) by piflow.form
@@ -50,8 +53,6 @@ def load(path: str | Path, catalog: Catalog | None = None) -> Document:
     """Load and validate one flow file (YAML, or the Excel form); raises InputError with every problem found."""
     name = str(path)
     if Path(name).suffix.lower() in WORKBOOK_SUFFIXES:
-        from piflow.form.reader import load_workbook
-
         return load_workbook(name, catalog)
     raw = read_bytes(name)
     text, errors = decode(name, raw)
@@ -75,13 +76,26 @@ def loads(text: str, name: str = "<string>", catalog: Catalog | None = None) -> 
     return Document(name, validate_source(source, catalog, errors), source, catalog)
 
 
+def load_workbook(name: str, catalog: Catalog | None = None) -> Document:
+    """The Excel form: what its sheets say (piflow.form.reader), validated like a flow file, errors at their cells."""
+    from piflow.form.reader import read_workbook  # a downward import, deferred: most runs read no workbook
+
+    book = read_workbook(name)
+    catalog = resolve_catalog(name, catalog)
+    errors = list(book.errors)
+    flow = None
+    try:
+        flow = validate_source(book.coded_source(), catalog)
+    except InputError as exc:
+        errors += book.locate(exc.diagnostics)
+    if errors or flow is None:
+        raise InputError(errors)
+    return Document(name, flow, book.source, catalog)
+
+
 def resolve_catalog(name: str, catalog: Catalog | None = None) -> Catalog:
     """The catalog a flow file is read with: the given one, else its project's policy pack's, else the built-in."""
-    if catalog is not None:
-        return catalog
-    from piflow.pack import catalog_in, pack_folder
-
-    return catalog_in(pack_folder(name))
+    return catalog if catalog is not None else catalog_in(pack_folder(name))
 
 
 def validate_source(source: Source, catalog: Catalog | None = None, errors: list[Diagnostic] | None = None) -> Flow:
@@ -92,42 +106,14 @@ def validate_source(source: Source, catalog: Catalog | None = None, errors: list
     try:
         flow = Flow.model_validate(source.data, context={"catalog": catalog})
     except ValidationError as exc:
-        errors += [_from_pydantic(source, err) for err in _root_causes(exc.errors())]
+        # A value the YAML reader already refused (None in its place) is not reported twice.
+        said = {(d.line, d.column) for d in errors}
+        errors += [d for d in (_from_pydantic(source, err) for err in _root_causes(exc.errors()))
+                   if (d.line, d.column) not in said]
     errors += check_references(source)
     if errors or flow is None:
         raise InputError(errors)
     return flow
-
-
-def read_bytes(name: str) -> bytes:
-    """The file's bytes: regular files only (not /dev/zero, a FIFO or a socket), never more than the limit."""
-    import stat
-
-    p = Path(name)
-    if FORBIDDEN.search(name):  # the path lands in every output (file:line); XLSX/DOCX cannot hold it
-        shown = FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
-        raise InputError([Diagnostic(shown, 1, 1, "P001", "ファイル名に制御文字が入っています。名前を変えてください",
-                                     "the file name contains a control character; rename the file")])
-    try:
-        if p.is_dir():
-            raise InputError([Diagnostic(name, 1, 1, "P001", "フォルダです。フローファイル (.yaml) を指定してください",
-                                         "is a directory")])
-        if not stat.S_ISREG(p.stat().st_mode):  # stat first: opening a FIFO would block
-            raise InputError([Diagnostic(name, 1, 1, "P001", "通常のファイルではありません（デバイスや名前付きパイプは読めません）",
-                                         "not a regular file")])
-        limit = max_bytes()
-        with p.open("rb") as fh:
-            raw = fh.read(limit + 1)  # bounded even if the file grows while we read it
-        if len(raw) > limit:  # refuse before reading it all into memory
-            raise InputError([too_large(name)])
-        return raw
-    except FileNotFoundError:
-        near = did_you_mean(p.name, [c.name for c in p.parent.glob("*")] if p.parent.is_dir() else [])
-        raise InputError([Diagnostic(name, 1, 1, "P001", "ファイルが見つかりません", "no such file", near)]) from None
-    except PermissionError:
-        raise InputError([Diagnostic(name, 1, 1, "P001", "ファイルを読む権限がありません", "permission denied")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 1, 1, "P001", f"ファイルを読めません: {exc.strerror}", str(exc))]) from None
 
 
 def discover(paths: list[str]) -> list[str]:
@@ -136,13 +122,31 @@ def discover(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            from piflow.form.safety import looks_like_form  # workbooks in a folder: only the piflow form
-
-            found += sorted(str(f) for f in path.rglob("*")
-                            if f.is_file() and (f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f)))
+            found += sorted(str(f) for f in _files_below(path)
+                            if f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f))
         else:
             found.append(p)
     return found
+
+
+def _files_below(folder: Path):
+    """Regular files at any depth, walked with a stack, not recursion (Path.rglob and os.walk recurse on
+    Python 3.11: a folder 1,000 deep ended in RecursionError); linked folders are not followed (no loops)."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:  # unreadable folder: what can be read is still audited
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file():
+                    yield Path(entry.path)
+            except OSError:
+                continue
 
 
 # --- pydantic errors -> diagnostics ----------------------------------------------

@@ -22,8 +22,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from piflow.catalog import Catalog, _measure_from, default_catalog, load_bundled_yaml
-from piflow.diagnostics import Diagnostic, InputError
-from piflow.project import project_for
+from piflow.checklist_forms import checklist_data
+from piflow.diagnostics import Diagnostic, InputError, located
+from piflow.inputfile import read_bytes
+from piflow.project import localise, project_for
 from piflow.yamlsource import decode, parse
 
 
@@ -88,10 +90,7 @@ def pack_folder(path: str | Path | None) -> Path | None:
 def _read(file: Path, model: type[BaseModel]):
     """(validated model, raw data, source) for one pack file, or raise located diagnostics."""
     name = str(file)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise InputError([Diagnostic(name, 1, 1, "P001", "ポリシーパックのファイルを読めません", str(exc))]) from None
+    raw = read_bytes(name)  # regular files only, bounded
     text, errors = decode(name, raw)
     if text is None:
         raise InputError(errors)
@@ -101,8 +100,6 @@ def _read(file: Path, model: type[BaseModel]):
     try:
         return model.model_validate(source.data), source
     except ValidationError as exc:
-        from piflow.policy import located
-
         raise InputError(located(name, source, exc, "ポリシーパックの誤り")) from None
 
 
@@ -135,9 +132,6 @@ def catalog_in(folder: Path | None) -> Catalog:
 @cache
 def checklists_in(folder: Path | None, municipality: str) -> dict[int, dict]:
     """Checklist forms by number: the built-in ones, a pack's checklists.yaml replacing by number."""
-    from piflow.checklist import checklist_data
-    from piflow.project import localise
-
     forms = dict(checklist_data(municipality))
     file = folder / "checklists.yaml" if folder else None
     if file is None or not file.is_file():

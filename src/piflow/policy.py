@@ -15,7 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from piflow.catalog import Catalog, default_catalog, load_bundled_yaml
-from piflow.diagnostics import Diagnostic, InputError
+from piflow.diagnostics import Diagnostic, InputError, located
+from piflow.inputfile import read_bytes
+from piflow.pack import pack_folder, policy_file_in
 from piflow.yamlsource import decode, parse
 
 Severity = Literal["error", "warning", "info"]
@@ -105,15 +107,6 @@ def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
     return policy
 
 
-def located(name: str, source, exc: ValidationError, what: str) -> list[Diagnostic]:
-    """P101 diagnostics at the file positions of a data file's validation errors."""
-    diags = []
-    for err in exc.errors():
-        line, col = source.where(tuple(err["loc"]))
-        diags.append(Diagnostic(name, line, col, "P101", f"{what}: {err['msg']}", err["msg"]))
-    return diags
-
-
 @cache
 def default_policy() -> Policy:
     text = resources.files("piflow.data").joinpath("policy.yaml").read_text(encoding="utf-8")
@@ -126,9 +119,7 @@ def load_policy(path: str | None, catalog: Catalog | None = None) -> Policy:
     base = default_policy()
     if path is None:
         return base
-    from piflow.loader import read_bytes  # regular files only, bounded: not /dev/zero, a FIFO or a 1 GB file
-
-    raw = read_bytes(path)
+    raw = read_bytes(path)  # regular files only, bounded: not /dev/zero, a FIFO or a 1 GB file
     text, errors = decode(path, raw)
     if text is None:
         raise InputError(errors)
@@ -148,8 +139,6 @@ def merged(base: Policy, user: PolicyFile | None) -> Policy:
 
 def policy_for(doc, policy: Policy | None = None) -> Policy:
     """The policy a flow is audited with: built-in < its project's pack policy.yaml < ``policy``'s --policy file."""
-    from piflow.pack import pack_folder, policy_file_in
-
     pack_file = policy_file_in(pack_folder(doc.path))
     if pack_file is None:
         return policy or default_policy()

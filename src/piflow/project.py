@@ -7,6 +7,12 @@ once, in a ``piflow.toml`` in that folder or any folder above it::
     # piflow.toml
     municipality = "豊島区"
 
+The search starts in the flow's folder and goes up to the repository root (a folder holding ``.git``) or
+the home folder, whichever comes first, and no further: a piflow.toml somewhere above the project does
+not silently change an audit.  Outside a repository and the home folder (a shared drive), the search
+stops below the folders everyone shares: the file system's root and the folders directly in it (/, /tmp,
+C:\\, a share's root).  The audit prints the file it used (``settings_note``).
+
 ``piflow --municipality 豊島区 …`` overrides it for one run.  Without either, the
 built-in 新宿区 is used (the seed papers' ward).  ``pack = "pack"`` names a policy
 pack folder (the project's own measures, checklist forms and policy; see
@@ -21,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.textnorm import did_you_mean
 
 FILE_NAME = "piflow.toml"
 DEFAULT_MUNICIPALITY = "新宿区"
@@ -57,11 +64,38 @@ def project_for(path: str | Path | None) -> Project:
 
 @cache
 def _project_in(folder: Path) -> Project:
-    for candidate in (folder, *folder.parents):
+    for candidate in search_folders(folder):
         settings = candidate / FILE_NAME
         if settings.is_file():
             return _read(settings)
     return Project()
+
+
+def search_folders(folder: Path) -> list[Path]:
+    """Where piflow.toml is looked for: ``folder`` and its parents up to the repository root or the home
+    folder (the first met), never beyond; under neither, never the root or a folder directly in it."""
+    try:
+        home = Path.home().resolve()
+    except (RuntimeError, OSError):  # no home (a service account): repository roots only
+        home = None
+    chain = [folder, *folder.parents]
+    for i, candidate in enumerate(chain):
+        if (candidate / ".git").exists() or candidate == home:
+            return chain[: i + 1]
+    return chain[: max(1, len(chain) - 2)]
+
+
+def settings_note(path: str | Path | None) -> dict:
+    """Which settings a flow is read with, for the audit's heading and JSON: the piflow.toml used (or
+    none), the municipality, and whether --municipality overrode it."""
+    project = project_for(path)
+    shown = project.file
+    if shown is not None:  # relative to where piflow runs when below it: the same JSON on every clone
+        try:
+            shown = Path(shown).relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+    return {"file": shown, "municipality": municipality_for(path), "override": bool(_override)}
 
 
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f{}]")
@@ -90,8 +124,6 @@ def _read(settings: Path) -> Project:
                                      "例 (e.g.): municipality = \"豊島区\"")])
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
-        from piflow.textnorm import did_you_mean
-
         raise InputError([Diagnostic(name, _line_of(settings, unknown[0]), 1, "P009",
                                      f"設定ファイルに不明なキー「{unknown[0]}」があります", "unknown key",
                                      did_you_mean(unknown[0], list(KEYS)) or f"使えるキー: {', '.join(KEYS)}")])

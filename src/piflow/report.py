@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
 from piflow.checklist import FormResult, ItemResult, SectionResult, fill
+from piflow.draw.figure import figure_pages, render_page
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
 
@@ -61,8 +62,6 @@ def inline_svg(svg: bytes) -> str:
 
 
 def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = False, dpi: int = 200) -> Report:
-    from piflow.draw.figure import figure_pages, render_page
-
     p = doc.flow.proposal
     overview = [
         ("件名", p.title), ("資料番号", p.number), ("事業名", p.business), ("担当課", p.section),

@@ -26,6 +26,11 @@ class Role(StrEnum):
     CONNECTED = "結合先"
     DESIGNATED_MANAGER = "指定管理者"
     PUBLIC_BODY = "他の行政機関等"
+    # Recipients that are not public bodies (民生委員, 町会, 社会福祉協議会, a company): 外部提供 to them
+    # needs the same written agreement; 金融機関 and 収納代行 keep transfer records under their own duty.
+    RECIPIENT = "提供先"
+    FINANCIAL_INSTITUTION = "金融機関"
+    COLLECTION_AGENT = "収納代行"
     OTHER = "その他"
 
 
@@ -63,6 +68,11 @@ class Channel(StrEnum):
     FAX = "FAX"
     PHONE = "電話"
     BANK_TRANSFER = "口座振込"
+    INTERNET_VPN = "インターネットVPN"
+    IP_VPN = "IP-VPN"
+    CLOSED_NETWORK = "閉域網"
+    COURIER = "宅配便"
+    BIKE_COURIER = "バイク便"
 
     @property
     def klass(self) -> ChannelClass:
@@ -89,6 +99,14 @@ _CHANNEL_CLASS = {
     # Paid through the banks' network (全銀システム): a network link; with data: [] (the money
     # only, as on 資料49's 給付金の支給) no requirement applies.
     Channel.BANK_TRANSFER: ChannelClass.NETWORK,
+    # An Internet VPN still crosses the Internet (encrypted by the tunnel); IP-VPN and 閉域網 are a
+    # carrier's closed network, like 専用回線.
+    Channel.INTERNET_VPN: ChannelClass.INTERNET,
+    Channel.IP_VPN: ChannelClass.NETWORK,
+    Channel.CLOSED_NETWORK: ChannelClass.NETWORK,
+    # Media or paper carried by a delivery company: out of the ward's hands, like the post.
+    Channel.COURIER: ChannelClass.MAIL,
+    Channel.BIKE_COURIER: ChannelClass.MAIL,
 }
 
 _CHANNEL_TAG = {
@@ -104,6 +122,11 @@ _CHANNEL_TAG = {
     Channel.FAX: "【FAX】",
     Channel.PHONE: "【電話】",
     Channel.BANK_TRANSFER: "【口座振込】",
+    Channel.INTERNET_VPN: "【インターネットVPN】",
+    Channel.IP_VPN: "【IP-VPN】",
+    Channel.CLOSED_NETWORK: "【閉域網】",
+    Channel.COURIER: "【宅配便】",
+    Channel.BIKE_COURIER: "【バイク便】",
 }
 
 
@@ -154,7 +177,11 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "connected": Role.CONNECTED, "cloud": Role.CONNECTED, "結合の相手方": Role.CONNECTED,
         "designated_manager": Role.DESIGNATED_MANAGER, "指定管理先": Role.DESIGNATED_MANAGER,
         "public_body": Role.PUBLIC_BODY, "他の行政機関": Role.PUBLIC_BODY,
-        "提供先": Role.PUBLIC_BODY, "other": Role.OTHER,
+        "recipient": Role.RECIPIENT, "提供先（民間）": Role.RECIPIENT, "民間の提供先": Role.RECIPIENT,
+        "financial_institution": Role.FINANCIAL_INSTITUTION, "銀行": Role.FINANCIAL_INSTITUTION,
+        "指定金融機関": Role.FINANCIAL_INSTITUTION,
+        "collection_agent": Role.COLLECTION_AGENT, "収納代行業者": Role.COLLECTION_AGENT,
+        "other": Role.OTHER,
     },
     Basis: {
         "computer_processing": Basis.COMPUTER_PROCESSING,
@@ -177,6 +204,12 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
         "registered_mail": Channel.REGISTERED_MAIL, "書留": Channel.REGISTERED_MAIL,
         "counter": Channel.COUNTER, "窓口等": Channel.COUNTER, "来庁": Channel.COUNTER,
         "fax": Channel.FAX, "ファクス": Channel.FAX, "ファックス": Channel.FAX, "phone": Channel.PHONE,
+        "vpn": Channel.INTERNET_VPN, "internet_vpn": Channel.INTERNET_VPN, "インターネット vpn": Channel.INTERNET_VPN,
+        "ip_vpn": Channel.IP_VPN, "ipvpn": Channel.IP_VPN,
+        "closed_network": Channel.CLOSED_NETWORK, "閉域ネットワーク": Channel.CLOSED_NETWORK,
+        "閉域回線": Channel.CLOSED_NETWORK,
+        "courier": Channel.COURIER, "宅急便": Channel.COURIER, "宅配": Channel.COURIER,
+        "bike_courier": Channel.BIKE_COURIER, "バイク便による運搬": Channel.BIKE_COURIER,
         "bank_transfer": Channel.BANK_TRANSFER, "振込": Channel.BANK_TRANSFER, "口座振り込み": Channel.BANK_TRANSFER,
     },
     Medium: {

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from piflow.diagnostics import Diagnostic
+from piflow.diagnostics import Diagnostic, InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a real flow file is a few kB; 10,000 steps are about 1.2 MB
 MAX_SIZE_ENV = "PIFLOW_MAX_SIZE"  # in MB: raises the limit for generated flows (100,000 steps are 11.6 MB)
@@ -22,6 +22,10 @@ MAX_NODES = 2_000_000  # values built
 MAX_ALIAS_EXPANSION = 100_000  # values built again because an alias (*x) repeats them
 MAX_DEPTH = 64
 MAX_ALIASES = 1_000
+_DEPTH_JA, _DEPTH_EN = f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}"
+# The YAML library's own limits (PyYAML 6.0.4 and later: "exceeded maximum nesting depth"): ours are lower,
+# so meeting one of theirs means ours was passed too.
+_LIBRARY_LIMIT = re.compile(r"nesting depth|maximum nesting|too deep", re.I)
 
 MAX_LISTED = 20  # located forbidden characters per file; the rest are counted (fewer than the printed cap)
 
@@ -80,7 +84,6 @@ def max_bytes() -> int:
     """The size limit in bytes: 5 MB, or ``PIFLOW_MAX_SIZE`` megabytes (1-1024)."""
     import os
 
-    from piflow.diagnostics import InputError
 
     value = os.environ.get(MAX_SIZE_ENV, "").strip()
     if not value:
@@ -193,7 +196,7 @@ class _Walker:
         if self.nodes - len(self.built) > MAX_ALIAS_EXPANSION:
             raise _Limit("エイリアス (*) の展開が大きすぎます", "alias expansion too large (billion laughs?)", node)
         if depth > MAX_DEPTH:
-            raise _Limit(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}", node)
+            raise _Limit(_DEPTH_JA, _DEPTH_EN, node)
         if id(node) in self.stack:
             raise _Limit("エイリアスが自分自身を参照しています", "recursive alias", node)
         self.positions.setdefault(path, self.at(node))
@@ -216,11 +219,24 @@ class _Walker:
         if tag.startswith("tag:yaml.org,2002:") and tag.rsplit(":", 1)[1] in {
             "str", "int", "float", "bool", "null", "timestamp",
         }:
-            value = self.loader.construct_object(node, deep=False)
+            if tag.endswith(":timestamp"):
+                # Dates and times stay text (the model wants 「令和8年1月」 as much as 2026-01), never
+                # constructed: 2026-02-30 is no date, but it is what the author wrote.
+                self.check_text(node.value, node, path)
+                return node.value
+            try:
+                value = self.loader.construct_object(node, deep=False)
+            except (ValueError, KeyError, OverflowError, yaml.YAMLError) as exc:  # !!int abc, !!bool maybe, 5,000 digits
+                line, col = self.at(node)
+                shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+                kind = tag.rsplit(":", 1)[1]
+                self.errors.append(_diag(self.file, "P101", f"{dotted(path)}: 値「{shown}」を {kind} として読めません",
+                                         f"cannot read {shown!r} as {kind}: {type(exc).__name__}", line, col,
+                                         f'文字として書くときは "{shown}" のように引用符で囲んでください (quote it to mean text)'))
+                return None
             if isinstance(value, str):
                 self.check_text(value, node, path)
-            # Dates and times stay text: the model wants 「令和8年1月」 as much as 2026-01.
-            return node.value if tag.endswith(":timestamp") else value
+            return value
         line, col = self.at(node)
         self.errors.append(
             _diag(self.file, "P006", f"YAML タグ {tag} は使えません", f"unsupported tag {tag}", line, col,
@@ -363,8 +379,7 @@ def _prescan(text: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _Limit(f"入れ子が深すぎます（{MAX_DEPTH} 段まで）", f"nesting deeper than {MAX_DEPTH}",
-                                 _mark_node(event))
+                    raise _Limit(_DEPTH_JA, _DEPTH_EN, _mark_node(event))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
@@ -395,6 +410,10 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = exc.problem or "syntax error"
+            if _LIBRARY_LIMIT.search(problem):
+                # PyYAML >= 6.0.4 has a depth limit of its own, met while scanning ahead, before our
+                # count of events can see depth 65: the same limit, so the same code and message.
+                return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN, line, col)]
             typo = typed_mistake(text, line)
             if typo:
                 (line, col), (ja, en, hint) = typo
@@ -404,7 +423,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
         except yaml.YAMLError as exc:
             return None, [_diag(file, "P003", f"YAML として読めません: {exc}", "YAML error")]
         except RecursionError:
-            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+            return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN)]
         except _Limit as exc:
             line, col = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
             return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
@@ -418,7 +437,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
             line, col = walker.at(exc.node)
             return None, [_diag(file, "P005", exc.ja, exc.en, line, col)]
         except RecursionError:
-            return None, [_diag(file, "P005", "入れ子が深すぎます", "nesting too deep")]
+            return None, [_diag(file, "P005", _DEPTH_JA, _DEPTH_EN)]
     finally:
         loader.dispose()
     source = Source(file, data, walker.positions, walker.key_positions)

@@ -21,6 +21,7 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     from piflow.audit.engine import audit as run_audit
     from piflow.audit.engine import completeness
     from piflow.policy import load_policy
+    from piflow.project import settings_note
 
     out, err = out or sys.stdout, err or sys.stderr
     if fail_on == "incomplete":
@@ -33,10 +34,11 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
         progress.step(doc.path)
         violations = run_audit(doc, policy)
         results.append((doc.path, doc.flow.proposal.title, violations + completeness(doc, violations)))
+    settings = {doc.path: settings_note(doc.path) for doc in documents}
     if fmt == "json":
         from piflow.writers import audit_json
 
-        out.write(audit_json.render(results))
+        out.write(audit_json.render(results, settings))
     elif fmt == "sarif":
         from piflow.audit.catalogue import all_rule_infos
         from piflow.writers import audit_sarif
@@ -45,7 +47,7 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     else:
         from piflow.writers import audit_text
 
-        out.write(audit_text.render(results))
+        out.write(audit_text.render(results, settings))
     if failed:
         return exitcodes.BAD_INPUT
     every = [f for _, _, fs in results for f in fs]

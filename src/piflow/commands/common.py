@@ -232,8 +232,8 @@ class Outputs:
     so logs and pipes stay as they were.
     """
 
-    def __init__(self, total: int, inputs, out: TextIO, err: TextIO):
-        self.inputs, self.out, self.err = tuple(inputs), out, err
+    def __init__(self, total: int, inputs, out: TextIO, err: TextIO, replace: bool = True):
+        self.inputs, self.out, self.err, self.replace = tuple(inputs), out, err, replace
         self.progress = Progress(total, err)
 
     def working(self, what: str) -> None:
@@ -254,7 +254,7 @@ class Outputs:
                 self.out.write(data.decode("utf-8"))
             return True
         try:
-            write_atomic(target, data, self.inputs)
+            write_atomic(target, data, self.inputs, replace=self.replace)
         except OutputError as exc:
             print(str(exc), file=self.err)
             return False
@@ -262,9 +262,12 @@ class Outputs:
         return True
 
 
-def write_all(pairs, inputs, out, err) -> int:
-    """Write outputs made beforehand (diff's figures); exit 2 at the first that cannot be written."""
-    outputs = Outputs(len(pairs), inputs, out, err)
+def write_all(pairs, inputs, out, err, replace: bool = True) -> int:
+    """Write outputs made beforehand (diff's figures); exit 2 at the first that cannot be written.
+
+    ``replace=False`` for files the user edits (flow files, workbooks): an existing one is kept.
+    """
+    outputs = Outputs(len(pairs), inputs, out, err, replace)
     for target, data, note in pairs:
         if not outputs.write(target, data, note):
             return exitcodes.BAD_INPUT

@@ -32,20 +32,18 @@ def new(path: str, template: str | None = None, title: str | None = None, out: T
     if template is not None and template not in TEMPLATES:
         raise UsageError(f"テンプレート「{template}」はありません (no such template). "
                          f"{did_you_mean(template, list(TEMPLATES)) or '使えるもの: ' + ', '.join(TEMPLATES)}")
-    if Path(path).exists():
-        print(f"{path} は既にあります。上書きしません (exists; not overwritten)", file=err)
-        return exitcodes.BAD_INPUT
     flow = loads(template_text(template, title), f"<{template}>").flow if template else None
     note = f"記入用ブック（{TEMPLATES[template]}）" if template else "記入用ブック（空）"
-    rc = write_all([(Path(path), to_xlsx(flow), note)], (), out, err)
+    rc = write_all([(Path(path), to_xlsx(flow), note)], (), out, err, replace=False)
     if rc == exitcodes.OK:
         print(f"次に (next): Excel で記入し、piflow validate {path}", file=out)
     return rc
 
 
 @input_errors_exit_2
-def export(path: str, output: str | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """A flow file -> the form, filled in."""
+def export(path: str, output: str | None = None, out: TextIO | None = None, err: TextIO | None = None,
+           force: bool = False) -> int:
+    """A flow file -> the form, filled in; an existing workbook (someone may be filling it in) only with --force."""
     from pathlib import Path
 
     from piflow.form.writer import to_xlsx
@@ -55,12 +53,14 @@ def export(path: str, output: str | None = None, out: TextIO | None = None, err:
     target = Path(output) if output else Path(path).with_suffix(".xlsx")
     _require_suffix(str(target), (".xlsx",), "出力")
     doc = load(path)
-    return write_all([(target, to_xlsx(doc.flow), doc.path)], (doc.path,), out, err)
+    return write_all([(target, to_xlsx(doc.flow), doc.path)], (doc.path,), out, err, replace=force)
 
 
 @input_errors_exit_2
-def import_(path: str, output: str | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """The form -> a flow file (YAML); the form is validated first, errors located at cells."""
+def import_(path: str, output: str | None = None, out: TextIO | None = None, err: TextIO | None = None,
+            force: bool = False) -> int:
+    """The form -> a flow file (YAML); the form is validated first, errors located at cells.  An existing
+    flow file (hand-edited, perhaps) is replaced only with --force."""
     from pathlib import Path
 
     from piflow.form.yamlout import to_yaml
@@ -70,4 +70,4 @@ def import_(path: str, output: str | None = None, out: TextIO | None = None, err
     target = Path(output) if output else Path(path).with_suffix(".yaml")
     _require_suffix(str(target), (".yaml", ".yml"), "出力")
     doc = load(path)
-    return write_all([(target, to_yaml(doc.flow).encode("utf-8"), doc.path)], (doc.path,), out, err)
+    return write_all([(target, to_yaml(doc.flow).encode("utf-8"), doc.path)], (doc.path,), out, err, replace=force)

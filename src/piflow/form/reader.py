@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from piflow.catalog import Catalog
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.form.layout import (
     ACCEPTED, DATA, EXCEPTIONS, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
+from piflow.inputfile import read_bytes
 from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
@@ -94,10 +94,27 @@ class CellSource(Source):
         return text
 
 
-def load_workbook(name: str, catalog: Catalog | None = None):
-    """Read, check and validate a form; raises InputError with located diagnostics."""
-    from piflow.loader import read_bytes
+@dataclass(frozen=True)
+class Workbook:
+    """What a form says before the loader validates it: the data, the cell of every value, the form's own errors."""
 
+    source: CellSource
+    errors: tuple[Diagnostic, ...]
+
+    def coded_source(self) -> Source:
+        """The data with each cell coded as a line (sheet * ROW_SPAN + row), so the loader's located
+        diagnostics can be brought back to their cells by ``locate``."""
+        positions = {path: (SHEET_CODES[sheet] * ROW_SPAN + row, col)
+                     for path, (sheet, row, col) in self.source.cells.items()}
+        return Source(self.source.file, self.source.data, positions)
+
+    def locate(self, diagnostics: list[Diagnostic]) -> list[CellDiagnostic]:
+        """The loader's diagnostics on ``coded_source()`` at their cells, in the words of the sheets."""
+        return [_at_cell(self.source.file, d, self.source.cells) for d in diagnostics]
+
+
+def read_workbook(name: str) -> Workbook:
+    """Read and check a form; raises InputError (located at a cell) when the book itself is refused."""
     try:
         check_suffix(name)
         raw = read_bytes(name)
@@ -106,7 +123,7 @@ def load_workbook(name: str, catalog: Catalog | None = None):
     except Refused as exc:
         sheet, row, col = getattr(exc, "cell", ("", 1, 1))
         raise InputError([CellDiagnostic(name, row, col, exc.code, exc.ja, exc.en, exc.hint, sheet)]) from None
-    return build(name, sheets, catalog)
+    return build(name, sheets)
 
 
 # --- cells ---------------------------------------------------------------------------
@@ -137,8 +154,17 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
         for sheet in SHEET_CODES:
             out[sheet] = _rows(wb[names[sheet]], sheet) if sheet in names else []
         return out
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - read-only mode parses a sheet only as it is read: damage shows here
+        raise Refused("P001", "Excel ブックの一部が壊れていて読めません。Excel で開いて保存し直してください",
+                      f"damaged workbook: {type(exc).__name__}",
+                      "直らないときは piflow form new で新しいブックを作り、内容を写してください") from None
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a damaged archive must not hide the message above
+            pass
 
 
 def _rows(ws, sheet: str) -> list[Row]:
@@ -279,10 +305,8 @@ class _Names:
         return next(iter(hits)) if len(hits) == 1 else text
 
 
-def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = None):
-    """The sheets' rows -> a validated Document (or InputError with every located problem)."""
-    from piflow.loader import Document, validate_source
-
+def build(name: str, sheets: dict[str, list[Row]]) -> Workbook:
+    """The sheets' rows -> the flow's data with the cell of every value, and the problems the form shows."""
     b = _Builder(name)
     data: dict = {"piflow": 1}
     cells = b.cells
@@ -312,7 +336,7 @@ def build(name: str, sheets: dict[str, list[Row]], catalog: Catalog | None = Non
                         for i, (r, rec) in enumerate(tables[ACCEPTED])]
     data["exceptions"] = [_record(b, rec, ("exceptions", i), TABLES[EXCEPTIONS])
                           for i, (r, rec) in enumerate(tables[EXCEPTIONS])]
-    return _validate(b, data, catalog, Document, validate_source)
+    return Workbook(CellSource(b.name, data, cells=dict(b.cells)), tuple(b.errors))
 
 
 def _proposal(b: _Builder, rows: list[Row]) -> dict:
@@ -518,22 +542,6 @@ def _measures(b: _Builder, rows, holders: dict, endpoints: _Names) -> None:
             if "reason" in rec:
                 b.error(rec["reason"][1], "P101", f"理由は扱いが「{HOW_WAIVED}」の行にだけ書きます",
                         "a reason is for waived measures only")
-
-
-def _validate(b: _Builder, data: dict, catalog, document, validate_source):
-    positions = {path: (SHEET_CODES[sheet] * ROW_SPAN + row, col) for path, (sheet, row, col) in b.cells.items()}
-    source = Source(b.name, data, positions)
-    errors = list(b.errors)
-    flow = None
-    try:
-        flow = validate_source(source, catalog)
-    except InputError as exc:
-        errors += [_at_cell(b.name, d, b.cells) for d in exc.diagnostics]
-    if errors:
-        raise InputError(errors)
-    from piflow.loader import resolve_catalog
-
-    return document(b.name, flow, CellSource(b.name, data, cells=dict(b.cells)), resolve_catalog(b.name, catalog))
 
 
 _SHEET_BY_CODE = {code: sheet for sheet, code in SHEET_CODES.items()}

@@ -12,6 +12,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
+
+from piflow.form.layout import PARTIES, STEPS
 
 MAX_PARTS = 2_000
 MAX_PART_BYTES = 20 * 1024 * 1024  # one sheet's XML, inflated; a 1,000-step form is about 1 MB
@@ -47,7 +50,7 @@ def check_archive(raw: bytes) -> None:
     """Raise Refused unless ``raw`` is a zip that openpyxl may safely open."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
         raise Refused("P001", "Excel ブック（.xlsx）として読めません（壊れているか、別の形式です）",
                       "not an .xlsx workbook (not a zip archive)") from None
     with archive:
@@ -89,7 +92,7 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                     raise Refused("P001", "ブックの中に DOCTYPE・ENTITY 宣言があります（Excel は書きません）",
                                   "XML parts with DOCTYPE/ENTITY declarations are refused")
                 tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise Refused("P001", f"ブックの中の {info.filename} を読めません（壊れています）",
                       f"corrupt part: {exc}") from None
 
@@ -100,8 +103,6 @@ def looks_like_form(path) -> bool:
     Checklists and reports written as .xlsx beside the flows are skipped.  Only the
     workbook part's sheet names are read, and only from a file of bounded size.
     """
-    from piflow.form.layout import PARTIES, STEPS
-
     try:
         if path.stat().st_size > MAX_TOTAL_BYTES:
             return False
@@ -110,6 +111,6 @@ def looks_like_form(path) -> bool:
             if info.file_size > 1024 * 1024:
                 return False
             names = archive.read(info).decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+    except (OSError, KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
         return False
     return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))

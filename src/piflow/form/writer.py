@@ -19,8 +19,8 @@ from piflow.form.layout import (
 )
 from piflow.model import Flow
 from piflow.textnorm import normalize
-from piflow.writers.checklist_out import looks_like_formula
-from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count
+from piflow.writers.checklist_words import looks_like_formula
+from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count, page_setup
 
 # Every sheet prints at 8 pt or more (10 pt text, scaled to no less than 80 %): the tables on A4
 # landscape, and the two widest two pages wide with their first columns repeated on each.
@@ -330,8 +330,6 @@ class _Book:
     def page(ws, landscape: bool, wide: int = 1, title_cols: str | None = None) -> None:
         """A4, numbered, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
-
-        from piflow.writers.checklist_xlsx import page_setup
 
         page_setup(ws, PageSetupProperties, None, landscape=landscape, titles="1:1", wide=wide, tall=True,
                    title_cols=title_cols)

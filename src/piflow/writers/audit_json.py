@@ -42,18 +42,21 @@ def _list(findings: list[Finding]) -> str:
     return f"[\n{lines}\n      ]" if findings else "[]"
 
 
-def _file_block(path: str, title: str, findings: list[Finding]) -> str:
+def _file_block(path: str, title: str, findings: list[Finding], settings: dict | None) -> str:
     """Violations under "findings", what is not written yet under "incomplete" (never mixed)."""
     violations = _list([f for f in findings if not f.incomplete])
     incomplete = _list([f for f in findings if f.incomplete])
+    used = f'      "settings": {_ENCODE(settings)},\n' if settings is not None else ""
     return (f'    {{\n      "findings": {violations},\n      "incomplete": {incomplete},\n'
-            f'      "path": {_ENCODE(path)},\n      "title": {_ENCODE(title)}\n    }}')
+            f'      "path": {_ENCODE(path)},\n{used}      "title": {_ENCODE(title)}\n    }}')
 
 
-def render(results: list[tuple[str, str, list[Finding]]]) -> str:
-    """Keys in sorted order at every level, as json.dumps(sort_keys=True) would give them."""
+def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None = None) -> str:
+    """Keys in sorted order at every level, as json.dumps(sort_keys=True) would give them.  ``settings``: the
+    settings each file was read with (piflow.toml, municipality), by path."""
     every = [f for _, _, fs in results for f in fs]
-    files = ",\n".join(_file_block(p, t, fs) for p, t, fs in results)
+    files = ",\n".join(_file_block(p, t, fs, (settings or {}).get(p) if settings is not None else None)
+                        for p, t, fs in results)
     return (f'{{\n  "files": {f"[{chr(10)}{files}{chr(10)}  ]" if results else "[]"},\n'
             f'  "summary": {_ENCODE(summary_counts(every))},\n'
             f'  "tool": {_ENCODE({"name": "piflow", "version": __version__})}\n}}\n')

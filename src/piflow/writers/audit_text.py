@@ -33,8 +33,16 @@ def _grouped(findings: list[Finding]):
         yield list(group)
 
 
-def render(results: list[tuple[str, str, list[Finding]]]) -> str:
-    """results: (path, title, findings) per file."""
+def settings_line(note: dict | None) -> str | None:
+    """「設定 (settings): flows/piflow.toml（新宿区）」 when a piflow.toml or --municipality was used."""
+    if not note or not (note.get("file") or note.get("override")):
+        return None
+    where = "--municipality" if note.get("override") else note["file"]
+    return f"  設定 (settings): {where}（{note['municipality']}）"
+
+
+def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None = None) -> str:
+    """results: (path, title, findings) per file; settings: the settings each file was read with, by path."""
     lines: list[str] = []
     every: list[Finding] = []
     for path, title, findings in results:
@@ -42,6 +50,9 @@ def render(results: list[tuple[str, str, list[Finding]]]) -> str:
         violations = [f for f in findings if not f.incomplete]
         incomplete = [f for f in findings if f.incomplete]
         lines.append(f"{path} — {title}")
+        note = settings_line((settings or {}).get(path))
+        if note:
+            lines.append(note)
         if not findings:
             lines.append("  指摘なし (no findings)")
         elif not violations:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from piflow.checklist import FormResult
 from piflow.loader import Document
-from piflow.writers.checklist_out import DIVISION_HEADER, MARK_HEADER, form_heading, form_subject, looks_like_formula
+from piflow.writers.checklist_words import DIVISION_HEADER, MARK_HEADER, form_heading, form_subject, looks_like_formula
 from piflow.writers.formpages import PT_MM, plan
 
 FONT = "游ゴシック"  # Excel's Japanese default; LibreOffice falls back to Noto Sans CJK

@@ -15,6 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from piflow.checklist import FormResult
+from piflow.writers.checklist_words import MARK_HEADER, TEMPLATE_HELPERS, form_heading, form_subject
+
 PT_MM = 25.4 / 72
 
 
@@ -64,3 +67,35 @@ def plan(sections: int, height: Callable[[float], tuple[float, Sequence[float]]]
         pages[-1].append(k)
         used += h
     return Plan(size, tuple(tuple(p) for p in pages))
+
+
+# The printed HTML form (_style.css.j2: table.checklist), in mm and pt.
+HTML_WIDTHS_MM = (30.0, 24.0, 132.0)  # A4 less the 12 mm margins: 186 mm
+HTML_PAGE_MM = 297 - 2 * 14 - 6  # less the margins, and room for rounding
+HTML_PAD_MM = (1.5, 1.0)  # cell padding: left/right, top/bottom
+HTML_SIZES = (10, 9.5, 9, 8.5, 8)
+HTML_LINE = 1.4
+
+
+def _html_heights(form: FormResult, size: float) -> tuple[float, list[float]]:
+    pad_w, pad_h = HTML_PAD_MM
+    inner = [w - 2 * pad_w for w in HTML_WIDTHS_MM]
+    row = lambda n, pt: n * pt * HTML_LINE * PT_MM + 2 * pad_h + 0.2  # noqa: E731
+    head = (wrapped_lines(form_heading(form), sum(HTML_WIDTHS_MM), 12) * 12 * HTML_LINE * PT_MM + 1
+            + wrapped_lines(form_subject(form), sum(HTML_WIDTHS_MM), size) * size * HTML_LINE * PT_MM + 1.5
+            + max(row(wrapped_lines(MARK_HEADER, inner[1], 8), 8), row(1, size)))
+    body = []
+    for section in form.sections:
+        rows = sum(row(max(wrapped_lines(i.text, inner[2], size), wrapped_lines(i.mark, inner[1], size)), size)
+                   for i in section.items)
+        body.append(max(rows, row(wrapped_lines(form.division(section), inner[0], size), size)))
+    return head, body
+
+
+def html_plan(form: FormResult) -> Plan:
+    """The printed HTML form's text size and pages: one A4 page where it fits at 8 pt or more."""
+    return plan(len(form.sections), lambda size: _html_heights(form, size), HTML_PAGE_MM, HTML_SIZES)
+
+
+# What the HTML templates call: the checklist's words and the page plan of each form.
+HTML_HELPERS = {**TEMPLATE_HELPERS, "form_plan": html_plan}

@@ -20,7 +20,7 @@ from datetime import datetime
 from piflow.audit.finding import SEVERITY_JA
 from piflow.report import REVIEW_NOTE, Figure, Report
 from piflow.writers.audit_text import summary_line
-from piflow.writers.checklist_out import DIVISION_HEADER, MARK_HEADER, form_heading, form_label, form_subject
+from piflow.writers.checklist_words import DIVISION_HEADER, MARK_HEADER, form_heading, form_label, form_subject
 from piflow.writers.formpages import PT_MM, plan, wrapped_lines
 from piflow.writers.zipnorm import normalise
 

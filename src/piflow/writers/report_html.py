@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from piflow.report import REVIEW_NOTE, Report
 from piflow.writers.audit_text import summary_line
-from piflow.writers.checklist_out import TEMPLATE_HELPERS
+from piflow.writers.formpages import HTML_HELPERS
 from piflow.writers.templates import render
 
 
@@ -12,7 +12,7 @@ def to_html(report: Report) -> bytes:
     """The paper the council receives: the figures, then the filled checklists (prints with page numbers)."""
     return render(
         "report.html.j2", flow=report.doc.flow, source=report.doc.path, figures=report.figures, forms=report.forms,
-        unfilled=report.unfilled, **TEMPLATE_HELPERS,
+        unfilled=report.unfilled, **HTML_HELPERS,
     ).encode("utf-8")
 
 
@@ -23,7 +23,7 @@ def review_html(report: Report) -> bytes:
         "review.html.j2", flow=report.doc.flow, source=report.doc.path, overview=report.overview,
         findings=report.findings, summary=summary_line(report.counts), unfilled=report.unfilled,
         unfilled_by_form=report.unfilled_by_form, forms=report.forms,
-        evidence=evidence, note=REVIEW_NOTE, **TEMPLATE_HELPERS,
+        evidence=evidence, note=REVIEW_NOTE, **HTML_HELPERS,
     ).encode("utf-8")
 
 

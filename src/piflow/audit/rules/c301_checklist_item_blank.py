@@ -30,13 +30,12 @@
 from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.audit.finding import Subject
+from piflow.checklist import SIDE_JA, fill
 
 
 @rule(code="C301", name="checklist-item-blank", severity="info", kind="incomplete",
       title="チェックリストの未記入の項目", title_en="checklist item neither declared nor waived")
 def check(ctx):
-    from piflow.checklist import SIDE_JA, fill  # the checklist forms are only read when completeness is asked
-
     parties = {p.id: i for i, p in enumerate(ctx.flow.parties)}
     for form in fill(ctx.doc, ctx.violations):
         where = parties.get(form.partner_id) if form.partner_id else None
