@@ -33,6 +33,10 @@ def test_dash_writes_one_text_output_to_standard_output(tmp_path, monkeypatch):
     assert result.exit_code == 0 and result.stdout.startswith("# 別紙チェックリスト")
     result = runner.invoke(app, ["draw", str(FLOW), "-s", "49-3", "-o", "-"])
     assert result.exit_code == 0 and "<svg" in result.stdout
+    book = tmp_path.parent / f"{tmp_path.name}-book.xlsx"
+    book.write_bytes(to_xlsx(load(FLOW).flow))
+    result = runner.invoke(app, ["form", "import", str(book), "-o", "-"])
+    assert result.exit_code == 0 and "piflow: 1" in result.stdout  # the flow file, as YAML
     assert not (tmp_path / "-").exists() and not list(tmp_path.iterdir())
 
 
@@ -43,6 +47,7 @@ def test_dash_writes_one_text_output_to_standard_output(tmp_path, monkeypatch):
     (["draw", str(FLOW), "-s", "49-3", "-f", "png", "-o", "-"], "png"),
     (["report", str(FLOWS), "-o", "-"], "4"),
     (["draw", str(FLOW), "-o", "-"], "3"),
+    (["form", "export", str(FLOW), "-o", "-"], "xlsx"),
 ])
 def test_dash_refuses_binary_and_several_outputs(tmp_path, monkeypatch, args, why):
     monkeypatch.chdir(tmp_path)

@@ -149,8 +149,16 @@ def choose_format(output: str | None, fmt: str | None, allowed: tuple[str, ...],
     return fmt or ext or default
 
 
-TEXT_FORMATS = ("html", "md", "csv", "svg", "dot")  # what -o - can write to standard output
+TEXT_FORMATS = ("html", "md", "csv", "svg", "dot", "yaml")  # what -o - can write to standard output
 STDOUT = "-"
+
+
+def refuse_binary_stdout(fmt: str) -> None:
+    """``-o -`` with a binary format (DOCX, XLSX, PNG, PDF): a usage error that says why."""
+    if fmt not in TEXT_FORMATS:
+        raise UsageError(f"-o - は文字の出力（{', '.join(TEXT_FORMATS)}）だけを標準出力に書きます。{fmt} はバイナリなので"
+                         f"ファイル名を指定してください (-o - writes text to standard output; {fmt} is binary: "
+                         f"give a file name)")
 
 
 def output_targets(output: str | None, names: list[str], fmt: str, sources: list[str] | None = None):
@@ -166,10 +174,7 @@ def output_targets(output: str | None, names: list[str], fmt: str, sources: list
 
     sources = sources if sources is not None else names
     if output == STDOUT:
-        if fmt not in TEXT_FORMATS:
-            raise UsageError(f"-o - は文字の出力（{', '.join(TEXT_FORMATS)}）だけを標準出力に書きます。{fmt} はバイナリなので"
-                             f"ファイル名を指定してください (-o - writes text to standard output; {fmt} is binary: "
-                             f"give a file name)")
+        refuse_binary_stdout(fmt)
         if len(names) != 1:
             listed = "、".join(sources[:5]) + (" …" if len(sources) > 5 else "")
             raise UsageError(f"-o - で標準出力に書けるのは 1 つだけですが、出力は {len(names)} 個あります（{listed}）。"
