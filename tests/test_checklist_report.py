@@ -205,6 +205,7 @@ def test_report_html_is_self_contained(tmp_path):
     assert not re.search(r'(src|href)="(https?:)?//', html)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(f'href="./{p.stem}.html"' in index for p in FLOWS.glob("*.yaml"))
+    assert "未記入・未対応の項目" in index  # the batch's list says how many items are unanswered, not only errors
 
 
 @needs_dot

@@ -84,7 +84,8 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
         if not outputs.write(target, data, doc.path):  # written now: a batch shows its files as they are done
             return exitcodes.BAD_INPUT
         rows.append({"href": relative_href(target.name), "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
-                     "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts})
+                     "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts,
+                     "unfilled": len(rep.unfilled)})
     if with_index and not outputs.write(folder / "index.html", report_html.index_html(rows), "index"):
         return exitcodes.BAD_INPUT
     return exitcodes.BAD_INPUT if failed else exitcodes.FINDINGS if refused else exitcodes.OK
