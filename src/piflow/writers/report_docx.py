@@ -35,6 +35,7 @@ FORM_WIDTHS_MM = (30, 26, 124)  # 区分 / ○・－ / item: 180 mm, A4 less the
 FORM_SIZES = (10, 9.5, 9, 8.5, 8)  # the form's text, largest first: shrunk (to 8 pt) to keep it on one page
 FORM_LINE = 1.4  # exact line height in the form, in ems (the same in Word and LibreOffice)
 CELL_PAD_MM = (1.9, 0.5)  # the form's cell margins: left/right, top/bottom
+TITLE_PT, MARK_HEADER_PT, FOOTER_PT = 12, 8, 9  # the form's title, its ○・－ heading, the page number
 TITLE_LIMIT = 255  # Word's limit for core properties
 STYLE_SIZES = {"Normal": (BODY_FONT, 10.5), "Title": (HEADING_FONT, 18), "Heading 1": (HEADING_FONT, 16),
                "Heading 2": (HEADING_FONT, 13), "Heading 3": (HEADING_FONT, 11), "Caption": (HEADING_FONT, 10),
@@ -102,9 +103,6 @@ def _new_section(document, landscape: bool, margin_mm: float | None = None) -> N
 
     margin = margin_mm if margin_mm is not None else FIGURE_MARGIN_MM if landscape else MARGIN_MM
     _page(document.add_section(WD_SECTION.NEW_PAGE), landscape, margin)
-
-
-FOOTER_PT = 9
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -269,10 +267,6 @@ def _cell_text(cell, text: str, size_pt: float, bold: bool = False, centre: bool
         for run in paragraph.runs:
             run.font.size = Pt(size_pt)
             run.bold = bold or None
-
-
-TITLE_PT = 12
-MARK_HEADER_PT = 8
 
 
 def _form_heights(form, size: float) -> tuple[float, list[float]]:
