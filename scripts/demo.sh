@@ -24,5 +24,5 @@ $PIFLOW report flows/ --review -o out/report || exit $?
 echo
 echo "図 (figures): out/svg/*.svg, out/png/*.png, 指摘入り (with findings): out/audited/*.svg"
 echo "チェックリスト: out/checklists/*.xlsx   提出用の資料 (filed paper): out/report/index.html"
-echo "確認用の資料 (review: audit, blanks, evidence): out/report/*.review.html"
+echo "確認用の資料 (review: audit, blanks, evidence): out/report/index.review.html"
 echo "監査 (audit): out/audit.txt, out/audit.sarif  — exit code of audit: $audit_rc (1 = findings in the real papers, expected)"

@@ -79,6 +79,16 @@ def test_review_is_written_beside_the_paper_and_deterministic(tmp_path):
         assert made[0] == made[1]
 
 
+@needs_dot
+def test_paper_and_review_of_a_folder_share_one_folder(tmp_path):
+    assert runner.invoke(app, ["report", str(FLOWS), "-o", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["report", str(FLOWS), "--review", "-o", str(tmp_path)]).exit_code == 0
+    index, review = (tmp_path / "index.html").read_text("utf-8"), (tmp_path / "index.review.html").read_text("utf-8")
+    for flow in FLOWS.glob("*.yaml"):
+        assert f'href="./{flow.stem}.html"' in index and f'href="./{flow.stem}.review.html"' in review
+        assert (tmp_path / f"{flow.stem}.html").exists() and (tmp_path / f"{flow.stem}.review.html").exists()
+
+
 def test_a_form_that_cannot_fit_breaks_only_between_sections():
     # Two sections of 120 and 110 mm under a 20 mm head on a 200 mm page: no size fits one page.
     heights = lambda size: (20.0, [120 * size / 10, 110 * size / 10])  # noqa: E731

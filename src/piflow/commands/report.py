@@ -57,8 +57,9 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
     suffix = ".review" if review else ""
     names, sources = [bounded_name(Path(d.path).stem) + suffix for d in documents], [d.path for d in documents]
     with_index = fmt == "html" and len(documents) > 1
+    index = "index" + suffix  # index.review.html beside index.html: both can share a folder
     if with_index:  # a flow called index.yaml would meet the index page
-        names, sources = names + ["index"], sources + ["目次 (index)"]
+        names, sources = names + [index], sources + ["目次 (index)"]
     targets, folder = output_targets(output, names, fmt, sources)
     outputs = Outputs(len(documents), tuple(d.path for d in documents), out, err)
     rows = []
@@ -86,7 +87,7 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
         rows.append({"href": relative_href(target.name), "title": doc.flow.proposal.title, "section": doc.flow.proposal.section,
                      "source": doc.path, "tags": [s.tag for s in doc.flow.scenarios], "counts": rep.counts,
                      "unfilled": len(rep.unfilled)})
-    if with_index and not outputs.write(folder / "index.html", report_html.index_html(rows), "index"):
+    if with_index and not outputs.write(folder / f"{index}.html", report_html.index_html(rows, review), "index"):
         return exitcodes.BAD_INPUT
     return exitcodes.BAD_INPUT if failed else exitcodes.FINDINGS if refused else exitcodes.OK
 

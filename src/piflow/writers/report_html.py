@@ -27,5 +27,6 @@ def review_html(report: Report) -> bytes:
     ).encode("utf-8")
 
 
-def index_html(rows: list[dict]) -> bytes:
-    return render("index.html.j2", rows=rows).encode("utf-8")
+def index_html(rows: list[dict], review: bool = False) -> bytes:
+    """The list of a batch's papers (or, with review, of their review documents)."""
+    return render("index.html.j2", rows=rows, review=review).encode("utf-8")
