@@ -170,7 +170,8 @@ def draw(
     paths: Paths,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名 (folder, or file for one figure)"),
+        typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名。- は標準出力（SVG・DOT 1 枚のとき） "
+                      "(folder, or file for one figure; - for standard output)"),
     ] = None,
     fmt: Annotated[
         Optional[DrawFormat],
@@ -215,7 +216,8 @@ class ReportFormat(str, Enum):
 
 OutputOpt = Annotated[
     Optional[str],
-    typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、またはファイルが1つのときのファイル名 (folder, or file)"),
+    typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、またはファイルが1つのときのファイル名。"
+                 "- は標準出力（文字の出力 1 つのとき） (folder, or file; - for standard output)"),
 ]
 
 
