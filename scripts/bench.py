@@ -263,8 +263,41 @@ def main() -> int:
               f"--report {report*1000:.0f} ms")
         print(f"piflow draw -f dot {pdraw*1000:.0f} ms, piflow audit {paudit*1000:.0f} ms")
         print(f"ratios: draw/dfd {pdraw/dfd:.2f}x, audit/report {paudit/report:.2f}x")
+    section("6. hostile sizes: refused or answered before the expensive step (issue 25)")
+    hostile_sizes(tmp, runs)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def peak_run(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak resident MB) of one command, measured in a child of its own."""
+    import resource
+
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(after, before) / 1024  # ru_maxrss is in kB on Linux; the largest child so far
+
+
+def hostile_sizes(tmp: Path, runs: int) -> None:
+    """The goals of issue 25 as ratios to their budgets (< 1.0 is within budget)."""
+    dense = tmp / "scalars.yaml"
+    dense.write_text("a: [" + ",".join(["1"] * 2_500_000) + "]\n", encoding="utf-8")
+    wall, peak = peak_run([PIFLOW, "validate", str(dense)])
+    print(f"5 MB of 2.5 million values refused: {wall:.2f} s ({wall / 2:.2f} of the 2 s budget), "
+          f"peak {peak:.0f} MB ({peak / 200:.2f} of the 200 MB budget)")
+    names = ["piflow: 1", "proposal: {title: t, section: s, bases: [業務委託]}", "data:", "  - {id: name, name: 氏名}",
+             "parties:", "  - {id: ward, name: 区, role: 区, data: [name]}"]
+    names += [f"  - {{id: vendor{i}, name: 委託先{i}, role: 委託先}}" for i in range(5000)]
+    names += ["scenarios:", "  - {id: main, tag: 資料1-1, title: x, steps: ["]
+    names += [f"      {{n: {i}, from: vendr{i}, to: vendor{i % 5000}x, text: t}}," for i in range(1, 20_001)]
+    names += ["  ]}"]
+    unknown = tmp / "unknown.yaml"
+    unknown.write_text("\n".join(names) + "\n", encoding="utf-8")
+    t = median_time([PIFLOW, "validate", str(unknown)], max(1, runs // 2), check=False)
+    print(f"40,000 unknown references among 5,000 names answered: {t:.2f} s ({t / 5:.2f} of the 5 s budget)")
 
 
 if __name__ == "__main__":

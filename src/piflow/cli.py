@@ -367,8 +367,9 @@ def form_import(
     raise typer.Exit(command.import_(path, output, force=force))
 
 
-def _utf8_when_redirected() -> None:
-    """``piflow audit > a.txt`` writes UTF-8 like every file piflow makes.
+def _safe_streams() -> None:
+    """``piflow audit > a.txt`` writes UTF-8 like every file piflow makes, and a terminal that cannot show
+    a character (LANG=C, an ASCII console, cp932 and an emoji) gets it as \\uXXXX, never an exception.
 
     On Windows a redirected stream uses the ANSI code page (cp932), which would write
     Shift_JIS and fail on characters outside it (髙, ㈱ in some fonts, emoji).
@@ -376,14 +377,20 @@ def _utf8_when_redirected() -> None:
     import sys
 
     for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+        if encoding == "utf8":
+            continue
+        if stream.isatty():
+            stream.reconfigure(errors="backslashreplace")
+        else:
             stream.reconfigure(encoding="utf-8")
 
 
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
-    _utf8_when_redirected()
+    _safe_streams()
     app()
 
 

@@ -24,7 +24,7 @@ from piflow.gcpause import gc_paused
 from piflow.inputfile import read_bytes
 from piflow.model import Flow
 from piflow.pack import catalog_in, pack_folder
-from piflow.textnorm import did_you_mean, normalize
+from piflow.textnorm import Suggester, did_you_mean, normalize
 from piflow.vocab import Role, parse_vocab
 from piflow.yamlsource import Source, decode, dotted as _dotted, parse
 
@@ -324,11 +324,16 @@ def check_references(source: Source) -> list[Diagnostic]:
         else:
             data_ids[ident] = ("data", i, "id")
 
+    suggesters: dict[int, Suggester] = {}  # one per list of known names, made at the first unknown one
+
     def check_ref(path: tuple, value: object, known: dict, what_ja: str, what_en: str) -> None:
         ident = _str(value)
         if ident is not None and ident not in known:
+            suggest = suggesters.get(id(known))
+            if suggest is None:
+                suggest = suggesters[id(known)] = Suggester(known)
             err(path, "P201", f"{what_ja}「{ident}」が定義されていません", f"unknown {what_en} {ident!r}",
-                did_you_mean(ident, list(known)))
+                suggest(ident))
 
     def check_data_list(path: tuple, value: object) -> None:
         if isinstance(value, list):

@@ -18,7 +18,10 @@ from piflow.diagnostics import Diagnostic, InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a real flow file is a few kB; 10,000 steps are about 1.2 MB
 MAX_SIZE_ENV = "PIFLOW_MAX_SIZE"  # in MB: raises the limit for generated flows (100,000 steps are 11.6 MB)
-MAX_NODES = 2_000_000  # values built
+# Values (scalars, lists, mappings) per byte of the size limit: real flows hold one per 8-20 bytes
+# (0.05-0.13 a byte); a file of bare "1,1,1,…" one per 2.  Counted while the events stream by, so
+# 2.5 million values in 5 MB are refused in a second with no node built (it took 1.5 GB before).
+BYTES_PER_VALUE = 5
 MAX_ALIAS_EXPANSION = 100_000  # values built again because an alias (*x) repeats them
 MAX_DEPTH = 64
 MAX_ALIASES = 1_000
@@ -96,6 +99,11 @@ def max_bytes() -> int:
         raise InputError([_diag(MAX_SIZE_ENV, "P005", f"環境変数 {MAX_SIZE_ENV}={value} は 1〜1024 の数 (MB) で指定してください",
                                 f"{MAX_SIZE_ENV} must be a number of megabytes from 1 to 1024")])
     return int(mb * 1024 * 1024)
+
+
+def max_values() -> int:
+    """How many values a file may hold: one per BYTES_PER_VALUE bytes of the size limit (1,048,576 at 5 MB)."""
+    return max_bytes() // BYTES_PER_VALUE
 
 
 def too_large(file: str) -> Diagnostic:
@@ -182,6 +190,7 @@ class _Walker:
         self.key_positions: dict[Path, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self.nodes = 0
+        self.max_values = max_values()
         self.built: set[int] = set()
         self.stack: set[int] = set()
 
@@ -191,8 +200,8 @@ class _Walker:
     def build(self, node: yaml.Node, path: Path, depth: int) -> object:
         self.nodes += 1
         self.built.add(id(node))
-        if self.nodes > MAX_NODES:
-            raise _Limit("値が多すぎます", "too many values", node)
+        if self.nodes > self.max_values:
+            raise _Limit(*_too_many(self.max_values), node)
         if self.nodes - len(self.built) > MAX_ALIAS_EXPANSION:
             raise _Limit("エイリアス (*) の展開が大きすぎます", "alias expansion too large (billion laughs?)", node)
         if depth > MAX_DEPTH:
@@ -372,10 +381,15 @@ def _prescan(text: str) -> None:
     recurses deeper than we allow.
     """
     loader = _Loader(text)
+    limit = max_values()
     try:
-        depth = aliases = 0
+        depth = aliases = values = 0
         while loader.check_event():
             event = loader.get_event()
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                values += 1
+                if values > limit:
+                    raise _Limit(*_too_many(limit), _mark_node(event))
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -388,6 +402,11 @@ def _prescan(text: str) -> None:
                     raise _Limit(f"エイリアス (*) が多すぎます（{MAX_ALIASES} 個まで）", "too many aliases", _mark_node(event))
     finally:
         loader.dispose()
+
+
+def _too_many(limit: int) -> tuple[str, str]:
+    return (f"値が多すぎます（{limit:,} 個まで）。大きな生成フローは環境変数 {MAX_SIZE_ENV} で上限を上げられます",
+            f"too many values (limit {limit:,}; {MAX_SIZE_ENV} raises it)")
 
 
 def _mark_node(event) -> yaml.Node:

@@ -34,7 +34,7 @@ def _load_revision(path: str, rev: str, err: TextIO):
 
     from piflow.diagnostics import Diagnostic, InputError
     from piflow.loader import loads
-    from piflow.yamlsource import decode
+    from piflow.yamlsource import decode, max_bytes, too_large
 
     label = f"{path}@{rev}"
     if not rev.strip() or rev.startswith("-") or "\0" in rev:
@@ -49,7 +49,11 @@ def _load_revision(path: str, rev: str, err: TextIO):
         raise InputError([Diagnostic(label, 1, 1, "P001", f"git のリビジョン「{rev}」が見つかりません",
                                      "unknown git revision (or not a git repository)",
                                      "git log --oneline で版を確かめてください (check with git log --oneline)")])
-    proc = _git(["show", "--end-of-options", f"{commit}:./{p.name}"], p.parent, label)
+    blob = f"{commit}:./{p.name}"
+    size = _git(["cat-file", "-s", "--end-of-options", blob], p.parent, label)
+    if size.returncode == 0 and int(size.stdout.strip() or 0) > max_bytes():  # refused before it is read
+        raise InputError([too_large(label)])
+    proc = _git(["show", "--end-of-options", blob], p.parent, label)
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         raise InputError([Diagnostic(label, 1, 1, "P001", f"git から読めません: {message}",

@@ -123,7 +123,8 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
     cmd = [find_dot(), *args]
     group = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **group)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=_dot_environment(), **group)
     with _running_lock:
         _running.add(proc)
     try:
@@ -142,6 +143,16 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
         with _running_lock:
             _running.discard(proc)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _dot_environment() -> dict[str, str]:
+    """dot's environment: ours, with the clock and zone fixed.  cairo stamps a PDF with the local time and its
+    zone ("Z", "+09'00", "-05'00": three lengths, so fixed_pdf_dates alone could not make the bytes equal
+    across zones); in UTC, and at SOURCE_DATE_EPOCH where cairo reads it, every machine writes the same."""
+    env = dict(os.environ)
+    env["TZ"] = "UTC"
+    env.setdefault("SOURCE_DATE_EPOCH", "946684800")  # 2000-01-01, the date fixed_pdf_dates writes
+    return env
 
 
 def stop_all() -> None:

@@ -145,7 +145,7 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
         raise Refused("P001", "Excel ブックとして読めません（壊れているか、別の形式です）",
                       f"cannot read the workbook: {type(exc).__name__}") from None
     try:
-        names = {normalize(n): n for n in wb.sheetnames}
+        names = _form_sheets(wb)
         if PARTIES not in names or STEPS not in names:
             raise Refused("P007", f"piflow の記入用ブックではありません（「{PARTIES}」「{STEPS}」のシートがありません）",
                           "not a piflow form (no 当事者/手順 sheets)",
@@ -165,6 +165,27 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
             wb.close()
         except Exception:  # noqa: BLE001 - closing a damaged archive must not hide the message above
             pass
+
+
+def _form_sheets(wb) -> dict[str, str]:
+    """The form's sheets by their folded name.  What piflow reads must be what the clerk sees in Excel: a
+    form sheet that is hidden, or two sheets whose names fold to the same one, are refused by name."""
+    names: dict[str, str] = {}
+    for ws in wb.worksheets:
+        key = normalize(ws.title)
+        if key not in SHEET_CODES:
+            continue  # the guide, the hidden drop-down lists, the clerk's own notes: not read
+        if getattr(ws, "sheet_state", "visible") != "visible":
+            raise Refused("P001", f"シート「{ws.title}」が非表示になっています。piflow は見えないシートを読みません",
+                          f"sheet {ws.title!r} is hidden; hidden sheets are not read",
+                          "シート見出しを右クリック →「再表示」で表示し、内容を確かめてから保存してください "
+                          "(unhide it, check it, save)")
+        if key in names:
+            raise Refused("P001", f"シート「{names[key]}」と「{ws.title}」が同じ名前として読まれます。どちらか一方にしてください",
+                          f"sheets {names[key]!r} and {ws.title!r} have the same name once folded",
+                          "使わない方のシートを削除するか名前を変えてください (delete or rename one)")
+        names[key] = ws.title
+    return names
 
 
 def _rows(ws, sheet: str) -> list[Row]:
