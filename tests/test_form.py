@@ -17,6 +17,7 @@ from piflow.form.writer import to_xlsx
 from piflow.form.yamlout import to_yaml
 from piflow.loader import load, loads
 from piflow.scaffold import TEMPLATES, template_text
+from piflow.writers.audit_json import finding_dict
 from test_properties import flows
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "src" / "piflow" / "templates" / "init"
@@ -58,6 +59,8 @@ def test_round_trip_gives_the_same_model_figure_and_audit(path, tmp_path):
         # Located as a spreadsheet names a place: book!sheet!cell (a party and a step differ).
         assert re.fullmatch(re.escape(str(book)) + r"!(概要|情報項目|当事者|図|手順|保護対策|承認済み|例外)![A-Z]+\d+",
                             f.location), f.location
+    if found:  # the JSON names the cell too
+        assert finding_dict(found[0])["location"]["place"] == found[0].location
 
 
 def test_figures_sharing_a_tag_keep_their_own_steps(tmp_path):
