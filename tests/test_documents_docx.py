@@ -75,6 +75,7 @@ def test_figures_only_docx_has_one_figure_per_landscape_page(tmp_path):
     # the picture's alternative text names it.
     assert [p.text for p in doc.paragraphs if p.text] == []
     assert [s._inline.docPr.get("title") for s in doc.inline_shapes] == ["（資料49-1）", "（資料49-2）", "（資料49-3）"]
+    assert 'w:instr="PAGE"' in doc.sections[0].footer._element.xml  # numbered like the paper
 
 
 def test_figures_only_needs_docx(tmp_path):

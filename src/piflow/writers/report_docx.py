@@ -232,6 +232,7 @@ def figures_docx(report: Report) -> bytes:
         if k:
             _new_section(document, landscape=True)
         _figure_page(document, fig)
+    _page_numbers(document)
     return _save(document)
 
 
