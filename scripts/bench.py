@@ -298,6 +298,13 @@ def hostile_sizes(tmp: Path, runs: int) -> None:
     unknown.write_text("\n".join(names) + "\n", encoding="utf-8")
     t = median_time([PIFLOW, "validate", str(unknown)], max(1, runs // 2), check=False)
     print(f"40,000 unknown references among 5,000 names answered: {t:.2f} s ({t / 5:.2f} of the 5 s budget)")
+    batch = tmp / "batch2000"
+    batch.mkdir()
+    flow = (ROOT / "flows" / "49-kosodate-ouen-teate.yaml").read_bytes()
+    for i in range(2000):
+        (batch / f"f{i:04d}.yaml").write_bytes(flow)
+    wall, peak = peak_run([PIFLOW, "audit", str(batch), "-f", "json"])
+    print(f"audit of 2,000 flows: {wall:.1f} s, peak {peak:.0f} MB ({peak / 300:.2f} of the 300 MB budget)")
 
 
 if __name__ == "__main__":

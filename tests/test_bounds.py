@@ -5,6 +5,7 @@ Counts, not clocks: the time and memory these bounds buy are measured by scripts
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 
@@ -101,3 +102,42 @@ def test_a_huge_blob_in_git_is_refused_before_it_is_read(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "P005" in result.output
     assert "show" not in shown  # the blob's size was asked, the blob itself never read
+
+
+def test_a_huge_text_is_refused_before_the_model_and_the_layout(monkeypatch):
+    import piflow.loader as loader
+
+    validated = []
+    monkeypatch.setattr(loader.Flow, "model_validate", lambda *a, **k: validated.append(a))
+    text = MINIMAL.replace("text: 抽出", "text: " + "抽出" * (loader.MAX_TEXT // 2 + 1))
+    with pytest.raises(InputError) as info:
+        loads(text, "t.yaml")
+    assert [(d.code, d.line) for d in info.value.diagnostics] == [("P005", MINIMAL.count("\n", 0, MINIMAL.index("抽出")) + 1)]
+    assert validated == []
+    monkeypatch.undo()
+    loads(MINIMAL.replace("text: 抽出", "text: " + "抽" * loader.MAX_TEXT), "t.yaml")  # the limit itself passes
+
+
+def test_draw_of_an_unreadable_file_says_only_why(tmp_path):
+    bad = tmp_path / "x.yaml"
+    bad.write_text(MINIMAL.replace("text: 抽出", "text: " + "抽出" * 2000), encoding="utf-8")
+    result = runner.invoke(app, ["draw", str(bad), "-o", str(tmp_path / "x.svg")])
+    assert result.exit_code == 2
+    assert "P005" in result.output and "使い方の誤り" not in result.output
+
+
+def test_a_batch_is_loaded_one_flow_at_a_time(tmp_path, monkeypatch):
+    """audit keeps one flow in memory at a time: the next is read only when the last is done."""
+    from piflow.commands import common
+
+    for i in range(3):
+        (tmp_path / f"f{i}.yaml").write_text(MINIMAL, encoding="utf-8")
+    read = []
+    import piflow.loader
+
+    real = piflow.loader.load
+    monkeypatch.setattr(piflow.loader, "load", lambda name, *a: read.append(name) or real(name, *a))
+    documents = iter(common.Loaded([str(tmp_path)], io.StringIO()))
+    next(documents)
+    assert len(read) == 1
+    assert len(list(documents)) == 2 and len(read) == 3

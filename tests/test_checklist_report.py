@@ -169,9 +169,10 @@ def test_checklist_csv_and_xlsx_content(tmp_path):
     assert [c.value for c in form[3]] == ["区分", "・対策が可能であれば「○」\n・対策の必要がない場合は「－」", "個人情報保護対策"]
     assert "未対応" in [c.value for c in form["B"]]
     assert not any("yaml:" in str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
-    # An item nobody answered says so on the filed form: no silent empty cell.
-    marks = [c.value for ws in wb for c in ws["B"][3:]]
-    assert None not in marks and "" not in marks and "（未記入）" in marks
+    # An item nobody answered says so on the filed form: no silent empty cell (07 leaves 32 items unanswered).
+    runner.invoke(app, ["checklist", str(FLOWS / "07-kaigo-hokenryo-lgwan-asp.yaml"), "-o", str(tmp_path / "07.xlsx")])
+    marks = [c.value for ws in load_workbook(tmp_path / "07.xlsx") for c in ws["B"][3:]]
+    assert None not in marks and "" not in marks and marks.count("（未記入）") == 32
 
 
 def test_xlsx_form_prints_a4_portrait_one_page_wide(tmp_path):

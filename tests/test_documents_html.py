@@ -37,4 +37,4 @@ def test_html_report_for_the_council_and_the_author(tmp_path):
     text = review.read_text(encoding="utf-8")
     assert "<svg" not in text and "監査の結果" in text and "未記入・未対応の項目" in text
     assert "M104@" in text and "flows/49-kosodate-ouen-teate.yaml:" in text and "missing data encrypted" in text
-    assert "（未記入）" in text and "未完成" in text
+    assert "未対応" in text and "未完成" in text

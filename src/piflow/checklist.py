@@ -1,32 +1,54 @@
 """Fill the ward's checklists (別紙チェックリスト 1-8) from a flow.
 
-Which checklists apply follows the proposal's bases and what each partner
-handles (5/7 with electronic data or media, 6/8 paper only); partner
-checklists are filled once per partner.  Each item is marked
-○ (declared), －（理由） (waived with its reason), －（例外: 根拠 …） (the audit's
-finding is an exception with a basis, ``exceptions:``), 未対応 (the audit requires it
-and it is neither declared nor waived) or left 未記入 (not required by this
-flow and not declared: the author decides).  Every mark carries where in the
-flow file it comes from.
+Which checklists apply follows the proposal's bases and the parties that play each
+basis's role (5/7 with electronic data or media, 6/8 paper only); partner checklists
+are filled once per partner, and never for a party the flow does not have (C301 names
+the missing counterparty instead).
+
+Each item is made of parts: the measures it asks for, each with the condition under
+which it applies (``data/checklists.yaml``; conditions in ``piflow.audit.conditions``).
+An item is marked
+
+- ○ when every part that applies is declared (a part that is waived is then named in
+  the item's ``note`` with its reason, so nothing is hidden);
+- －（理由） when no part is declared and each part is waived (the waiver's reason) or
+  does not apply (the condition's reason, 「－（電子データのみの取扱いのため）」);
+- －（例外: 根拠 …） when the audit's finding behind it is an exception with a basis;
+- 未対応 when the audit requires a part that is neither declared nor waived;
+- left blank (未記入) when nothing requires it and the author has not decided.
+
+Waivers belong to one side of one partnership: on the partner's form only the
+partner's (and its arrows') waivers count; on the ward's form the ward's own waivers
+(``for:`` may limit one to some partners), the arrows' and, where the ward's item only
+asks it to 指導 the partner's duty (``guides: true``), the partner's waivers too.  No
+waiver overrides a declaration.  Every mark carries where in the flow file it comes from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from piflow.audit.conditions import holds
 from piflow.audit.facts import FlowFacts
 from piflow.audit.finding import Finding
+from piflow.checklist_forms import ward_word
 from piflow.loader import Document
 from piflow.model import Party
-from piflow.pack import checklists_in, pack_folder
+from piflow.pack import checklists_in, conditions_in, pack_folder
 from piflow.project import municipality_for
 from piflow.textnorm import circled
-from piflow.vocab import Basis, Medium, Role, SystemKind
+from piflow.vocab import Basis, ChannelClass, Medium, Role, SystemKind
 
-Status = Literal["done", "waived", "missing", "blank"]
+Status = Literal["done", "waived", "inapplicable", "missing", "blank"]
 SIDE_JA = {"ward": "区が行う", "partner": "相手方に行わせる"}
 BLANK_MARK = "（未記入）"  # printed in an item nobody has answered yet: never a silent empty cell
+STATUSES: tuple[Status, ...] = ("done", "waived", "inapplicable", "missing", "blank")
+
+
+def side_ja(side: str, municipality: str | None = None) -> str:
+    """「区が行う」 / 「相手方に行わせる」, with the municipality's word (長崎市: 市が行う)."""
+    return SIDE_JA[side].replace("区", ward_word(municipality)) if municipality else SIDE_JA[side]
 
 
 @dataclass(frozen=True)
@@ -38,6 +60,7 @@ class ItemResult:
     mark: str
     sources: tuple[str, ...] = ()  # "委託先（未定） flows/x.yaml:99" …
     findings: tuple[str, ...] = ()  # finding keys behind 未対応 (or behind －（例外 …）)
+    note: str = ""  # remarks: a waived or inapplicable part of an item marked ○, with its reason
 
 
 @dataclass(frozen=True)
@@ -56,6 +79,7 @@ class FormResult:
     partner: str | None  # the partner this form is about, if any
     sections: tuple[SectionResult, ...]
     partner_id: str | None = None
+    ward: str = "区"  # how the form speaks of the municipality (区, 市, 町, 村)
 
     @property
     def column_header(self) -> str:
@@ -68,7 +92,7 @@ class FormResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {"done": 0, "waived": 0, "missing": 0, "blank": 0}
+        out = dict.fromkeys(STATUSES, 0)
         for s in self.sections:
             for i in s.items:
                 out[i.status] += 1
@@ -81,15 +105,24 @@ class _Holder:
     path: tuple
     measures: tuple[str, ...]
     waivers: dict[str, str] = field(default_factory=dict)
+    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)  # measure -> partners a ward waiver covers
+
+    def waiver(self, mid: str, partner: Party | None) -> str | None:
+        reason = self.waivers.get(mid)
+        if reason is None:
+            return None
+        covered = self.scope.get(mid)
+        return reason if not covered or (partner is not None and partner.id in covered) else None
 
 
 def _holders_of(facts: FlowFacts, party: Party) -> list[_Holder]:
     closure = facts.catalog.closure
     i = facts.party_index(party)
-    out = [_Holder(party.name, ("parties", i), closure((*party.measures, *party.checklist_measures)), dict(party.waivers))]
+    out = [_Holder(party.name, ("parties", i), closure((*party.measures, *party.checklist_measures)),
+                   dict(party.waivers), dict(party.waiver_scope))]
     for j, s in enumerate(party.systems):
         out.append(_Holder(s.name, ("parties", i, "systems", j), closure((*s.measures, *s.checklist_measures)),
-                           dict(s.waivers)))
+                           dict(s.waivers), dict(s.waiver_scope)))
     return out
 
 
@@ -102,78 +135,201 @@ def _step_holders(facts: FlowFacts, refs) -> list[_Holder]:
     return [_Holder(r.label, r.path, closure(r.step.measures), dict(r.step.waivers)) for r in refs]
 
 
-def applicable(doc: Document) -> list[tuple[int, Party | None]]:
-    """(checklist number, partner) pairs that apply, in checklist order."""
+@dataclass(frozen=True)
+class Gap:
+    """A basis whose checklist needs a counterparty the flow does not have."""
+
+    number: int
+    basis: Basis
+    roles: tuple[Role, ...]
+
+
+# Which parties each checklist is about: (number, basis, roles).  The paper-only switch
+# (5 -> 6, 7 -> 8) and the system-vendor choice for 3 are in ``_partners``.
+FORM_ROLES: tuple[tuple[int, tuple[Basis, ...], tuple[Role, ...]], ...] = (
+    (1, (Basis.SECONDARY_USE,), (Role.PUBLIC_BODY, Role.RECIPIENT)),
+    (2, (Basis.PROVISION,), (Role.PUBLIC_BODY, Role.RECIPIENT, Role.FINANCIAL_INSTITUTION)),
+    (3, (Basis.COMPUTER_PROCESSING,), (Role.CONTRACTOR,)),
+    (4, (Basis.EXTERNAL_LINK,), (Role.CONNECTED,)),
+    (5, (Basis.OUTSOURCING, Basis.SUBCONTRACTING), (Role.CONTRACTOR, Role.SUBCONTRACTOR, Role.COLLECTION_AGENT)),
+    (7, (Basis.DESIGNATED_MANAGEMENT,), (Role.DESIGNATED_MANAGER,)),
+)
+PAPER_ONLY_FORM = {5: 6, 7: 8}
+
+
+def paper_only(facts: FlowFacts, p: Party) -> bool:
+    """The party receives only paper (or speech), keeps no system and runs none of the ward's."""
+    media = facts.received_media(p)
+    return bool(media) and media <= {Medium.PAPER, Medium.ORAL} and not p.systems and not p.operates
+
+
+def _partners(facts: FlowFacts, number: int, roles: tuple[Role, ...]) -> list[Party]:
+    parties = facts.flow.parties
+    found = [p for p in parties if p.has_role(*roles)]
+    if number == 3:
+        # The system vendor: runs a ward system, or builds one of its own (not a mere work PC).
+        return ([p for p in found if p.operates]
+                or [p for p in found if any(s.kind is not SystemKind.PC for s in p.systems)]
+                or found)
+    if number == 4:
+        return [p for p in parties if p.has_role(*roles) or p.cloud]
+    return found
+
+
+def applicable_with_gaps(doc: Document) -> tuple[list[tuple[int, Party]], list[Gap]]:
+    """(checklist number, partner) pairs that apply, in checklist order, and the bases with no counterparty."""
     flow, facts = doc.flow, FlowFacts(doc)
     bases = set(flow.proposal.bases)
-    out: list[tuple[int, Party | None]] = []
+    out: list[tuple[int, Party]] = []
+    gaps: list[Gap] = []
+    for number, needs, roles in FORM_ROLES:
+        present = [b for b in needs if b in bases]
+        if not present:
+            continue
+        partners = _partners(facts, number, roles)
+        if not partners:
+            gaps.append(Gap(number, present[0], roles))
+        for p in partners:
+            paper = number in PAPER_ONLY_FORM and paper_only(facts, p)
+            out.append((PAPER_ONLY_FORM[number] if paper else number, p))
+    return out, gaps
 
-    def paper_only(p: Party) -> bool:
-        media = facts.received_media(p)
-        return bool(media) and media <= {Medium.PAPER, Medium.ORAL} and not p.systems and not p.operates
 
-    for basis, number in ((Basis.SECONDARY_USE, 1), (Basis.PROVISION, 2)):
-        if basis in bases:
-            bodies = [p for p in flow.parties if p.has_role(Role.PUBLIC_BODY)] or [None]
-            out += [(number, p) for p in bodies]
-    contractors = [p for p in flow.parties if p.has_role(Role.CONTRACTOR)]
-    if Basis.COMPUTER_PROCESSING in bases:
-        # The system vendor: runs a ward system, or builds one of its own (not a mere work PC).
-        vendors = ([p for p in contractors if p.operates]
-                   or [p for p in contractors if any(s.kind is not SystemKind.PC for s in p.systems)]
-                   or contractors or [None])
-        out += [(3, p) for p in vendors]
-    if Basis.EXTERNAL_LINK in bases:
-        linked = [p for p in flow.parties if p.has_role(Role.CONNECTED) or p.cloud] or [None]
-        out += [(4, p) for p in linked]
-    if bases & {Basis.OUTSOURCING, Basis.SUBCONTRACTING}:
-        partners = [p for p in flow.parties if p.has_role(Role.CONTRACTOR, Role.SUBCONTRACTOR)] or [None]
-        out += [(6 if p is not None and paper_only(p) else 5, p) for p in partners]
-    if Basis.DESIGNATED_MANAGEMENT in bases:
-        managers = [p for p in flow.parties if p.has_role(Role.DESIGNATED_MANAGER)] or [None]
-        out += [(8 if p is not None and paper_only(p) else 7, p) for p in managers]
+def applicable(doc: Document) -> list[tuple[int, Party]]:
+    """(checklist number, partner) pairs that apply, in checklist order."""
+    return applicable_with_gaps(doc)[0]
+
+
+@dataclass(frozen=True)
+class MeasureUse:
+    """How the forms a party gets use one measure: does any part asking for it apply, and where."""
+
+    applies: bool
+    items: tuple[str, ...]  # 「チェックリスト6 運用上の対策 3」 …
+    numbers: tuple[int, ...] = ()  # the forms (by number) the party gets
+
+
+def measure_uses(doc: Document, facts: FlowFacts | None = None) -> dict[str, dict[str, MeasureUse]]:
+    """Party id -> measure -> its use on the forms that party gets (the same parts and conditions as ``fill``).
+
+    The audit's measure requirements read this: a requirement does not fire on a measure whose
+    every part on the party's forms has a condition that does not hold (no cloud-guideline for a
+    結合先 without a cloud), and it cites the items of the forms the party actually gets.
+    """
+    facts = facts or FlowFacts(doc)
+    forms_data = checklists_in(pack_folder(doc.path), municipality_for(doc.path))
+    out: dict[str, dict[str, MeasureUse]] = {}
+    pairs = applicable(doc)
+    numbers = {p.id: tuple(sorted({n for n, q in pairs if q.id == p.id})) for _, p in pairs}
+    for number, partner in pairs:
+        uses = out.setdefault(partner.id, {})
+        for form in forms_data[number]["forms"]:
+            for section in form["sections"]:
+                for k, item in enumerate(section["items"], start=1):
+                    where = f"チェックリスト{number} {section['name']} {k}"
+                    for part in item["parts"]:
+                        mid = part["measure"]
+                        old = uses.get(mid, MeasureUse(False, ()))
+                        applies = old.applies or holds(facts, part.get("when"), partner)
+                        items = old.items if where in old.items else (*old.items, where)
+                        uses[mid] = MeasureUse(applies, items, numbers[partner.id])
     return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """One measure of an item, as judged for one form."""
+
+    measure: str
+    applies: bool
+    declared: tuple[str, ...]  # where it is declared (empty: not declared)
+    waived: tuple[str, str] | None  # (reason, where)
 
 
 def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
     """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)
-    forms_data = checklists_in(pack_folder(doc.path), municipality or municipality_for(doc.path))
-    uses_cloud = any(p.cloud or p.has_role(Role.CONNECTED) for p in flow.parties)
+    municipality = municipality or municipality_for(doc.path)
+    forms_data = checklists_in(pack_folder(doc.path), municipality)
+    reasons = {name: c["reason"] for name, c in conditions_in(pack_folder(doc.path), municipality).items()}
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
     open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
     everywhere_index = _Index(everywhere)
+    ward_holders = [h for w in wards for h in _holders_of(facts, w)]
     for number, partner in applicable(doc):
         spec = forms_data[number]
-        ward_holders = [h for w in wards for h in _holders_of(facts, w)]
-        partner_holders = _holders_of(facts, partner) if partner else []
-        involved = {partner.id} if partner else {p.id for p in wards}
-        refs = _steps_touching(facts, involved)
+        partner_holders = _holders_of(facts, partner)
+        refs = _steps_touching(facts, {partner.id})
         steps = _step_holders(facts, refs)
         relevant = _ByMeasure(_relevant_findings(open_findings, partner, {r.key for r in refs}))
+        recipient = not partner.has_role(Role.PUBLIC_BODY)
         for form in spec["forms"]:
-            # The ward's form counts what either side declares about this partnership;
-            # the partner's form only what the partner (or its arrows) declares.
+            # The partner's form counts what the partner (or its arrows) declares and waives; the
+            # ward's form what the ward (or the arrows) declares and waives, the partner's own
+            # declarations standing in for the ward's (see the module's docstring).
             if form["side"] == "ward":
-                own, declared_by = ward_holders + steps, ward_holders + partner_holders + steps
+                own_index, partner_index = _Index(ward_holders + steps), _Index(partner_holders)
+                own, guided = own_index, _Index(ward_holders + steps + partner_holders)
             else:
-                own, declared_by = partner_holders, (partner_holders + steps) if partner else ward_holders + steps
-            own_index, declared_index = _Index(own), _Index(declared_by)
+                own_index, partner_index = _Index(partner_holders + steps), _Index([])
+                own = guided = own_index
             sections = []
             for section in form["sections"]:
                 items = []
                 for k, item in enumerate(section["items"], start=1):
-                    # A cloud item (クラウドガイドライン) is met by whoever runs the cloud.
-                    cloud = item.get("cloud_measures", []) if uses_cloud else []
-                    holders = {m: declared_index for m in item["measures"]} | {m: everywhere_index for m in cloud}
-                    items.append(_judge(doc, k, item["text"], holders, own_index, relevant))
+                    waivers = guided if item.get("guides") else own
+                    parts = []
+                    notes: dict[str, str] = {}
+                    for part in item["parts"]:
+                        mid = part["measure"]
+                        if part.get("by") == "anyone":
+                            holders = everywhere_index.declared.get(mid, [])
+                        else:
+                            holders = own_index.declared.get(mid, [])
+                            # On the ward's form the partner's declaration stands in for the ward's,
+                            # unless the ward says (waives) that it does not do this itself.
+                            if not holders and (item.get("guides") or not _waiver(own, mid, partner)):
+                                holders = partner_index.declared.get(mid, [])
+                        declared = tuple(_where(doc, h) for h in holders[:2])
+                        other_way = _not_by_hand(facts, refs, part.get("hand"))
+                        if other_way and declared:
+                            # 「…手渡しで行う」 is not met by a 簡易書留: the declaration does not count.
+                            declared = ()
+                            notes[mid] = "、".join(f"{r.label}（{'・'.join(c.value for c in r.step.channels)}）"
+                                                  for r in other_way) + " は手渡しではありません"
+                        parts.append((Part(mid, holds(facts, part.get("when"), partner), declared,
+                                           _waiver(waivers, mid, partner, doc)), part.get("when")))
+                    text = item["text_recipient"] if recipient and item.get("text_recipient") else item["text"]
+                    judged = _judge(k, text, parts, reasons, relevant, facts.catalog)
+                    if notes:
+                        extra = "、".join(f"「{_label(facts.catalog, m)}」: {n}" for m, n in notes.items())
+                        judged = replace(judged, note="、".join(x for x in (judged.note, extra) if x))
+                    items.append(judged)
                 sections.append(SectionResult(section["name"], tuple(items)))
             forms.append(FormResult(number, spec["title"], spec.get("media"), form["side"], form["header"],
-                                    partner.name if partner else None, tuple(sections),
-                                    partner.id if partner else None))
+                                    partner.name, tuple(sections), partner.id, ward_word(municipality)))
     return forms
+
+
+def _not_by_hand(facts: FlowFacts, refs, data_class: str | None) -> list:
+    """Cross-party steps (of ``refs``) carrying data of ``data_class`` by a channel other than by hand."""
+    if not data_class:
+        return []
+    class_of = {d.id: d.class_.value for d in facts.flow.data}
+    return [r for r in refs if facts.cross_party(r) and r.step.channels
+            and any(class_of.get(d) == data_class for d in facts.carried(r))
+            and not any(c.klass is ChannelClass.HAND for c in r.step.channels)]
+
+
+def _waiver(index: "_Index", mid: str, partner: Party, doc: Document | None = None) -> tuple[str, str] | None:
+    """(reason, where) of the first waiver of ``mid`` in ``index`` that covers ``partner``."""
+    for h in index.waiving.get(mid, ()):
+        reason = h.waiver(mid, partner)
+        if reason:
+            return reason, (_where(doc, h) if doc else h.label)
+    return None
 
 
 def _where(doc: Document, h: _Holder) -> str:
@@ -182,17 +338,16 @@ def _where(doc: Document, h: _Holder) -> str:
 
 
 class _Index:
-    """Holders by measure: who declares it, and the first who waives it (large flows have 10,000 steps)."""
+    """Holders by measure: who declares it and who waives it, in file order (large flows have 10,000 steps)."""
 
     def __init__(self, holders: list[_Holder]):
         self.declared: dict[str, list[_Holder]] = {}
-        self.first_waiver: dict[str, int] = {}
-        self.holders = holders
-        for i, h in enumerate(holders):
+        self.waiving: dict[str, list[_Holder]] = {}
+        for h in holders:
             for mid in h.measures:
                 self.declared.setdefault(mid, []).append(h)
             for mid in h.waivers:
-                self.first_waiver.setdefault(mid, i)
+                self.waiving.setdefault(mid, []).append(h)
 
 
 class _ByMeasure:
@@ -209,37 +364,41 @@ class _ByMeasure:
         return sorted(found, key=lambda f: self.order[id(f)])
 
 
-def _judge(doc, number, text, holders_by_measure: dict[str, _Index], own: _Index, findings: _ByMeasure) -> ItemResult:
-    needed = list(holders_by_measure)
-    # The first holder (in file order) that waives any needed measure gives the item's －（理由）.
-    first = min((own.first_waiver[mid] for mid in needed if mid in own.first_waiver), default=None)
-    if first is not None:
-        h = own.holders[first]
-        mid = next(m for m in needed if m in h.waivers)
-        return ItemResult(number, text, tuple(needed), "waived", f"－（{h.waivers[mid]}）", (_where(doc, h),))
-    sources = []
-    missing = []
-    for mid, index in holders_by_measure.items():
-        holders = index.declared.get(mid, [])
-        if holders:
-            sources += [_where(doc, h) for h in holders[:2]]
-        else:
-            missing.append(mid)
-    if not missing:
-        return ItemResult(number, text, tuple(needed), "done", "○", tuple(dict.fromkeys(sources)))
-    related = findings.about(missing)
+def _judge(number: int, text: str, parts: list[tuple[Part, str | None]], reasons: dict[str, str],
+           findings: "_ByMeasure", catalog) -> ItemResult:
+    measures = tuple(p.measure for p, _ in parts)
+    sources = tuple(dict.fromkeys(w for p, _ in parts for w in p.declared))
+    declared = [p for p, _ in parts if p.declared]
+    open_parts = [(p, when) for p, when in parts if p.applies and not p.declared]
+    unresolved = [p for p, _ in open_parts if p.waived is None]
+    if not unresolved:
+        waived = [p for p, _ in open_parts if p.waived]
+        inapplicable = [(p, when) for p, when in parts if not p.applies and not p.declared]
+        notes = [f"「{_label(catalog, p.measure)}」－（{p.waived[0]}）" for p in waived]
+        notes += [f"「{_label(catalog, p.measure)}」－（{reasons[when]}）" for p, when in inapplicable]
+        where = tuple(dict.fromkeys(p.waived[1] for p in waived))
+        if declared:
+            return ItemResult(number, text, measures, "done", "○", sources, (), "、".join(notes))
+        if waived:
+            return ItemResult(number, text, measures, "waived", f"－（{waived[0].waived[0]}）", where, (),
+                              "、".join(notes[1:]))
+        return ItemResult(number, text, measures, "inapplicable", f"－（{reasons[inapplicable[0][1]]}）", (), (),
+                          "、".join(notes[1:]))
+    related = findings.about([p.measure for p in unresolved])
     excepted = [f for f in related if f.excepted]
     if excepted and len(excepted) == len(related):
         # Every requirement behind the blank is an exception with a basis: say so, with the basis.
         e = excepted[0]
         mark = f"－（例外: {e.exception_basis}。代わりの管理策: {'、'.join(e.exception_controls)}）"
-        return ItemResult(number, text, tuple(needed), "waived", mark, tuple(dict.fromkeys(sources)),
-                          tuple(sorted({f.key for f in excepted})))
+        return ItemResult(number, text, measures, "waived", mark, sources, tuple(sorted({f.key for f in excepted})))
     related = [f for f in related if not f.excepted]
     if related:
-        return ItemResult(number, text, tuple(needed), "missing", "未対応", tuple(dict.fromkeys(sources)),
-                          tuple(sorted({f.key for f in related})))
-    return ItemResult(number, text, tuple(needed), "blank", BLANK_MARK, tuple(dict.fromkeys(sources)))
+        return ItemResult(number, text, measures, "missing", "未対応", sources, tuple(sorted({f.key for f in related})))
+    return ItemResult(number, text, measures, "blank", BLANK_MARK, sources)
+
+
+def _label(catalog, mid: str) -> str:
+    return catalog[mid].label if mid in catalog else mid
 
 
 def _relevant_findings(findings: list[Finding], partner: Party | None, step_keys: set[str]) -> list[Finding]:

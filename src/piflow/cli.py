@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from piflow import __version__
+from piflow import __version__, stopping
 from piflow.cliusage import App
 
 app = App(
@@ -391,6 +391,7 @@ def _safe_streams() -> None:
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
     _safe_streams()
+    stopping.install()  # SIGTERM stops a run as Ctrl+C does, with the same cleanup (exit 143)
     app()
 
 

@@ -93,6 +93,30 @@ def load_workbook(name: str, catalog: Catalog | None = None) -> Document:
     return Document(name, flow, book.source, catalog)
 
 
+MAX_TEXT = 2_000  # characters in one value: a paper's longest paragraph is a few hundred
+
+
+def _long_texts(source: Source) -> list[Diagnostic]:
+    """P005 for every text longer than MAX_TEXT, at its place (a 400,000-character label took 13 s to lay out)."""
+    found: list[Diagnostic] = []
+    stack: list[tuple[tuple, object]] = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                line, col = source.where(path)
+                found.append(Diagnostic(source.file, line, col, "P005",
+                                        f"{_dotted(path)}: 文字が長すぎます（{len(value):,} 文字。{MAX_TEXT:,} 文字まで）",
+                                        f"text too long ({len(value):,} characters; limit {MAX_TEXT:,})",
+                                        "図や用紙に載る文は短く書き、詳しい説明は別の資料にしてください "
+                                        "(keep texts short; put long explanations elsewhere)"))
+        elif isinstance(value, dict):
+            stack += [((*path, k), v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((*path, i), v) for i, v in enumerate(value)]
+    return sorted(found, key=lambda d: (d.line, d.column))
+
+
 def resolve_catalog(name: str, catalog: Catalog | None = None) -> Catalog:
     """The catalog a flow file is read with: the given one, else its project's policy pack's, else the built-in."""
     return catalog if catalog is not None else catalog_in(pack_folder(name))
@@ -101,6 +125,9 @@ def resolve_catalog(name: str, catalog: Catalog | None = None) -> Catalog:
 def validate_source(source: Source, catalog: Catalog | None = None, errors: list[Diagnostic] | None = None) -> Flow:
     """Plain data (from YAML or the Excel form) -> the model, with the cross-reference checks."""
     errors = list(errors or [])
+    long = _long_texts(source)
+    if long:  # refused before the model (and any layout) spends time on them
+        raise InputError(errors + long)
     catalog = resolve_catalog(source.file, catalog)
     flow = None
     try:

@@ -13,7 +13,8 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, TypeAdapter,
+                      ValidationInfo, WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from piflow.catalog import Catalog, UnknownMeasure, default_catalog
@@ -103,8 +104,26 @@ def is_empty_reason(value: str) -> bool:
     return bool(_NO_REASON.match(normalize(value).strip().strip("（）()「」").strip()))
 
 
+def _unbracket(value: str) -> str:
+    """「（理由）」 → 「理由」; a reason that only ends in 「）」 (「…（LGWAN経由）」) keeps it."""
+    value = value.strip()
+    while len(value) >= 2 and value[0] in "（(" and value[-1] in "）)" and _balanced(value[1:-1]):
+        value = value[1:-1].strip()
+    return value
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _check_reason(value: str) -> str:
-    value = value.strip().strip("（）()").strip()
+    value = _unbracket(value)
     if is_empty_reason(value):
         raise PydanticCustomError(
             "piflow_waiver_reason", "{ja} / {en}",
@@ -124,7 +143,48 @@ def _flatten_waivers(waivers: dict[tuple[str, ...], str]) -> dict[str, str]:
     return {mid: reason for ids, reason in waivers.items() for mid in ids}
 
 
-Waivers = Annotated[dict[MeasureRef, Reason], AfterValidator(_flatten_waivers)]
+# In the file a waiver is its reason, or {reason, for} (split off before validation: split_waiver_scope).
+WaiverReason = Annotated[str, AfterValidator(_check_reason), WithJsonSchema({
+    "anyOf": [{"type": "string"},
+              {"type": "object", "additionalProperties": False, "required": ["reason"],
+               "properties": {"reason": {"type": "string"},
+                              "for": {"type": "array", "items": {"type": "string"},
+                                      "description": "区の waiver が及ぶ相手（当事者の id）"}}}],
+    "description": "不要とする理由。区の waiver は {reason: 理由, for: [相手の id]} で相手を限れる"})]
+Waivers = Annotated[dict[MeasureRef, WaiverReason], AfterValidator(_flatten_waivers)]
+
+
+def _flatten_scope(scope: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    return {mid: partners for ids, partners in scope.items() for mid in ids}
+
+
+WaiverScope = Annotated[dict[MeasureRef, tuple[Id, ...]], AfterValidator(_flatten_scope)]
+_SCOPE: TypeAdapter = TypeAdapter(WaiverScope)
+WAIVER_KEYS = {"reason", "for"}
+
+
+def split_waiver_scope(data):
+    """``waivers: {返却: {reason: 電子データのみ, for: [printer]}}`` → (data with the reason only, the scope).
+
+    A waiver is written as its reason, or as ``{reason, for}`` where ``for`` lists the partners
+    (ids) a ward-side waiver covers (docs/format.md, 「waivers の範囲」).
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("waivers"), dict):
+        return data, {}
+    waivers = data["waivers"]
+    if not any(isinstance(v, dict) for v in waivers.values()):
+        return data, {}
+    data = dict(data)
+    data["waivers"] = {k: (v.get("reason", "") if isinstance(v, dict) else v) for k, v in waivers.items()}
+    scope = {k: v["for"] for k, v in waivers.items() if isinstance(v, dict) and v.get("for") is not None}
+    unknown = sorted({key for v in waivers.values() if isinstance(v, dict) for key in v} - WAIVER_KEYS)
+    if unknown:
+        raise PydanticCustomError(
+            "piflow_waiver_keys", "{ja} / {en}",
+            {"ja": f"waivers の項目に使えるのは reason と for だけです（{'、'.join(unknown)}）",
+             "en": f"a waiver mapping takes only reason and for, not {', '.join(unknown)}",
+             "hint": "例 (e.g.): 返却: {reason: 電子データのみの取扱いのため, for: [printer]}"})
+    return data, scope
 
 _STEP_NO = re.compile(r"^([0-9]+)('*)$")
 
@@ -202,7 +262,30 @@ class Proposal(Frozen):
     period: str | None = Field(None, description="期間・時期")
 
 
-class System(Frozen):
+class _WaiverScoped(Frozen):
+    """A holder of waivers whose ward-side waivers may name the partners they cover (``for:``).
+
+    The scope is kept beside the model's fields (not a field of its own), so the workbook form and
+    every writer see ``waivers`` as before; ``waiver_scope`` gives measure id -> partner ids.
+    """
+
+    _waiver_scope: dict[str, tuple[str, ...]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _split_scope(cls, data, handler, info: ValidationInfo):
+        data, scope = split_waiver_scope(data)
+        obj = handler(data)
+        if scope:
+            obj._waiver_scope = _SCOPE.validate_python(scope, context=info.context)
+        return obj
+
+    @property
+    def waiver_scope(self) -> dict[str, tuple[str, ...]]:
+        return self._waiver_scope
+
+
+class System(_WaiverScoped):
     """A system, store or PC that belongs to a party (児童手当システム, DB, 委託先PC)."""
 
     id: Id
@@ -217,7 +300,7 @@ class System(Frozen):
     note: str | None = None
 
 
-class Party(Frozen):
+class Party(_WaiverScoped):
     """An actor: the ward, the data subjects, a contractor, a cloud operator …"""
 
     id: Id

@@ -15,17 +15,18 @@ Every file is checked with located errors (P101 shape, P205 unknown measure id).
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from piflow.catalog import Catalog, _measure_from, default_catalog, load_bundled_yaml
-from piflow.checklist_forms import checklist_data
+from piflow.checklist_forms import checklist_data, condition_texts, localised, normalise
 from piflow.diagnostics import Diagnostic, InputError, located
 from piflow.inputfile import read_bytes
-from piflow.project import localise, project_for
+from piflow.project import project_for
 from piflow.yamlsource import decode, parse
 
 
@@ -52,10 +53,30 @@ class MeasuresFile(_Strict):
     combined: dict[str, list[str]] = {}
 
 
+class PartEntry(_Strict):
+    """One measure an item asks for, and when (a condition of data/checklists.yaml's ``conditions``)."""
+
+    measure: str = Field(min_length=1)
+    when: str | None = None
+    by: str | None = Field(None, pattern=r"^anyone$")
+    hand: str | None = Field(None, description="a data class (認証情報) that must be handed over by hand")
+
+
 class ItemEntry(_Strict):
+    """An item: its wording and its parts (``parts``, or the older ``measures`` + ``cloud_measures``)."""
+
     text: str = Field(min_length=1)
-    measures: list[str] = Field(min_length=1)
+    parts: list[str | PartEntry] | None = Field(None, min_length=1)
+    measures: list[str] = []
     cloud_measures: list[str] = []
+    guides: bool = False
+    text_recipient: str | None = None
+
+    @model_validator(mode="after")
+    def _has_parts(self):
+        if not self.parts and not self.measures:
+            raise ValueError("an item needs parts (or measures) / 項目には parts（または measures）が必要です")
+        return self
 
 
 class SectionEntry(_Strict):
@@ -77,8 +98,17 @@ class ChecklistEntry(_Strict):
     forms: list[FormEntry] = Field(min_length=1)
 
 
+class ConditionEntry(_Strict):
+    """A pack's wording for a condition the tool knows (its reason printed as 「－（…）」)."""
+
+    title: str = Field(min_length=1)
+    title_en: str = ""
+    reason: str = Field(min_length=1)
+
+
 class ChecklistsFile(_Strict):
     version: int = 1
+    conditions: dict[str, ConditionEntry] = {}
     checklists: list[ChecklistEntry] = []
 
 
@@ -138,26 +168,53 @@ def checklists_in(folder: Path | None, municipality: str) -> dict[int, dict]:
         return forms
     user, source = _read(file, ChecklistsFile)
     catalog = catalog_in(folder)
-    diags = []
+    conditions = condition_texts(municipality)
+    diags = [_unknown_condition(file, source, ("conditions", name), name, conditions)
+             for name in user.conditions if name not in conditions]
     for i, c in enumerate(user.checklists):
         for j, form in enumerate(c.forms):
             for k, section in enumerate(form.sections):
                 for n, item in enumerate(section.items):
+                    at = ("checklists", i, "forms", j, "sections", k, "items", n)
                     for key in ("measures", "cloud_measures"):
                         for m, mid in enumerate(getattr(item, key)):
                             if mid not in catalog:
-                                path = ("checklists", i, "forms", j, "sections", k, "items", n, key, m)
-                                diags.append(_unknown(file, source, path, mid))
+                                diags.append(_unknown(file, source, (*at, key, m), mid))
+                    for m, part in enumerate(item.parts or ()):
+                        mid = part if isinstance(part, str) else part.measure
+                        where = (*at, "parts", m) if isinstance(part, str) else (*at, "parts", m, "measure")
+                        if mid not in catalog:
+                            diags.append(_unknown(file, source, where, mid))
+                        if not isinstance(part, str) and part.when is not None and part.when not in conditions:
+                            diags.append(_unknown_condition(file, source, (*at, "parts", m, "when"), part.when,
+                                                            conditions))
     if diags:
         raise InputError(diags)
     for c in user.checklists:
-        data = c.model_dump()
-        for form in data["forms"]:
-            for section in form["sections"]:
-                for item in section["items"]:
-                    item["text"] = localise(item["text"], municipality)
-        forms[c.number] = data
+        forms[c.number] = normalise(c.model_dump(exclude_none=False), municipality)
     return dict(sorted(forms.items()))
+
+
+@cache
+def conditions_in(folder: Path | None, municipality: str) -> dict[str, dict[str, str]]:
+    """Condition name -> title and reason: the built-in wording, a pack's checklists.yaml ``conditions`` over it."""
+    texts = dict(condition_texts(municipality))
+    file = folder / "checklists.yaml" if folder else None
+    if file is None or not file.is_file():
+        return texts
+    checklists_in(folder, municipality)  # validates the file (located errors) first
+    user, _ = _read(file, ChecklistsFile)
+    for name, entry in user.conditions.items():
+        texts[name] = {k: localised(v, municipality) for k, v in entry.model_dump().items()}
+    return texts
+
+
+def _unknown_condition(file: Path, source, path: tuple, name: str, known) -> Diagnostic:
+    line, col = source.where(path)
+    near = get_close_matches(name, list(known), n=1)
+    hint = f"（もしかして (did you mean): {near[0]}）" if near else ""
+    return Diagnostic(str(file), line, col, "P207", f"条件「{name}」はありません{hint}。使える条件: {'、'.join(known)}",
+                      f"unknown condition {name!r}; known: {', '.join(known)}")
 
 
 def policy_file_in(folder: Path | None) -> str | None:

@@ -12,6 +12,10 @@ TEMPLATES = {
     "system-development": "電算処理（区のシステムの開発・改修を委託）",
     "lgwan-asp": "LGWAN-ASP によるデータの受渡し（印字等の委託）",
     "designated-manager": "指定管理（施設の運営を指定管理者が行う）",
+    "provision-agency": "外部提供（他の行政機関等へ提供する）",
+    "provision-private": "外部提供（行政機関等以外の者へ提供する: 社会福祉協議会、民生委員、町会、事業者）",
+    "secondary-use": "目的外利用（他の行政機関等に提供する）",
+    "external-link-agency": "外部結合（他の行政機関等のシステムと結合する: 広域連合 等）",
 }
 
 

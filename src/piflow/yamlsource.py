@@ -37,7 +37,10 @@ Path = tuple  # tuple[str | int, ...]
 # Characters no writer can carry: C0 controls but tab/newline/CR (XML 1.0 forbids them, so
 # XLSX/DOCX/SVG would fail), DEL and C1 controls, lone surrogates, U+FFFE/U+FFFF.  Refused
 # both as typed (libyaml would only say "position 30") and as written with escapes ("\x01").
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates too (U+202A-202E, U+2066-2069): they make a label
+# print in another order than it was written ("Trojan Source"), in a figure, a form or a file name.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -119,6 +122,10 @@ def _forbidden_message(char: str) -> tuple[str, str, str]:
         return (f"NUL 文字 ({code}) があります。テキストファイルでないか、壊れているかもしれません",
                 f"NUL character ({code}): not a text file?",
                 "フローファイルは UTF-8 のテキストで保存してください (save the flow as UTF-8 text)")
+    if _BIDI.match(char):
+        return (f"文字の並ぶ向きを変える制御文字 ({code}) があります。表示と実際の文字の順番が食い違います",
+                f"bidirectional control character {code} (text would print in another order than it reads)",
+                "目に見えない文字です。その位置の文字を消してください (an invisible character: delete it)")
     return (f"使えない制御文字 ({code}) があります", f"control character {code} is not allowed",
             "目に見えない文字です。その位置の文字を消してください (an invisible character: delete it)")
 

@@ -15,6 +15,7 @@ from piflow.audit.facts import matches
 from piflow.audit.finding import Finding, Subject
 from piflow.audit.rules import all_rules
 from piflow.catalog import Catalog, default_catalog
+from piflow.checklist import measure_uses
 from piflow.gcpause import gc_paused
 from piflow.loader import Document
 from piflow.policy import Policy, Requirement, policy_for
@@ -66,6 +67,7 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
                 subject = ctx.step(ref)
                 yield from (Problem(subject, *texts[mid]["step"], mid) for mid in req.requires if mid not in declared)
     else:
+        uses = _measure_uses(ctx)
         for party in ctx.flow.parties:
             if not matches(req.conditions, facts.party_facts(party)):
                 continue
@@ -74,7 +76,26 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
                 for ward in facts.wards():
                     declared.update(facts.party_measures(ward))
             subject = ctx.party(party)
-            yield from (Problem(subject, *texts[mid]["party"], mid) for mid in req.requires if mid not in declared)
+            on_forms = uses.get(party.id, {})
+            numbers = sorted({n for use in on_forms.values() for n in use.numbers})
+            for mid in req.requires:
+                use = on_forms.get(mid)
+                if mid in declared or (use is not None and not use.applies):
+                    continue  # declared or waived, or asked for only in a case that does not hold
+                if use is not None:
+                    cite = use.items
+                elif numbers:  # the party's forms have no such item: say so rather than cite another form
+                    cite = tuple(f"チェックリスト{n} に該当項目なし（契約・特記事項で定める）" for n in numbers)
+                else:
+                    cite = ()
+                yield Problem(subject, *texts[mid]["party"], mid, checklist=cite)
+
+
+def _measure_uses(ctx: Context) -> dict:
+    """The checklist parts' conditions for every party, worked out once per audit."""
+    if getattr(ctx, "measure_uses", None) is None:
+        ctx.measure_uses = measure_uses(ctx.doc, ctx.facts)
+    return ctx.measure_uses
 
 
 def _missing_text(ctx: Context, req: Requirement, mid: str) -> dict[str, tuple[str, str, str]]:
@@ -101,7 +122,7 @@ def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[
            kind: str = "violation") -> Finding:
     line, col = ctx.doc.where(p.subject.path)
     checklist = p.checklist or checklist
-    if p.measure:
+    if p.measure and not p.checklist:
         checklist = ctx.catalog.source_labels(p.measure) or checklist
     return Finding(code, severity, p.subject, p.message, p.message_en, ctx.doc.source.words(p.fix), checklist,
                    p.measure, ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail,  # type: ignore[arg-type]

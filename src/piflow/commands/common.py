@@ -6,14 +6,13 @@ import functools
 import sys
 from typing import TextIO
 
-from piflow import exitcodes
+from piflow import exitcodes, stopping
 
 
 class UsageError(Exception):
     """A command line that contradicts itself (exit 2, like bad input)."""
 
 
-INTERRUPTED = 130  # the shell's code for SIGINT; click would say "Aborted!" and exit 1 ("findings")
 MAX_PRINTED = 50  # a merge-key bomb gives hundreds; the first ones say what is wrong
 
 
@@ -54,9 +53,9 @@ def input_errors_exit_2(action):
         except UsageError as exc:
             print(f"使い方の誤り (usage error): {exc}", file=err)
             return exitcodes.BAD_INPUT
-        except KeyboardInterrupt:  # Ctrl+C: dot is killed and temp files removed on the way out
+        except KeyboardInterrupt as exc:  # Ctrl+C or SIGTERM: dot is killed and temp files removed on the way out
             print("\n中断しました (interrupted)", file=err)
-            return INTERRUPTED
+            return stopping.exit_code(exc)  # 130, or 143 for SIGTERM (click would say "Aborted!" and exit 1)
 
     return run
 
@@ -66,31 +65,55 @@ def load_all(paths: list[str], err: TextIO, progress: str | None = None):
 
     progress: a label for ``[3/60] label file …`` lines while loading, on a terminal.
     """
-    from piflow.diagnostics import Diagnostic, InputError
-    from piflow.loader import discover, load
+    loaded = Loaded(paths, err, progress)
+    documents = list(loaded)
+    return documents, loaded.failed
 
-    try:
-        files = discover(paths)
-    except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
-        where = str(exc.filename or (paths[0] if paths else ""))
-        print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません", f"cannot list the folder: {exc.strerror}")],
-                          err)
-        return [], True
-    if not files:
-        print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
-                            for p in paths], err)
-        return [], True
-    documents, failed = [], False
-    shown = Progress(len(files), err, progress) if progress is not None else None
-    for name in files:
-        if shown:
-            shown.step(name)
+
+class Loaded:
+    """The flows under ``paths``, loaded one at a time as they are iterated: a batch that needs each flow
+    only once (audit) holds one at a time, so its memory does not grow with the number of files.
+    ``failed`` is true once a file could not be read (its located errors are printed on ``err``)."""
+
+    def __init__(self, paths: list[str], err: TextIO, progress: str | None = None):
+        self.paths, self.err, self.progress = paths, err, progress
+        self.failed = False
+
+    def __iter__(self):
+        from piflow.diagnostics import InputError
+        from piflow.loader import load
+
+        files = self._files()
+        shown = Progress(len(files), self.err, self.progress) if self.progress is not None else None
+        for name in files:
+            if shown:
+                shown.step(name)
+            try:
+                doc = load(name)
+            except InputError as exc:
+                print_diagnostics(exc.diagnostics, self.err)
+                self.failed = True
+                continue
+            yield doc
+
+    def _files(self) -> list[str]:
+        from piflow.diagnostics import Diagnostic
+        from piflow.loader import discover
+
+        paths, err = self.paths, self.err
         try:
-            documents.append(load(name))
-        except InputError as exc:
-            print_diagnostics(exc.diagnostics, err)
-            failed = True
-    return documents, failed
+            files = discover(paths)
+        except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
+            where = str(exc.filename or (paths[0] if paths else ""))
+            print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません",
+                                          f"cannot list the folder: {exc.strerror}")], err)
+            self.failed = True
+            return []
+        if not files:
+            print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
+                               for p in paths], err)
+            self.failed = True
+        return files
 
 
 def threshold_hit(findings, fail_on: str) -> bool:
@@ -117,7 +140,8 @@ def safe_name(text: str) -> str:
     import unicodedata
 
     name = unicodedata.normalize("NFC", text)
-    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+', "_", name).strip("_. ")
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]+', "_",
+                  name).strip("_. ")
     name = bounded_name(name).rstrip("_. ")
     if name.split(".")[0].upper() in _RESERVED:
         name = f"_{name}"

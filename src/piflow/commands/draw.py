@@ -55,6 +55,8 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
         if warning:
             print(f"{doc.path}: 警告: {warning}", file=err)
         pages += [(doc, sc, fp) for fp in drawn]
+    if failed and not pages:  # nothing could be read: the located errors above say why, no more to add
+        return exitcodes.BAD_INPUT
     # Names first: two figures bound for one file stop the run before anything is drawn.
     names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for _, sc, fp in pages]
     targets, _ = output_targets(output, names, fmt, [f"{doc.path} [{fp.tag}]" for doc, _, fp in pages])
@@ -85,13 +87,6 @@ def _lay_out(doc, scenario, theme, options, page):
     return figure_pages(doc, scenario, theme, options, page)
 
 
-def _quiet_worker() -> None:
-    """A layout process leaves Ctrl+C to piflow itself (which stops the run); it would print a traceback."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _laid_out(jobs, options, theme, page: str, err) -> list:
     """(pages, warning) for every figure, in order, laid out on every core.
 
@@ -101,8 +96,12 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
     build), the rest is laid out here.
     """
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import util as multiprocessing_util
     from concurrent.futures.process import BrokenProcessPool
+
+    from piflow.stopping import worker_start
 
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
@@ -110,14 +109,23 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
         try:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),
-                                       initializer=_quiet_worker)
+                                       initializer=worker_start,
+                                       initargs=(os.getpid(), multiprocessing_util.get_temp_dir()))
+            finished = False
             try:
                 futures = [pool.submit(_lay_out, doc, sc, theme, opt, page) for (doc, sc, _), opt in zip(jobs, options)]
                 for (doc, sc, _), future in zip(jobs, futures):
                     progress.step(f"{doc.path} [{sc.tag}]")
                     done.append(future.result())
+                finished = True
+            except KeyboardInterrupt:  # Ctrl+C or SIGTERM: stop the layouts under way, not only those to come
+                for child in multiprocessing.active_children():
+                    child.terminate()
+                raise
             finally:
-                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl+C: no further layout starts
+                # All done: join the workers now (left to the exit hook, its wake-up pipe may already be
+                # closed: "Exception ignored … Bad file descriptor").  Leaving early: start nothing more.
+                pool.shutdown(wait=finished, cancel_futures=True)
         except (BrokenProcessPool, OSError) as exc:
             print(f"並行して配置できないため、1 つずつ配置します (laying out one at a time: {exc})", file=err)
             progress.started = len(done)

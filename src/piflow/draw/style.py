@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from piflow.diagnostics import Diagnostic, InputError
+from piflow.draw.themecheck import check as check_theme
 
 
 def _read_builtin(name: str) -> dict | None:
@@ -64,4 +65,7 @@ def load_style(name_or_path: str | None) -> dict:
     if not isinstance(source.data, dict):
         raise InputError([Diagnostic(name_or_path, 1, 1, "P007", "テーマは「キー: 値」の形で書いてください",
                                      "a style is a mapping")])
+    problems = check_theme(source, base)
+    if problems:
+        raise InputError(problems)
     return merge(base, source.data)

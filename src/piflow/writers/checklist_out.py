@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 
 from piflow import __version__
 from piflow.checklist import FormResult
@@ -23,9 +24,17 @@ def to_html(doc: Document, forms: list[FormResult]) -> bytes:
     return render("checklist.html.j2", flow=doc.flow, forms=forms, source=doc.path, **HTML_HELPERS).encode("utf-8")
 
 
+_MD_SYNTAX = re.compile(r"([\\`*_\[\]()!#~|])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|file|mailto)(:)|(www)(\.)")
+
+
 def _md(text: str) -> str:
-    # Escape HTML first (a Markdown viewer renders raw HTML), then the table syntax.
-    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", "<br>")
+    """User text as Markdown text: raw HTML escaped (a viewer renders it), the syntax that makes links,
+    images, emphasis and table cells backslash-escaped, and what a viewer would autolink (https:, www.)
+    broken with an entity, so a label never becomes a live link."""
+    text = _MD_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
+    text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(3)) + ("&#58;" if m.group(2) else "&#46;"), text)
+    return text.replace("\n", "<br>")
 
 
 def to_markdown(doc: Document, forms: list[FormResult]) -> bytes:
@@ -55,7 +64,8 @@ def _rows(forms: list[FormResult]):
         for section in form.sections:
             for item in section.items:
                 yield [form_heading(form), form_subject(form), form.division(section), item.mark, item.text,
-                       item.number, item.status, "、".join(item.sources), "、".join(item.findings)]
+                       item.number, item.status, "、".join(item.sources + ((f"備考: {item.note}",) if item.note else ())),
+                       "、".join(item.findings)]
 
 
 def to_csv(doc: Document, forms: list[FormResult]) -> bytes:

@@ -18,7 +18,7 @@ def form_heading(form: FormResult) -> str:
 def form_subject(form: FormResult) -> str:
     """Whose measures the form lists, in plain Japanese: 「委託先（未定）に行わせる対策」."""
     if form.side == "ward":
-        return f"{form.partner}について区が行う対策" if form.partner else "区が行う対策"
+        return f"{form.partner}について{form.ward}が行う対策" if form.partner else f"{form.ward}が行う対策"
     return f"{form.partner}に行わせる対策" if form.partner else "相手方に行わせる対策"
 
 
@@ -28,7 +28,7 @@ def form_label(form: FormResult) -> str:
 
 
 def evidence(item) -> str:
-    return "、".join(item.sources + item.findings)
+    return "、".join(item.sources + item.findings + ((f"備考: {item.note}",) if item.note else ()))
 
 
 # OWASP CSV injection: a cell starting with one of these is a formula to Excel/Calc.

@@ -88,7 +88,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
 
     used: set[str] = set()
     for form in forms:
-        side = "区" if form.side == "ward" else "相手"
+        side = form.ward if form.side == "ward" else "相手"
         ws = wb.create_sheet(sheet_title(f"{form.number}{side}{(form.partner or '')[:20]}", used))
         put(ws, 1, 1, form_heading(form), Font(name=FONT, size=12, bold=True), Alignment(vertical="top"), False)
         put(ws, 2, 1, form_subject(form), font, Alignment(vertical="top"), False)

@@ -423,7 +423,7 @@ def review_docx(report: Report) -> bytes:
     document.add_heading("根拠（チェックリストの記入のもと）", level=2)
     for form in report.forms:
         document.add_heading(form_label(form), level=3)
-        rows = [[s.name, str(i.number), i.mark, "\n".join(i.sources + i.findings)]
+        rows = [[s.name, str(i.number), i.mark, "\n".join(i.sources + ((f"備考: {i.note}",) if i.note else ()) + i.findings)]
                 for s in form.sections for i in s.items]
         _table(document, ["区分", "No", "記入", "根拠（フローファイルの行）・指摘"], rows, [22, 8, 26, 110])
     _page_numbers(document)

@@ -1,8 +1,10 @@
 """C303 party-without-measures: a party that declares no measure at all.
 
 何を調べるか (What it does)
-    区・対象者・その他 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます）。
-    A party (other than the ward, 対象者 and その他) that, on itself and its
+    区・対象者・その他・他の行政機関等 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます。
+    他の行政機関等への提供・目的外利用のチェックリスト1・2 は区側だけの様式なので、提供先の行政機関等には求めません）。
+    A party (other than the ward, 対象者, その他 and a public body, whose checklists 1
+    and 2 have the ward's side only) that, on itself and its
     systems, declares no ``measures``, no ``checklist_measures`` and no ``waivers``.
     (The ward's own side of each checklist is checked item by item by C301.)
 
@@ -28,7 +30,23 @@ from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.vocab import Role
 
-NO_MEASURES_EXPECTED = (Role.WARD, Role.SUBJECT, Role.OTHER)
+NO_MEASURES_EXPECTED = (Role.WARD, Role.SUBJECT, Role.OTHER, Role.PUBLIC_BODY)
+
+
+def _does(ctx, party) -> tuple[str, str]:
+    """What the party does with the data, in words: 受け取り・保管し・運用保守し (receives, stores, maintains)."""
+    facts = ctx.facts
+    ja, en = [], []
+    if facts.incoming(party):
+        ja.append("個人情報を受け取り")
+        en.append("receives personal data")
+    if party.systems or facts.party_holdings(party):
+        ja.append("保管し")
+        en.append("stores it")
+    if party.operates:
+        ja.append("区のシステムを運用保守し")
+        en.append("maintains the ward's system")
+    return "、".join(ja), ", ".join(en)
 
 
 @rule(code="C303", name="party-without-measures", severity="info", kind="incomplete",
@@ -39,6 +57,10 @@ def check(ctx):
             continue
         holders = (party, *party.systems)
         if not any(h.measures or h.checklist_measures or h.waivers for h in holders):
-            yield Problem(ctx.party(party), "保護対策が一つも書かれていません",
-                          "no measure is declared for this party or its systems",
+            does, does_en = _does(ctx, party)
+            yield Problem(ctx.party(party),
+                          f"「{party.name}」は{does}ますが、保護対策が一つも書かれていません" if does
+                          else "保護対策が一つも書かれていません",
+                          f"{party.name} {does_en} but declares no measure" if does_en
+                          else "no measure is declared for this party or its systems",
                           "講じる保護対策を measures に書くか、不要なものを waivers に理由つきで書いてください")
