@@ -87,7 +87,7 @@ def test_every_model_field_has_a_place_in_the_form():
         DataItem: keys(layout.DATA),
         Party: keys(layout.PARTIES) | holder | {"systems"},
         System: keys(layout.PARTIES) | holder,
-        Scenario: keys(layout.FIGURES) | {"steps"},
+        Scenario: keys(layout.FIGURES) | {"steps", "figure_measures"},  # figure_measures: the 保護対策 sheet
         Step: keys(layout.STEPS),
     }
     for model, known in placed.items():

@@ -18,7 +18,7 @@ from conftest import FLOWS
 from piflow.layout.checks import problems
 from piflow.layout.content import Options, figure_content
 from piflow.layout.fit import MIN_PT, PAGES, lay_out
-from piflow.layout.text import Fonts, Para, wrap
+from piflow.layout.text import Fonts, Para, Span, wrap
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
 
@@ -57,14 +57,17 @@ def test_other_options_keep_the_promises(path, sid, options):
         assert problems(page) == [] and page.printed_min >= MIN_PT
 
 
-def test_audit_marks_keep_the_promises():
+@pytest.mark.parametrize(("path", "sid"), SEED_FIGURES, ids=lambda v: getattr(v, "stem", v))
+def test_audit_marks_keep_the_steps_on_one_page_and_explain_themselves(path, sid):
+    """With --audit the steps stay on the one page the plain figure takes (7-1 once put ⑧ alone on
+    a second page), and the page explains its own red marks."""
     from piflow.audit.engine import audit
 
-    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
-    for sc in doc.flow.scenarios:
-        fig = lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc)))
-        for page in fig.pages:
-            assert problems(page) == [] and page.printed_min >= MIN_PT
+    doc, sc = _scenario(path, sid)
+    fig = lay_out(doc.flow, sc, STYLE, Options(findings=audit(doc)))
+    assert len(fig.pages) == 1, [p.tag for p in fig.pages]
+    page = fig.pages[0]
+    assert problems(page) == [] and page.printed_min >= MIN_PT
 
 
 def test_every_party_appears_in_some_figure():
@@ -107,6 +110,17 @@ def test_a_figure_too_long_for_one_page_continues_with_numbered_pages():
     assert sorted(rows) == sorted(float(s["n"]) for s in longer)
     # --page none keeps one sheet.
     assert len(lay_out(flow, flow.scenarios[0], STYLE, page="none").pages) == 1
+    # With --audit each continued page explains the marks it carries, not the last page all of them.
+    from dataclasses import replace as copy_with
+
+    from piflow.audit.engine import audit
+
+    findings = audit(copy_with(doc, flow=flow))
+    audited = lay_out(flow, flow.scenarios[0], STYLE, Options(findings=findings))
+    assert len(audited.pages) >= 2
+    for page in audited.pages:
+        assert problems(page) == []
+    assert sum(1 for p in audited.pages if any(x.kind == "findings" for x in p.extras)) >= 2
 
 
 def test_page_sizes_are_the_printable_areas():
@@ -194,3 +208,119 @@ def test_generated_flows_keep_the_promises_or_paginate(flow):
         one = min((fitter.best(fitter.spec(i, i + 1), quick=True) for i in range(min(3, len(sc.steps)))),
                   key=lambda p: p.printed_min)
         assert one.printed_min < MIN_PT and len(fig.pages) == 1
+
+
+def _texts(lines) -> list[str]:
+    return ["".join(s.text for s in ln).strip("\u3000") for ln in lines]
+
+
+def test_lines_break_at_phrase_boundaries_first():
+    fonts = Fonts(10, 9, 14)
+    text = "申請書内容及び支給希望有無等の確認及び児童手当システムへの登録"
+    texts = _texts(wrap(fonts, Para.of(text), 170))
+    assert "".join(texts) == text
+    # BudouX's phrases: 申請書内容及び支給希望有無等の｜確認及び児童手当システムへの｜登録
+    assert texts[0] == "申請書内容及び支給希望有無等の"
+    assert texts[1].startswith("確認及び")
+
+
+def test_a_word_is_cut_by_characters_only_where_kinsoku_allows():
+    fonts = Fonts(10, 9, 14)
+    for text in ("しんじゅくコールセンター受付（オペレーター）", "作業用コンピュータ", "ファイアウォールの設置"):
+        for limit in range(30, 200, 5):
+            texts = _texts(wrap(fonts, Para.of(text), limit))
+            assert "".join(texts) == text
+            for a, b in zip(texts, texts[1:]):
+                assert b[0] not in "ーァィゥェォッャュョ）、。・", (limit, texts)
+                assert a[-1] not in "（「", (limit, texts)
+
+
+def _paragraphs(block) -> list[str]:
+    out: list[str] = []
+    for line, cont in zip(block.lines, block.continued):
+        text = "".join(s.text for s in line).strip("\u3000")
+        if cont and out:
+            out[-1] += text
+        else:
+            out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_figure_prints_each_measure_as_the_flow_wrote_it(path):
+    """資料49's 「アクセスログ取得」 prints as written, not as the catalog's 「アクセスログ取得、分析」."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    written: set[str] = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "measures" and isinstance(v, list):
+                    written.update(x.strip() for x in v if isinstance(x, str))
+                collect(v)
+        elif isinstance(node, list):
+            for x in node:
+                collect(x)
+
+    collect(raw)
+    doc = load(path)
+    printed: set[str] = set()
+    for sc in doc.flow.scenarios:
+        for page in lay_out(doc.flow, sc, STYLE).pages:
+            for box in [*page.callouts, *(a.label for a in page.arrows)]:
+                for block in box.columns:
+                    printed |= {p.removeprefix("・") for p in _paragraphs(block)}
+    assert written - printed == set()
+
+
+def test_a_figure_lists_the_measures_its_paper_prints():
+    # 資料49-1 lists the vendor's measures without 受渡し時の管理簿への記載; 資料49-2 has it.
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    lists = {}
+    for sc in doc.flow.scenarios[:2]:
+        page = lay_out(doc.flow, sc, STYLE).pages[0]
+        box = next(c for c in page.callouts if c.owner == "party:densan")
+        lists[sc.tag] = {p for col in box.columns for p in _paragraphs(col)}
+    assert "・受渡し時の管理簿への記載" not in lists["資料49-1"]
+    assert "・受渡し時の管理簿への記載" in lists["資料49-2"]
+    # The audit still counts the vendor's own measures.
+    densan = doc.flow.party_by_id["densan"]
+    assert "handover-ledger" in densan.measures
+
+
+def test_figure_measures_name_a_party_or_system_of_the_flow():
+    from piflow.diagnostics import InputError
+
+    text = (FLOWS / "49-kosodate-ouen-teate.yaml").read_text(encoding="utf-8").replace("      densan:\n", "      densn:\n", 1)
+    with pytest.raises(InputError) as info:
+        loads(text, "x.yaml")
+    [diag] = info.value.diagnostics
+    assert diag.code == "P201" and "densn" in diag.message
+
+
+def test_a_label_does_not_repeat_what_its_text_says_of_channel_and_medium():
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    steps = {(sc.tag, s.number): s for sc in doc.flow.scenarios for s in sc.steps}
+    from piflow.layout.content import channel_tags
+
+    assert channel_tags(steps["資料49-2", 3]) == "（紙）"  # 申請書の提出（郵送・窓口等）
+    assert channel_tags(steps["資料49-3", 2]) == "【手渡し】"  # 印字データ（CD-R、DVD-R等）の提供
+    assert channel_tags(steps["資料49-3", 6]) == ""  # 封入封緘後の封筒の納品（紙・手渡し）
+    assert channel_tags(steps["資料49-2", 5]) == "【郵送】（紙）"  # 非該当者への通知文郵送: no brackets
+
+
+@pytest.mark.parametrize("sid", ["internet", "internet_post", "other_channels"])
+def test_the_database_stands_in_its_system_lane_as_the_papers_draw_it(sid):
+    # 資料23-1/2/3 draw the DB (意見・回答等データ) in the Dynamics365 lane, though no step names it.
+    doc = load(FLOWS / "23-kumin-iken-faq-dynamics365.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == sid)
+    page = lay_out(doc.flow, sc, STYLE).pages[0]
+    db = next(h for h in page.holders if h.key == "system:db")
+    assert db.shape == "cylinder" and db.lane == "nec"
+
+
+def test_a_kanji_word_is_not_split_after_its_first_kanji():
+    # BudouX reads 「郵送回答送付」 as 郵｜送回答送付; the line breaker does not take that boundary.
+    fonts = Fonts(10, 9, 14)
+    texts = _texts(wrap(fonts, Para((Span("⑥", bold=True), Span("\u00a0郵送回答送付（紙）"))), 75))
+    assert texts[0].startswith("⑥\u00a0郵送"), texts

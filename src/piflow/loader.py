@@ -400,6 +400,11 @@ def check_references(source: Source) -> list[Diagnostic]:
             parties_only = {k: v for k, v in endpoints.items() if k in roles}
             for k, ident in enumerate(lanes):
                 check_ref(("scenarios", i, "lanes", k), ident, parties_only, "当事者", "party")
+        shown = scenario.get("figure_measures")
+        if isinstance(shown, dict):
+            for ident in shown:
+                check_ref(("scenarios", i, "figure_measures", ident), ident, endpoints, "当事者・システム",
+                          "party or system")
         numbers: Counter[str] = Counter()
         step_ids: dict[str, tuple] = {}
         for j, step in _items(scenario, "steps"):

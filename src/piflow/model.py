@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, TypeAdapter,
                       ValidationInfo, WithJsonSchema, model_validator)
@@ -55,6 +55,42 @@ def _catalog(info: ValidationInfo) -> Catalog:
     return ctx.get("catalog") or default_catalog()
 
 
+class Written(tuple):
+    """Catalog ids of one measure as the flow wrote it: ``.text`` keeps the department's words
+    (アクセスログ取得), which the figure prints; the ids serve the audit and the checklist."""
+
+    text: str
+
+    def __new__(cls, ids: tuple[str, ...], text: str) -> Written:
+        self = super().__new__(cls, ids)
+        self.text = text
+        return self
+
+    def __getnewargs__(self) -> tuple:
+        return (tuple(self), self.text)
+
+
+class MeasureIds(tuple):
+    """A holder's or step's measures: catalog ids in order, no repeats; ``.written`` keeps each
+    entry as written in the flow (for the figure)."""
+
+    written: tuple[str, ...]
+
+    def __new__(cls, ids: tuple[str, ...] = (), written: tuple[str, ...] = ()) -> MeasureIds:
+        self = super().__new__(cls, ids)
+        self.written = written
+        return self
+
+    def __getnewargs__(self) -> tuple:
+        return (tuple(self), self.written)
+
+
+def written_measures(measures: tuple[str, ...], label) -> list[str]:
+    """The measures as the flow wrote them (``label(id)`` for ids given without their words)."""
+    written = getattr(measures, "written", ())
+    return list(written) if written else [label(m) for m in measures]
+
+
 def _resolve_measure(value: object, info: ValidationInfo) -> tuple[str, ...]:
     if not isinstance(value, str):
         raise PydanticCustomError(
@@ -62,7 +98,7 @@ def _resolve_measure(value: object, info: ValidationInfo) -> tuple[str, ...]:
             {"ja": "保護対策は文字列で書いてください", "en": "a measure is a string", "hint": ""},
         )
     try:
-        return _catalog(info).resolve(value)
+        return Written(_catalog(info).resolve(value), value.strip())
     except UnknownMeasure as exc:
         hint = f"もしかして (did you mean): {', '.join(exc.suggestions)}" if exc.suggestions else (
             "piflow rules で使える保護対策を一覧できます (list them with: piflow rules)")
@@ -74,9 +110,12 @@ def _resolve_measure(value: object, info: ValidationInfo) -> tuple[str, ...]:
 
 def _flatten(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
+    written: dict[str, None] = {}
     for group in groups:
         seen.update(dict.fromkeys(group))
-    return tuple(seen)
+        if isinstance(group, Written) and group.text:
+            written[group.text] = None
+    return MeasureIds(tuple(seen), tuple(written))
 
 
 def _measure_spellings() -> tuple[str, ...]:
@@ -86,8 +125,10 @@ def _measure_spellings() -> tuple[str, ...]:
 
 # The schema lists the labels as examples (editors complete them) rather than as
 # an enum: the loader also accepts variants such as full-width or bracketed glosses.
+# ``Any`` as the core type: the resolved ``Written`` passes through unchanged (a tuple type
+# would copy it into a plain tuple and lose the text); the JSON schema is given explicitly.
 MeasureRef = Annotated[
-    tuple[str, ...],
+    Any,
     BeforeValidator(_resolve_measure, json_schema_input_type=str),
     WithJsonSchema({"type": "string", "examples": list(_measure_spellings()),
                     "description": "保護対策（カタログの id または図に書く名称）"}),
@@ -294,8 +335,8 @@ class System(_WaiverScoped):
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
     originates: tuple[Id, ...] = Field((), description="このシステムが作り出す情報項目（発行するパスワード、算定した税額、受付番号 …）")
-    measures: Measures = Field(default_factory=list)
-    checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
+    measures: Measures = Field(default_factory=MeasureIds)
+    checklist_measures: Measures = Field(default_factory=MeasureIds, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
     note: str | None = None
 
@@ -315,8 +356,8 @@ class Party(_WaiverScoped):
     location: str | None = Field(None, description="所在地・準拠法（例: 国内）")
     operates: tuple[Id, ...] = Field((), description="開発・運用保守する他の当事者のシステムの id（番号のない線で描く）")
     data: tuple[Id, ...] | None = Field(None, description="取り扱わせる情報項目（data の id）")
-    measures: Measures = Field(default_factory=list)
-    checklist_measures: Measures = Field(default_factory=list, description=CHECKLIST_ONLY)
+    measures: Measures = Field(default_factory=MeasureIds)
+    checklist_measures: Measures = Field(default_factory=MeasureIds, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict)
     systems: tuple[System, ...] = ()
     note: str | None = None
@@ -348,7 +389,7 @@ class Step(Frozen):
     medium: vocab(Medium) | None = None
     media: str | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
     data: tuple[Id, ...] | None = Field(None, description="運ぶ情報項目。省略すると送り手の保有する全項目")
-    measures: Measures = Field(default_factory=list)
+    measures: Measures = Field(default_factory=MeasureIds)
     waivers: Waivers = Field(default_factory=dict)
     occasion: str | None = Field(None, description="受渡しの機会（同じ機会の受渡しを照合するため）")
     note: str | None = None
@@ -389,6 +430,10 @@ class Scenario(Frozen):
     notes: tuple[str, ...] = Field((), description="図に添える注記（※…）")
     lanes: tuple[Id, ...] = Field((), description="図に描く当事者とその左から右の順（id）。手順に現れる当事者は常に描く。省略時はテーマの役割順")
     steps: tuple[Step, ...] = Field(min_length=1)
+    figure_measures: dict[Id, Measures] = Field(
+        default_factory=dict,
+        description="この図に書く保護対策の一覧（当事者・システムの id → 一覧）。原本の図が当事者の measures と"
+                    "違う一覧を書いているときだけ。監査とチェックリストは measures を使う")
 
     @cached_property
     def ordered_steps(self) -> tuple[Step, ...]:

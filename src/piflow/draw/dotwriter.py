@@ -87,18 +87,30 @@ class DotWriter:
             rows.append(f'<TR><TD ALIGN="{align.upper()}" HEIGHT="{max(1, height)}"{span}>{self.line_html(line)}</TD></TR>')
         return rows
 
-    def label(self, box: TextBox) -> str:
+    def _rows_height(self, block: Block) -> int:
+        """The height ``line_rows`` gives the block's lines (whole points, as Graphviz sets them)."""
+        y = 0.0
+        for line in block.lines:
+            y += self.fonts.line_height(line)
+        return max(round(y), len(block.lines))
+
+    def label(self, box: TextBox, top: float = 0.0) -> str:
+        """The box's text as one HTML-like table; ``top`` pt of empty space above it."""
         table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
         k = len(box.columns)
-        rows = []
+        rows = [f'<TR><TD HEIGHT="{round(top)}" COLSPAN="{2 * k - 1}"></TD></TR>'] if round(top) > 0 else []
         if box.head is not None and not box.head.empty:
             rows += self.line_rows(box.head, "left", colspan=2 * k - 1)
         if k == 1:
             rows += self.line_rows(box.columns[0], box.align)
         else:
             gap = '<TD WIDTH="8"></TD>'
-            cells = gap.join(f'<TD VALIGN="TOP">{table}{"".join(self.line_rows(col, box.align))}</TABLE></TD>'
-                             for col in box.columns)
+            # Graphviz stretches a shorter column's rows to the cell's height: an empty row fills it.
+            tall = max(self._rows_height(col) for col in box.columns)
+            cells = gap.join(
+                f'<TD VALIGN="TOP">{table}{"".join(self.line_rows(col, box.align))}'
+                + (f'<TR><TD HEIGHT="{tall - self._rows_height(col)}"></TD></TR>' if tall > self._rows_height(col) else "")
+                + '</TABLE></TD>' for col in box.columns)
             rows.append(f"<TR>{cells}</TR>")
         return f"<{table}{''.join(rows)}</TABLE>>"
 
@@ -111,6 +123,10 @@ class DotWriter:
         if all(col.empty for col in box.columns) and (box.head is None or box.head.empty):
             return
         attrs.setdefault("shape", "plaintext")
+        if box.ground:  # an opaque ground: a lane line under the text does not strike it
+            attrs.setdefault("style", "filled")
+            attrs.setdefault("fillcolor", self.style["background"])
+            attrs.setdefault("color", self.style["background"])
         self.node(name, box.rect, self.label(box), **attrs)
 
     def edge(self, tail: str, head: str, points: list[tuple[float, float]], arrow: bool, **attrs: object) -> None:
@@ -157,7 +173,11 @@ class DotWriter:
                                         "labelloc": "t", "lane": h.lane}
             if h.flagged:
                 attrs.update(color=st["finding"]["color"], penwidth=2.5)
-            self.node(f"h_{i}", h.rect, self.label(TextBox(h.rect, (h.title,), "holder", align="center")), **attrs)
+            first, *rest = h.segments  # a bar broken where an arrow it does not join passes
+            title = TextBox(first, (h.title,), "holder", align="center")
+            self.node(f"h_{i}", first, self.label(title, top=h.title_top), **attrs)
+            for k, seg in enumerate(rest, start=1):
+                self.node(f"hs_{i}_{k}", seg, **{**attrs, "labelloc": "c"})
         for i, note in enumerate(page.notes):
             attrs = {"shape": "box", "style": "rounded,dashed,filled", "fillcolor": st["node"]["fill"],
                      "color": st["finding"]["color"] if note.flagged else st["channels"]["internal"]["color"],
@@ -165,14 +185,19 @@ class DotWriter:
             self.text(f"note_{i}", note, **attrs)
         for i, arrow in enumerate(page.arrows):
             self.text(f"lbl_{i}", arrow.label, steplabel=_n(arrow.order))
+        callout_ids = {}
         for i, box in enumerate(page.callouts):
+            callout_ids[box.owner] = f"co_{i}"
             self.text(f"co_{i}", box, shape="note", style="filled", fillcolor=st["callout"]["fill"],
                       color=st["callout"]["border"])
         self.text("title", page.title)
         self.text("tag", page.tagbox)
         for i, box in enumerate(page.extras):
             boxed = box.kind in ("footnotes", "findings", "changes")
-            self.text(f"x_{i}", box, **({"shape": "box", "color": st["node"]["border"]} if boxed else {}))
+            attrs = {"shape": "box", "color": st["node"]["border"]} if boxed else {}
+            if box.kind == "findings" and box.ground:  # in the figure's free space
+                attrs.update(style="filled", fillcolor=st["finding"]["fill"], color=st["finding"]["color"])
+            self.text(f"x_{i}", box, **attrs)
         for arrow in page.arrows:
             look = st["channels"].get(arrow.cls) or st["channels"]["internal"]
             attrs = {"style": look["style"], "color": look["color"], "penwidth": _n(float(look["penwidth"])),
@@ -182,6 +207,16 @@ class DotWriter:
             if arrow.flagged:
                 attrs["color"] = st["finding"]["color"]
             self.edge(holder_ids[arrow.tail], holder_ids[arrow.head], list(arrow.points), True, **attrs)
+        for leader in page.leaders:
+            self.edge(callout_ids[leader.owner], holder_ids[leader.owner], list(leader.points), False, dir="none",
+                      color=st["callout"]["border"], penwidth=1)
+        for i, sample in enumerate(page.samples):
+            look = st["channels"][sample.cls]
+            (xa, ya), (xb, yb) = sample.points[0], sample.points[-1]
+            for end, (x, y) in (("a", (xa, ya)), ("b", (xb, yb))):
+                self.node(f"ls_{i}{end}", Rect(x - 0.5, y - 0.5, 1, 1), shape="point", style="invis")
+            self.edge(f"ls_{i}a", f"ls_{i}b", list(sample.points), False, dir="none", style=look["style"],
+                      color=look["color"], penwidth=_n(float(look["penwidth"])), legend=sample.cls)
         look = st["channels"]["operates"]
         for link in page.links:
             self.edge(holder_ids[link.tail], holder_ids[link.head], list(link.points), False, dir="none",

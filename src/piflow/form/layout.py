@@ -136,6 +136,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("保護対策", "measure", "text", 44, "保護対策", "カタログの名称を一覧から選ぶ"),
         Column("扱い", "how", "text", 16, "扱い", f"空欄は「{HOW_FIGURE}」"),
         Column("不要とする理由", "reason", "text", 36, prompt=f"扱いが「{HOW_WAIVED}」のとき必須"),
+        Column("この図だけの一覧（資料番号）", "figure", "text", 16,
+               prompt="原本の図がこの対象の一覧を違えて書くときだけ。その図に書く保護対策を 1 行ずつ"),
     ),
     ACCEPTED: (
         Column("指摘のキー", "key", width=36, prompt="piflow audit が表示する rule@subject"),

@@ -352,7 +352,7 @@ def build(name: str, sheets: dict[str, list[Row]]) -> Workbook:
     parties, holders = _parties(b, rows_parties, endpoints, data_ids)
     data["parties"] = parties
     data["scenarios"] = _scenarios(b, tables[FIGURES], tables[STEPS], endpoints, data_ids)
-    _measures(b, tables[MEASURES], holders, endpoints)
+    _measures(b, tables[MEASURES], holders, endpoints, data["scenarios"])
     data["accepted"] = [_record(b, rec, ("accepted", i), TABLES[ACCEPTED])
                         for i, (r, rec) in enumerate(tables[ACCEPTED])]
     data["exceptions"] = [_record(b, rec, ("exceptions", i), TABLES[EXCEPTIONS])
@@ -524,8 +524,11 @@ def _scenarios(b: _Builder, figures, steps, endpoints: _Names, data_ids: _Names)
     return scenarios
 
 
-def _measures(b: _Builder, rows, holders: dict, endpoints: _Names) -> None:
+def _measures(b: _Builder, rows, holders: dict, endpoints: _Names, scenarios: list[dict]) -> None:
     how_by_key = {match_key(k): k for k in HOW_KEYS} | {match_key(k): v for k, v in HOW_ALIASES.items()}
+    figures = _Names()
+    for sc in scenarios:
+        figures.add(sc["id"], sc.get("tag", ""))
     for r, rec in rows:
         if "target" not in rec:
             b.error((MEASURES, r, 1), "P103", "対象（当事者・システムの ID）を書いてください", "missing target")
@@ -547,6 +550,22 @@ def _measures(b: _Builder, rows, holders: dict, endpoints: _Names) -> None:
             b.error((MEASURES, r, 2), "P103", "保護対策を書いてください", "missing measure")
             continue
         label, label_cell = rec["measure"]
+        if "figure" in rec:  # this figure's own list for the target (scenario.figure_measures)
+            text, cell = rec["figure"]
+            where = next((i for i, sc in enumerate(scenarios) if sc["id"] == figures.resolve(text)), None)
+            if where is None:
+                b.error(cell, "P201", f"図「{text}」が「{FIGURES}」シートにありません", f"unknown figure {text!r}",
+                        did_you_mean(text, [sc.get("tag", sc["id"]) for sc in scenarios]))
+            elif how != HOW_FIGURE:
+                b.error(cell, "P101", f"この図だけの一覧は扱いが「{HOW_FIGURE}」の行にだけ書きます",
+                        "a figure's own list holds measures drawn in it")
+            else:
+                listed = scenarios[where].setdefault("figure_measures", {}).setdefault(target, [])
+                path = ("scenarios", where, "figure_measures", target)
+                b.cells.setdefault(path, label_cell)
+                b.cells[(*path, len(listed))] = label_cell
+                listed.append(label)
+            continue
         holder, path = holders[target]
         key = HOW_KEYS[how]
         if key == "waivers":

@@ -17,7 +17,7 @@ from piflow.form.layout import (
     ACCEPTED, BASIS_ROWS, DATA, EXCEPTIONS, FIGURES, FIXED_LISTS, GUIDE, HOW_CHECKLIST, HOW_FIGURE, HOW_WAIVED, LISTS, MEASURES,
     NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter,
 )
-from piflow.model import Flow
+from piflow.model import Flow, written_measures
 from piflow.textnorm import normalize
 from piflow.writers.checklist_words import looks_like_formula
 from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count, page_setup
@@ -101,7 +101,8 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
     parties, measures = [], []
 
     def holder_measures(target: str, holder) -> None:
-        measures.extend({"target": target, "measure": label(m), "how": HOW_FIGURE} for m in holder.measures)
+        measures.extend({"target": target, "measure": text, "how": HOW_FIGURE}
+                        for text in written_measures(holder.measures, label))
         measures.extend({"target": target, "measure": label(m), "how": HOW_CHECKLIST} for m in holder.checklist_measures)
         measures.extend({"target": target, "measure": label(m), "how": HOW_WAIVED, "reason": r}
                         for m, r in holder.waivers.items())
@@ -125,11 +126,14 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         figure = sc.tag if names[normalize(sc.tag)] == 1 else sc.id
         figures.append({"tag": sc.tag, "id": sc.id, "title": sc.title, "lanes": "、".join(sc.lanes),
                         "notes": "\n".join(sc.notes)})
+        for target, shown in sc.figure_measures.items():
+            measures.extend({"target": target, "measure": text, "how": HOW_FIGURE, "figure": figure}
+                            for text in written_measures(shown, label))
         for st in sc.steps:
             steps.append({
                 "scenario": figure, "n": st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
                 "channel": "、".join(st.channels), "medium": st.medium, "media": st.media, "data": _ids(st.data),
-                "measures": "\n".join(label(m) for m in st.measures),
+                "measures": "\n".join(written_measures(st.measures, label)),
                 "waivers": "\n".join(f"{label(m)}: {r}" for m, r in st.waivers.items()),
                 "occasion": st.occasion, "note": st.note,
             })

@@ -7,7 +7,7 @@ defaults left out; loading the text gives back an equal model.
 from __future__ import annotations
 
 from piflow.catalog import Catalog, default_catalog
-from piflow.model import Flow
+from piflow.model import Flow, written_measures
 from piflow.vocab import DataClass, SystemKind
 
 HEADER = "# piflow フローファイル（piflow form import で Excel の記入用ブックから作成）\n"
@@ -26,7 +26,7 @@ def _drop_empty(d: dict) -> dict:
 
 
 def _holder(d: dict, holder, catalog: Catalog) -> dict:
-    d["measures"] = _Lines(_label(catalog, m) for m in holder.measures)
+    d["measures"] = _Lines(written_measures(holder.measures, lambda m: _label(catalog, m)))
     d["checklist_measures"] = _Lines(_label(catalog, m) for m in holder.checklist_measures)
     d["waivers"] = {_label(catalog, m): r for m, r in holder.waivers.items()}
     return d
@@ -63,12 +63,14 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
         steps = [_keep_data({
             "n": int(st.n) if st.n.isdigit() else st.n, "id": st.id, "from": st.from_, "to": st.to, "text": st.text,
             "channel": _one_or_list(st.channels), "medium": st.medium and str(st.medium), "media": st.media,
-            "data": _ids(st.data), "measures": _Lines(_label(catalog, m) for m in st.measures),
+            "data": _ids(st.data), "measures": _Lines(written_measures(st.measures, lambda m: _label(catalog, m))),
             "waivers": {_label(catalog, m): r for m, r in st.waivers.items()}, "occasion": st.occasion,
             "note": st.note,
         }) for st in sc.steps]
         scenarios.append(_drop_empty({"id": sc.id, "tag": sc.tag, "title": sc.title, "notes": _Lines(sc.notes),
-                                      "lanes": list(sc.lanes), "steps": steps}))
+                                      "lanes": list(sc.lanes), "steps": steps,
+                                      "figure_measures": {k: _Lines(written_measures(v, lambda m: _label(catalog, m)))
+                                                          for k, v in sc.figure_measures.items()}}))
     accepted = [_drop_empty({"key": a.key, "reason": a.reason, "by": a.by, "date": a.date}) for a in flow.accepted]
     exceptions = [_drop_empty({"key": e.key, "basis": e.basis, "controls": _Lines(e.controls), "note": e.note})
                   for e in flow.exceptions]

@@ -7,13 +7,14 @@ arrow, the measure lists, --audit marks, diff marks, footnotes).  The grid
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from piflow.catalog import Catalog, default_catalog
 from piflow.layout.text import NBSP, Para, Span
-from piflow.model import Flow, Party, Scenario, Step
+from piflow.model import Flow, Party, Scenario, Step, written_measures
 from piflow.textnorm import circled
 from piflow.vocab import Channel, ChannelClass, Medium, Role, SystemKind
 
@@ -68,11 +69,23 @@ class RowContent:
     flagged: bool = False
     removed: bool = False
     footnote: str | None = None  # its measures' footnote mark (※A) with --measures footnote
+    key: str = ""  # the step's subject key in audit findings
 
     @property
     def inside(self) -> bool:
         """A step inside one holder (抽出 by the same staff, 納品検査): a note in its box."""
         return self.tail == self.head
+
+
+@dataclass
+class FindingNote:
+    """One audit finding shown on the figure: its mark's subject, and its explanation."""
+
+    key: str  # subject key: the row's or the holder's key
+    code: str
+    what: str  # what is wrong, in words
+    where: str  # ② or the holder's name, for the brief list
+    paras: list[Para]  # the full explanation
 
 
 @dataclass
@@ -92,7 +105,7 @@ class FigureContent:
     rows: list[RowContent]
     links: list[tuple[str, str]]  # (operator holder key, system holder key)
     footnotes: list[tuple[str, list[Para]]]  # (mark, paragraphs)
-    findings: list[Para]
+    findings: list[FindingNote]
     changes: list[Para]
 
     @cached_property
@@ -119,6 +132,29 @@ def draw_class(step: Step) -> str:
         ChannelClass.NETWORK: "network", ChannelClass.INTERNET: "internet", ChannelClass.HAND: "hand",
         ChannelClass.MAIL: "mail", ChannelClass.VOICE: "other", ChannelClass.FAX: "other",
     }[step.channel.klass]
+
+
+def channel_tags(step: Step) -> str:
+    """【channel】（medium） under the step's text, leaving out what its brackets already say:
+    「申請書の提出（郵送・窓口等）」 takes no 【郵送・窓口】, 「納品（紙・手渡し）」 no 【手渡し】（紙）,
+    「印字データ（CD-R、DVD-R等）の提供」 no （CD-R、DVD-R等）."""
+    text = step.text + (step.note or "")
+    bracketed = "・".join(m.group(1) for m in _BRACKETED.finditer(text))
+    names = [c.tag.strip("【】") for c in step.channels]
+    names = [n for n, c in zip(names, step.channels) if n not in bracketed and c.value not in bracketed]
+    tags = "【" + "・".join(names) + "】" if names else ""
+    if step.media:
+        # 「電磁的媒体・パスワード通知書の返却」 with media DVD等・パスワード通知書: only （DVD等）.
+        parts = re.split("[・、]", step.media)
+        kept = [p for p in parts if p.removesuffix("等") not in text]
+        if kept:
+            tags += f"（{step.media}）" if len(kept) == len(parts) else "（" + "・".join(kept) + "）"
+    elif step.medium and step.medium is not Medium.ELECTRONIC and step.medium.value not in bracketed:
+        tags += f"（{step.medium.value}）"
+    return tags
+
+
+_BRACKETED = re.compile(r"[（(【]([^）)】]+)[）)】]")
 
 
 def lane_key(party: Party) -> str:
@@ -206,8 +242,10 @@ class ContentBuilder:
     # --- measures ----------------------------------------------------------------------------
 
     def measure_lines(self, measures, waivers) -> list[str]:
+        """The measures as the department wrote them (アクセスログ取得, not the catalog's combined
+        アクセスログ取得、分析); the catalog's label only for a measure given by its id."""
         cat = self.opt.catalog
-        lines = [f"・{cat[m].label}" for m in measures]
+        lines = [f"・{cat[t].label if t in cat else t}" for t in written_measures(measures, lambda m: cat[m].label)]
         lines += [f"－ {cat[m].label}（{reason}）" for m, reason in waivers.items()]
         return lines
 
@@ -231,7 +269,9 @@ class ContentBuilder:
             title += [Para.of(line, "small") for line in subtitle.splitlines()]
         title += self.finding_para(findings)
         holder = system or party
-        lines = self.measure_lines(holder.measures, holder.waivers)
+        # What this figure lists beside the holder: the scenario's own list where the paper's differs.
+        shown = self.scenario.figure_measures.get(holder.id, holder.measures)
+        lines = self.measure_lines(shown, holder.waivers)
         callout: list[Para] = []
         footnote = None
         if lines and self.opt.measures == "show":
@@ -255,11 +295,7 @@ class ContentBuilder:
         else:
             first = Para((Span(number, bold=True), Span(f"{NBSP}{step.text}")))
         label = [first]
-        tags = step.channel_tag  # 【郵送・窓口】 for a step with several channels
-        if step.media:
-            tags += f"（{step.media}）"
-        elif step.medium and step.medium is not Medium.ELECTRONIC:
-            tags += f"（{step.medium.value}）"
+        tags = channel_tags(step)
         if tags:
             label.append(Para.of(tags))
         if self.opt.show_data and step.data:
@@ -275,7 +311,7 @@ class ContentBuilder:
             label.append(Para.of(f"保護対策 {footnote}", "small"))
         label += self.finding_para(findings)
         return RowContent(number, step_order(step), step.from_, step.to, label, draw_class(step), flagged=bool(findings),
-                          footnote=footnote)
+                          footnote=footnote, key=self.step_key(step))
 
     def build(self) -> FigureContent:
         used = self.endpoints
@@ -288,7 +324,9 @@ class ContentBuilder:
             if shown_party or not party.systems:
                 holders.append(self.holder(party))
             for system in party.systems:
-                if system.id in used or system.id in operated:
+                # A database stands in its system's lane on every figure of that lane, as the
+                # papers draw it (23's 意見・回答等データ), even with no step of its own.
+                if system.id in used or system.id in operated or system.kind is SystemKind.DATABASE:
                     holders.append(self.holder(party, system))
             drawn |= {h.endpoint for h in holders}
             header = [Para.of(party.lane or party.name, bold=True)]
@@ -301,18 +339,23 @@ class ContentBuilder:
         title = [Para.of(self.scenario.title, "title", bold=True)]
         notes = [Para.of(n, "small") for n in self.scenario.notes]
         return FigureContent(self.scenario.tag, title, notes, lanes, rows, links, self.footnotes,
-                             self._findings_paras(drawn), self._changes_paras())
+                             self._findings_notes(drawn, rows), self._changes_paras())
 
-    def _findings_paras(self, drawn: set[str]) -> list[Para]:
-        shown = [f for f in self.opt.findings or [] if not f.accepted and self._in_figure(f, drawn)]
-        if not shown:
-            return []
+    def _findings_notes(self, drawn: set[str], rows: list[RowContent]) -> list[FindingNote]:
         color = self.style["finding"]["color"]
-        paras = [Para.of(f"監査の指摘（{len(shown)}件）", "small", bold=True, color=color)]
-        for f in shown:
-            paras.append(Para((Span(f.code, "small", color=color), Span(f" {f.subject.label}", "small"))))
-            paras.append(Para.of(f"　{f.message.split(' — ')[0]}", "small", hang=True))
-        return paras
+        numbers = {r.key: r.step for r in rows}
+        names = {f"party:{p.id}": p.name for p in self.flow.parties}
+        names |= {f"system:{s.id}": s.name for p in self.flow.parties for s in p.systems}
+        out = []
+        for f in self.opt.findings or []:
+            if f.accepted or not self._in_figure(f, drawn):
+                continue
+            what = f.message.split(" — ")[0]
+            paras = [Para((Span(f.code, "small", color=color), Span(f" {f.subject.label}", "small"))),
+                     Para.of(f"　{what}", "small", hang=True)]
+            where = numbers.get(f.subject.key) or names.get(f.subject.key, f.subject.label)
+            out.append(FindingNote(f.subject.key, f.code, what, where, paras))
+        return out
 
     def _in_figure(self, f: Finding, drawn: set[str]) -> bool:
         kind, _, ident = f.subject.key.partition(":")
@@ -331,6 +374,20 @@ class ContentBuilder:
         if len(changes) > 40:
             paras.append(Para.of(f"… ほか {len(changes) - 40} 件", "small"))
         return paras
+
+
+def findings_paras(notes: list[FindingNote], style: dict, brief: bool = False) -> list[Para]:
+    """監査の指摘 on a page: each finding whose mark is on the page, in full; or, ``brief``, in one
+    line each, its mark's place and what is missing (when the full list would push steps to another page)."""
+    if not notes:
+        return []
+    color = style["finding"]["color"]
+    paras = [Para.of(f"監査の指摘（{len(notes)}件）", "small", bold=True, color=color)]
+    if not brief:
+        return paras + [p for n in notes for p in n.paras]
+    for n in notes:
+        paras.append(Para((Span(n.code, "small", color=color), Span(f" {n.where}: {n.what}", "small")), hang=True))
+    return paras
 
 
 def _change_kinds(changes) -> dict[str, str]:
@@ -369,18 +426,11 @@ def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options
     return ContentBuilder(flow, scenario, style, options or Options(), key).build()
 
 
-SAMPLES = {"solid": "━━━", "dashed": "╍╍╍", "dotted": "┈┈┈", "bold,dashed": "▬ ▬ ▬", "bold,dotted": "┅┅┅"}
+def legend_entries(style: dict, used: list[str]) -> list[tuple[str, Para]]:
+    """凡例: each line style drawn on the page (its class) with the theme's label.  The sample
+    itself is a line drawn with the arrows' own stroke, not a character."""
+    return [(cls, Para.of(style["channels"][cls]["label"], "small")) for cls in used
+            if cls in style["channels"]]
 
 
-def legend_paras(style: dict, used: list[str]) -> list[Para]:
-    """凡例: a sample of each line style drawn on the page, with the theme's label."""
-    if not used:
-        return []
-    spans = [Span("凡例　", "small", bold=True)]
-    for cls in used:
-        look = style["channels"].get(cls) if cls != "removed" else None
-        if look is None:
-            continue
-        spans.append(Span(SAMPLES.get(look["style"], "───"), "small", color=look["color"]))
-        spans.append(Span(f" {look['label']}　", "small"))
-    return [Para(tuple(spans))]
+LEGEND_HEAD = Para.of("凡例", "small", bold=True)

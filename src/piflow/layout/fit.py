@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from piflow.layout.content import FigureContent, Options, figure_content
 from piflow.layout.geometry import Page
+from piflow.layout.checks import LIST_CHARS
 from piflow.layout.grid import Grid, PageSpec, Params
 from piflow.layout.text import Fonts
 from piflow.model import Flow, Scenario
@@ -61,11 +62,12 @@ def fonts_of(style: dict) -> Fonts:
 
 
 LABEL_CHARS = (7, 9, 11, 13, 16, 20, 25)  # label wrap widths tried, in characters
+CALLOUT_CHARS = (LIST_CHARS, 14, 18, 24)  # measure-list wrap widths tried, in characters
 
 
 def _params(fonts: Fonts, label_chars=LABEL_CHARS, cols=(0, 1, 2), rooms=(False,)) -> list[Params]:
     body, small = fonts.body * 1.05, fonts.small * 1.05
-    callouts = (10 * small, 14 * small, 18 * small, 24 * small)
+    callouts = tuple(c * small for c in CALLOUT_CHARS)
     out = []
     for lc in label_chars:
         box = min(10, max(6, round(lc * 0.7)))
@@ -95,14 +97,15 @@ class Fitter:
         pw, ph = self.paper.printable
         return min(pw / page.width, ph / page.height, MAX_SCALE)
 
-    def spec(self, i: int, j: int, number: int = 1, count: int = 1) -> PageSpec:
+    def spec(self, i: int, j: int, number: int = 1, count: int = 1, findings: str = "full") -> PageSpec:
         rows = self.c.rows[i:j]
         callouts = {k for k, r in self.first.items() if i <= r < j} | (self.idle if i == 0 else set())
         # The footnotes of the steps on this page and of the holders whose lists are here.
         marks = {r.footnote for r in rows} | {self.c.holders[k].footnote for k in callouts}
         footnotes = [(m, ps) for m, ps in self.c.footnotes if m in marks]
         tag = self.c.tag if count == 1 else f"{self.c.tag}（{number}/{count}）"
-        return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number, count)
+        return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number,
+                        count, findings)
 
     def _try(self, spec: PageSpec, params: Params) -> tuple[tuple, Page, Params]:
         page = Grid(self.c, spec, params, self.fonts, self.style).build()
@@ -118,7 +121,9 @@ class Fitter:
             return max((self._try(spec, p) for p in _params(self.fonts, **QUICK)), key=lambda t: t[0])[1]
         # 1. Every label wrap width, with room for none, one or two columns of measure list in
         #    the lanes that have one, with and without an empty column beside the boxes.
-        best = max((self._try(spec, p) for p in _params(self.fonts, rooms=(False, True))), key=lambda t: t[0])
+        # (The widths the page split tries are among them: a page found to fit is laid out to fit.)
+        chars = tuple(sorted({*LABEL_CHARS, *QUICK["label_chars"]}))
+        best = max((self._try(spec, p) for p in _params(self.fonts, chars, rooms=(False, True))), key=lambda t: t[0])
         # 2. Lane by lane: room for two, one or no columns of measure list beside the boxes.
         for lane in self.c.lanes:
             if not any(h.callout for h in lane.holders):
@@ -151,6 +156,12 @@ class Fitter:
             whole = self.best(self.spec(0, n))
             if self.fits(whole) or n <= 1:
                 return self._checked([whole])
+            if self.c.findings:
+                # --audit: the steps stay on one page as the plain figure does; the findings are
+                # listed one line per rule, naming where their marks are.
+                brief = self.best(self.spec(0, n, findings="brief"))
+                if self.fits(brief):
+                    return self._checked([brief])
         bounds = self._split(n)
         count = len(bounds)
         pages = [self.best(self.spec(i, j, k + 1, count), quick=n > 60) for k, (i, j) in enumerate(bounds)]

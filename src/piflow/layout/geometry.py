@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from piflow.layout.text import Block
+from piflow.layout.text import Block, Fonts
+
+# Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid):
+# (left/right, top) in pt.  The title of a box starts below it.
+SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
+SHAPE_BOTTOM = {"cylinder": 6.0}  # the curve at a cylinder's foot, below its title
+PAD = 3.0  # text inside a box, from its border
+TITLE_MARGIN = 3.0  # from a box's outline (or its lid) to the top of its title
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ class TextBox:
     align: str = "left"
     owner: str | None = None  # holder key of a callout or note
     flagged: bool = False
+    ground: bool = False  # drawn on an opaque ground: lane lines under it do not show through
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,24 @@ class Holder:
     title: Block
     flagged: bool = False
     idle: bool = False  # no step of this page touches it
+    title_top: float = TITLE_MARGIN  # from the box's top to its title's first line (pt)
+    gaps: tuple[tuple[float, float], ...] = ()  # breaks in the bar where an arrow it does not join passes
+
+    @property
+    def segments(self) -> list[Rect]:
+        """The bar as drawn: the box, broken at its gaps (top to bottom)."""
+        out, y = [], self.rect.y
+        for g0, g1 in sorted(self.gaps):
+            out.append(Rect(self.rect.x, y, self.rect.w, g0 - y))
+            y = g1
+        out.append(Rect(self.rect.x, y, self.rect.w, self.rect.y1 - y))
+        return out
+
+    @property
+    def title_rect(self) -> Rect:
+        """Where the title prints: centred, ``title_top`` below the box's top."""
+        w, h = self.title.width, self.title.height
+        return Rect(self.rect.cx - w / 2, self.rect.y + self.title_top, w, h)
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,22 @@ class Link:
 
     tail: str
     head: str
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A thin line from a measure list standing outside its own lane to its box."""
+
+    owner: str  # holder key
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A legend's sample of a line style: a short line drawn with the stroke of that class."""
+
+    cls: str
     points: tuple[tuple[float, float], ...]
 
 
@@ -132,10 +174,13 @@ class Page:
     notes: list[TextBox] = field(default_factory=list)  # steps inside one holder
     callouts: list[TextBox] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    leaders: list[Leader] = field(default_factory=list)  # measure lists placed in a lane beside their own
     extras: list[TextBox] = field(default_factory=list)  # legend, footnotes, findings, changes
     legend: list[str] = field(default_factory=list)  # channel classes drawn, for the legend
+    samples: list[Sample] = field(default_factory=list)  # the legend's line samples
     scale: float = 1.0  # page scale chosen by the fit (figure pt -> printed pt)
     smallest: float = 0.0  # smallest font size in the figure, before scaling
+    fonts: Fonts | None = None  # the sizes the text was set in (for the checks)
 
     @property
     def printed_min(self) -> float:

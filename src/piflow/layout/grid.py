@@ -4,33 +4,36 @@ Given a figure's content, the rows of one page and a few wrap widths, place
 everything: lanes left to right, holders as boxes spanning the rows of their
 steps, each arrow straight and horizontal in its own row (so no two arrows can
 cross and ① reads above ②), each label in a gap between two columns of its
-arrow's span just above it, steps inside one holder as notes in its box, the
-measure lists packed into free space of their own lane.  ``layout.fit`` tries
-several wrap widths and keeps the grid that prints largest on the page.
+arrow's span just above it, steps inside one holder as notes in its box, a bar
+broken where an arrow it does not join passes, the legend's line samples; the
+measure lists and the findings box go into free space (``layout.lists``).
+``layout.fit`` tries several wrap widths and keeps the grid that prints largest
+on the page.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import permutations
 
-from piflow.layout.content import LEGEND_ORDER, FigureContent, HolderContent, RowContent, legend_paras
-from piflow.layout.geometry import Arrow, Holder, Lane, Link, Page, Rect, TextBox
-from piflow.layout.pack import Packer
+from piflow.layout.content import (LEGEND_HEAD, LEGEND_ORDER, FigureContent, HolderContent, RowContent, findings_paras,
+                                   legend_entries)
+from piflow.layout.geometry import (PAD, SHAPE_BOTTOM, SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Link, Page, Rect,
+                                    Sample, TextBox)
+from piflow.layout.lists import FreeSpace
 from piflow.layout.text import Block, Fonts, Para, natural_width
 
-PAD = 3.0  # text inside a box, from its border
 MARGIN = 6.0  # around the figure
 GAP_MIN = 16.0  # between two columns that carry no label
 LANE_PAD = 8.0  # from a lane's border to its first box
 ARROW_BELOW = 8.0  # from an arrow to the next row
 LABEL_GAP = 2.0  # from a label to its arrow
 MIN_BOX = 44.0
+SAMPLE = 28.0  # length of a legend's line sample
+BAR_GAP = 4.0  # half the break in a bar where an arrow it does not join passes
 PERMUTE_MAX = 5  # holders in one lane whose orders are all tried
 PERMUTE_ROWS = 200  # beyond this many rows, keep the declared order
-# Room the drawn shape takes from inside its box (the 3-D edge of box3d, a cylinder's lid).
-SHAPE_EDGE = {"box3d": (8.0, 6.0), "cylinder": (0.0, 10.0), "folder": (4.0, 8.0), "tab": (4.0, 8.0)}
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,14 @@ class PageSpec:
     idle: set[str]  # holder keys shown without a step on this page
     callouts: set[str]  # holder keys whose measure list is on this page
     footnotes: list[tuple[str, list[Para]]]
-    findings: bool  # the findings and changes boxes
+    changes: bool  # the box of changes (piflow diff), on the last page
     tag: str
     number: int = 1
     count: int = 1
+    findings: str = "full"  # the findings whose marks are on this page: full, brief (one line per rule)
 
 
-class Grid:
+class Grid(FreeSpace):
     def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict):
         self.c, self.spec, self.p, self.fonts, self.style = content, spec, params, fonts, style
         self.holders = content.holders
@@ -129,6 +133,7 @@ class Grid:
         y = self._idle_band(y)
         self._rows(y)
         self._arrows_and_notes()
+        self._break_bars()
         self._links()
         self._pack()
         return self._finish()
@@ -211,7 +216,7 @@ class Grid:
                 cols = dict(p.lane_cols).get(lane.id, p.callout_cols)
                 if max(len(c) for c in lists) < 8:
                     cols = min(1, cols)
-                want = cols * (p.callout_widths[-2] + 8) + 2 * PAD + 2 * LANE_PAD
+                want = cols * (p.callout_widths[1] + 8) + 2 * PAD + 2 * LANE_PAD
                 lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
         return lane_min
 
@@ -280,7 +285,7 @@ class Grid:
             for k, blk in self.idle_titles.items():
                 if self.holders[k].lane != lane.id:
                     continue
-                w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
+                w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge_y(k)
                 cx = (self.bounds[li][0] + self.bounds[li][1]) / 2
                 self._put(k, Rect(cx - w / 2, yy, w, h), blk, idle=True)
                 yy += h + 6
@@ -299,7 +304,7 @@ class Grid:
         self.row_top: list[float] = []
         self.arrow_y: list[float] = []
         for i, r in enumerate(self.spec.rows):
-            starting = [self.titles[k].height + 2 * PAD + 2 + self._edge(k)[1] for k, s in first_row.items() if s == i]
+            starting = [self.titles[k].height + 2 * PAD + 2 + self._edge_y(k) for k, s in first_row.items() if s == i]
             above = max(starting, default=0.0)
             if r.inside:
                 above = max(above, 0.0) + self.notes[i].height + 2 * PAD + 2
@@ -326,7 +331,7 @@ class Grid:
                 w, h = box.w - 2 * PAD - 2, blk.height + 2 * PAD
                 rect = Rect(box.x + PAD + 1, self.arrow_y[i] - h, w, h)
                 self.note_boxes.append(TextBox(rect, (blk,), "note", step=r.step, order=r.order, align="center",
-                                               owner=k, flagged=r.flagged))
+                                               owner=k, flagged=r.flagged, ground=True))
                 continue
             tk, hk = self._endpoint_key(r.tail), self._endpoint_key(r.head)
             tail, head = self.placed[tk], self.placed[hk]
@@ -337,9 +342,25 @@ class Grid:
             blk = self.labels[i]
             lw, lh = blk.width + 2 * PAD, blk.height + 2 * PAD
             rect = Rect((gx0 + gx1) / 2 - lw / 2, ya - LABEL_GAP - lh, lw, lh)
-            label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged)
+            label = TextBox(rect, (blk,), "label", step=r.step, order=r.order, align="center", flagged=r.flagged,
+                            ground=True)
             self.arrows.append(Arrow(r.step, r.order, tk, hk, ((round(x0, 1), ya), (round(x1, 1), ya)), r.cls, label,
                                      flagged=r.flagged, removed=r.removed))
+
+    def _break_bars(self) -> None:
+        """An arrow never runs over a bar it does not join: the bar breaks where the arrow passes
+        (when no order of the lane's columns avoids it)."""
+        gaps: dict[str, list[tuple[float, float]]] = {}
+        for a in self.arrows:
+            (x0, y), (x1, _) = a.points[0], a.points[-1]
+            lo, hi = min(x0, x1), max(x0, x1)
+            for h in self.holder_boxes:
+                r = h.rect
+                if h.key not in (a.tail, a.head) and lo < r.cx < hi and r.y < y < r.y1:
+                    gaps.setdefault(h.key, []).append((round(y - BAR_GAP, 1), round(y + BAR_GAP, 1)))
+        if gaps:
+            self.holder_boxes = [replace(h, gaps=tuple(sorted(gaps[h.key]))) if h.key in gaps else h
+                                 for h in self.holder_boxes]
 
     def _links(self) -> None:
         """Operating lines, through the channel under the headers."""
@@ -351,48 +372,6 @@ class Grid:
             start = (a.cx, a.y1) if a.y1 <= cy else (a.cx, a.y)
             self.link_lines.append(Link(op, sysk, (start, (a.cx, cy), (b.cx, cy), (b.cx, b.y))))
 
-    def _pack(self) -> None:
-        """Idle boxes (when not banded) and measure lists into free space of their own lane."""
-        obstacles = [h.rect.grown(3) for h in self.holder_boxes]
-        obstacles += [a.label.rect.grown(1) for a in self.arrows]
-        obstacles += [Rect(min(a.points[0][0], a.points[1][0]), a.points[0][1] - 5,
-                           abs(a.points[1][0] - a.points[0][0]), 10) for a in self.arrows]
-        for link in self.link_lines:
-            for (ax, ay), (bx, by) in zip(link.points, link.points[1:]):
-                obstacles.append(Rect(min(ax, bx) - 3, min(ay, by) - 3, abs(bx - ax) + 6, abs(by - ay) + 6))
-        packer = Packer(obstacles)
-        start_y = self.top + self.header_h + 4
-        if not self.banded:
-            for li, lane in enumerate(self.c.lanes):
-                for k, blk in self.idle_titles.items():
-                    if self.holders[k].lane == lane.id:
-                        packer.add(self._place_idle(k, blk, self.bounds[li], packer, start_y).grown(3))
-        self.callouts: list[TextBox] = []
-        for li, lane in enumerate(self.c.lanes):
-            for h in lane.holders:
-                if h.key not in self.spec.callouts or not h.callout:
-                    continue
-                floor = max([self.rows_bottom + self.p.callout_slack] + [b.rect.y1 for b in self.callouts])
-                mine = [r for k, r in self.placed.items() if self.holders[k].lane == lane.id]
-                box = self._place_callout(h, self.bounds[li], mine, packer, start_y, floor)
-                self.callouts.append(box)
-                packer.add(box.rect.grown(3))
-
-    def _place_idle(self, k: str, blk: Block, bounds: tuple[float, float], packer: Packer, start_y: float) -> Rect:
-        """The highest free place in the lane; nearer the lane's middle when equal."""
-        w, h = blk.width + 2 * PAD + self._edge(k)[0], blk.height + 2 * PAD + self._edge(k)[1]
-        x0, x1 = bounds[0] + 3, bounds[1] - 3
-        cx = (x0 + x1) / 2
-        lane = self.holders[k].lane
-        xs_try = {min(max(cx - w / 2, x0), x1 - w), x0, x1 - w}
-        xs_try |= {r.x1 + 4 for k2, r in self.placed.items() if self.holders[k2].lane == lane}
-        y_try = sorted((round(packer.lowest(x, w, h, start_y)), abs(x + w / 2 - cx), x)
-                       for x in xs_try if x0 - 0.01 <= x and x + w <= x1 + 0.01)
-        x = y_try[0][2] if y_try else x0
-        rect = Rect(x, packer.lowest(x, w, h, start_y), w, h)
-        self._put(k, rect, blk, idle=True)
-        return rect
-
     def _finish(self) -> Page:
         """The legend and the boxes under the figure; the lanes down to them; the page."""
         fonts, callouts = self.fonts, self.callouts
@@ -402,19 +381,22 @@ class Grid:
                       key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
         inner = self.fig_w - 2 * MARGIN - 2 * PAD
         y = bottom + 2
-        legend = legend_paras(self.style, used)
-        if legend:
-            lb = self.block(legend, inner)
-            self.extras.append(TextBox(Rect(MARGIN, y, lb.width + 2 * PAD, lb.height + 2 * PAD), (lb,), "legend"))
-            y += lb.height + 2 * PAD + 2
+        y = self._legend(used, inner, y)
         boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
-        if self.spec.findings:
-            boxes += [("findings", self.c.findings), ("changes", self.c.changes)]
+        # Each page explains the marks it carries: the findings on its steps and its boxes.
+        marked = {r.key for r in self.spec.rows} | {h.key for h in self.holder_boxes}
+        notes = [n for n in self.c.findings if n.key in marked]
+        boxes.append(("findings", findings_paras(notes, self.style, brief=self.spec.findings == "brief")))
+        if self.spec.changes:
+            boxes.append(("changes", self.c.changes))
         for kind, paras in boxes:
-            if paras:
+            if not paras:
+                continue
+            box = self._in_free_space(paras, kind, bottom) if kind == "findings" else None
+            if box is None:
                 box = self._columns_box(paras, inner, kind, MARGIN, y)
-                self.extras.append(box)
                 y = box.rect.y1 + 4
+            self.extras.append(box)
         fig_h = max(y, bottom) + MARGIN - 2
         top = self.top
         # The lanes end above the legend and the boxes under the figure.
@@ -425,7 +407,30 @@ class Grid:
         # Whole points: Graphviz sizes its canvas (and the SVG viewBox) in whole points.
         return Page(self.spec.tag, self.spec.number, self.spec.count, math.ceil(self.fig_w), math.ceil(fig_h),
                     self.title_box, self.tagbox, lanes, self.holder_boxes, self.arrows, self.note_boxes, callouts,
-                    self.link_lines, self.extras, used, smallest=smallest)
+                    self.link_lines, self.leaders, self.extras, used, self.samples, smallest=smallest, fonts=fonts)
+
+    def _legend(self, used: list[str], inner: float, y: float) -> float:
+        """凡例 under the lanes: its head, then per line style a sample line and its label,
+        left to right, on as many lines as the width needs."""
+        self.samples: list[Sample] = []
+        entries = legend_entries(self.style, used)
+        if not entries:
+            return y
+        head = self.block([LEGEND_HEAD], inner)
+        self.extras.append(TextBox(Rect(MARGIN, y, head.width + 2 * PAD, head.height + 2 * PAD), (head,), "legend"))
+        x, line_h = MARGIN + head.width + 2 * PAD + 4, head.height + 2 * PAD
+        for cls, para in entries:
+            text = self.block([para], inner - SAMPLE - 8)
+            w = SAMPLE + 4 + text.width + 2 * PAD
+            if x + w > MARGIN + inner + 2 * PAD and x > MARGIN + head.width + 2 * PAD + 4:
+                x, y = MARGIN + head.width + 2 * PAD + 4, y + line_h
+            cy = round(y + line_h / 2, 1)
+            self.samples.append(Sample(cls, ((round(x, 1), cy), (round(x + SAMPLE, 1), cy))))
+            self.extras.append(TextBox(Rect(x + SAMPLE + 4, y, text.width + 2 * PAD, text.height + 2 * PAD), (text,),
+                                       "legend"))
+            line_h = max(line_h, text.height + 2 * PAD)
+            x += w + 10
+        return y + line_h + 2
 
     def _put(self, key: str, rect: Rect, title: Block, idle: bool = False) -> None:
         self.placed[key] = rect
@@ -433,6 +438,11 @@ class Grid:
 
     def _edge(self, key: str) -> tuple[float, float]:
         return SHAPE_EDGE.get(self.holders[key].shape, (0.0, 0.0))
+
+    def _edge_y(self, key: str) -> float:
+        """Height the shape takes above and below its title."""
+        shape = self.holders[key].shape
+        return SHAPE_EDGE.get(shape, (0.0, 0.0))[1] + SHAPE_BOTTOM.get(shape, 0.0)
 
     def _add_rooms(self, lanes_cols: list[list[str]], width: dict[str, float]) -> None:
         """An empty column beside the boxes of each lane that has a measure list on this page.
@@ -474,71 +484,8 @@ class Grid:
 
     def _holder(self, key: str, rect: Rect, title: Block, idle: bool = False) -> Holder:
         h: HolderContent = self.holders[key]
-        return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle)
-
-    def _place_callout(self, h: HolderContent, bounds: tuple[float, float], lane_boxes: list[Rect],
-                       packer: Packer, start_y: float, floor: float) -> TextBox:
-        """The shape and place that keep the figure shortest, then wrap the fewest lines.
-
-        Anything above ``floor`` (the bottom the figure has anyway) costs nothing.
-        """
-        head, bullets = h.callout[0], h.callout[1:]
-        lane_x0, lane_x1 = bounds[0] + 3, bounds[1] - 3
-        room = lane_x1 - lane_x0
-        best = None
-        for cw in self.p.callout_widths:
-            for k in (1, 2):
-                if k == 2 and len(bullets) < 6:
-                    continue
-                box = self._callout_shape(head, bullets, cw, k)
-                if box is None or box[0] > room:
-                    continue
-                w, h_, hb, cols = box
-                wrapped = sum(len(c.lines) for c in cols) + len(hb.lines) - len(h.callout)
-                xs = {lane_x0, lane_x1 - w}
-                for r in lane_boxes:
-                    xs |= {r.x1 + 4, r.x - 4 - w}
-                for x in sorted(xs):
-                    if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
-                        continue
-                    y = packer.lowest(x, w, h_, start_y)
-                    score = (round(max(y + h_, floor)), wrapped, round(y), round(w * h_), round(x, 1))
-                    if best is None or score < best[0]:
-                        best = (score, Rect(x, y, w, h_), hb, cols)
-        if best is None:  # narrower than any shape tried: wrap to the lane
-            w_text = max(room - 2 * PAD, 4 * self.fonts.small)
-            w, h_, hb, cols = self._callout_shape(head, bullets, w_text, 1) or (0, 0, None, ())
-            x = lane_x0
-            y = packer.lowest(x, w, h_, start_y)
-            best = (None, Rect(x, y, w, h_), hb, cols)
-        _, rect, hb, cols = best
-        return TextBox(rect.rounded(), cols, "callout", head=hb, owner=h.key)
-
-    def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
-        hb = self.block([head], cw * k + 6 * (k - 1))
-        per = -(-len(bullets) // k)
-        cols = tuple(self.block(bullets[i * per:(i + 1) * per], cw) for i in range(k) if bullets[i * per:(i + 1) * per])
-        if not cols:
-            cols = (Block.from_lines(self.fonts, []),)
-        w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
-        h = hb.height + max(c.height for c in cols) + 2 * PAD
-        return w, h, hb, cols
-
-    def _columns_box(self, paras: list[Para], inner: float, kind: str, x: float, y: float) -> TextBox:
-        head, body = paras[0], paras[1:]
-        col_w = min(inner, max(240.0, inner / 3 - 8))
-        k = max(1, min(3, int((inner + 8) // (col_w + 8))))
-        if len(body) < 4:
-            k = 1
-        per = -(-len(body) // k) if body else 0
-        cols = tuple(self.block(body[i * per:(i + 1) * per], col_w) for i in range(k) if body[i * per:(i + 1) * per])
-        hb = self.block([head], inner)
-        if not cols:
-            cols = (Block.from_lines(self.fonts, []),)
-        w = max(hb.width, sum(c.width for c in cols) + 8 * (len(cols) - 1)) + 2 * PAD
-        h = hb.height + max(c.height for c in cols) + 2 * PAD
-        return TextBox(Rect(x, y, w, h).rounded(), cols, kind, head=hb)
-
+        return Holder(key, h.endpoint, h.lane, h.kind, h.shape, rect.rounded(), title, h.flagged, idle,
+                      title_top=self._edge(key)[1] + TITLE_MARGIN)
 
 def _words(text: str) -> list[str]:
     out, cur = [], ""

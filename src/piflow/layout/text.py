@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from piflow.layout.phrases import phrase_starts
+
 # Line height as a multiple of the font size (Graphviz sets 8 pt lines 9 pt apart; a
 # little more keeps a box's last line clear of its border in any font).
 LINE_HEIGHT = 1.15
@@ -101,7 +103,32 @@ def _katakana(ch: str) -> bool:
     return "\u30a1" <= ch <= "\u30fa" or ch == "ー"
 
 
-def _tokens(para: Para) -> list[list[Span]]:
+def _phrases(fonts: Fonts, para: Para, limit: float) -> list[list[Span]]:
+    """Unbreakable pieces for a line of ``limit`` pt: whole phrases (BudouX), and the characters
+    of a phrase wider than the line (with 禁則: a phrase boundary is always a character one)."""
+    starts = phrase_starts(para.text)
+    out: list[list[Span]] = []
+    phrase: list[list[Span]] = []
+    offset = 0
+
+    def flush() -> None:
+        if sum(fonts.span_width(s) for tok in phrase for s in tok) <= limit:
+            out.append([s for tok in phrase for s in tok])
+        else:
+            out.extend(phrase)
+        phrase.clear()
+
+    for tok in _characters(para):
+        if phrase and offset in starts:
+            flush()
+        phrase.append(tok)
+        offset += sum(len(s.text) for s in tok)
+    if phrase:
+        flush()
+    return out
+
+
+def _characters(para: Para) -> list[list[Span]]:
     """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on."""
     pieces: list[list[Span]] = []
     glue_next = False
@@ -150,7 +177,10 @@ def _merge(spans: list[Span]) -> Line:
     return tuple(out)
 
 
-def _greedy(fonts: Fonts, tokens: list[list[Span]], limit: float, indent: Span | None) -> list[list[Span]]:
+def _greedy(fonts: Fonts, tokens: list[list[Span]], limit: float, indent: Span | None,
+            cut: bool = True) -> list[list[Span]] | None:
+    """Fill lines token by token; a token wider than the line is cut between characters where
+    禁則 allows (or, with ``cut`` false, the lines are refused: None)."""
     lines: list[list[Span]] = [[]]
     width = 0.0
     for tok in tokens:
@@ -161,15 +191,21 @@ def _greedy(fonts: Fonts, tokens: list[list[Span]], limit: float, indent: Span |
             lines.append([indent] if indent else [])
             width = fonts.span_width(indent) if indent else 0.0
         if width + w > limit and not lines[-1][1 if indent else 0:]:
-            # One token wider than the line (a long URL): cut it by characters.
+            if not cut:
+                return None
+            # One token wider than the line (a long URL): cut it by characters, never before
+            # one that may not start a line or after one that may not end it.
+            prev = ""
             for s in tok:
                 for ch in s.text:
                     cw = fonts.span_width(replace(s, text=ch))
-                    if width + cw > limit and any(x.text.strip() for x in lines[-1]):
+                    if (width + cw > limit and any(x.text.strip() for x in lines[-1])
+                            and ch not in NO_LINE_START and prev not in NO_LINE_END):
                         lines.append([indent] if indent else [])
                         width = fonts.span_width(indent) if indent else 0.0
                     lines[-1].append(replace(s, text=ch))
                     width += cw
+                    prev = ch
             continue
         lines[-1].extend(tok)
         width += w
@@ -190,20 +226,20 @@ def _wrap(fonts: Fonts, para: Para, limit: float) -> tuple[Line, ...]:
     parts: list[Line] = []
     # Explicit newlines stay breaks.
     for chunk in _split_newlines(para):
-        tokens = _tokens(chunk)
+        tokens = _phrases(fonts, chunk, limit)
         if not tokens:
             parts.append((Span("", chunk.spans[0].size if chunk.spans else "body"),))
             continue
         indent = Span("　", chunk.spans[0].size) if chunk.hang else None
-        lines = _greedy(fonts, tokens, limit, indent)
+        lines = _greedy(fonts, tokens, limit, indent) or []
         if len(lines) > 1:
             total = sum(fonts.span_width(s) for t in tokens for s in t)
             low = total / len(lines)
             step = fonts.size(chunk.spans[0].size) * 0.5
             trial = low
             while trial < limit:
-                candidate = _greedy(fonts, tokens, trial, indent)
-                if len(candidate) <= len(lines):
+                candidate = _greedy(fonts, tokens, trial, indent, cut=False)
+                if candidate is not None and len(candidate) <= len(lines):
                     lines = candidate
                     break
                 trial += step
@@ -230,16 +266,18 @@ class Block:
     lines: tuple[Line, ...]
     width: float
     height: float
+    continued: tuple[bool, ...] = ()  # per line: it continues the paragraph of the line before
+    limit: float = 0.0  # the wrap width it was set to (pt); 0 when given as lines
 
     @classmethod
     def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
         return _block(fonts, tuple(paras), round(limit, 1))
 
     @classmethod
-    def from_lines(cls, fonts: Fonts, lines: list[Line]) -> Block:
+    def from_lines(cls, fonts: Fonts, lines: list[Line], continued: list[bool] | None = None) -> Block:
         width = max((fonts.line_width(ln) for ln in lines), default=0.0)
         height = sum(fonts.line_height(ln) for ln in lines)
-        return cls(tuple(lines), round(width, 1), round(height, 1))
+        return cls(tuple(lines), round(width, 1), round(height, 1), tuple(continued or [False] * len(lines)))
 
     @property
     def empty(self) -> bool:
@@ -250,9 +288,13 @@ class Block:
 def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
     """Blocks are asked for again and again while the fit tries widths: made once each."""
     lines: list[Line] = []
+    continued: list[bool] = []
     for p in paras:
-        lines += _wrap(fonts, p, limit)
-    return Block.from_lines(fonts, lines)
+        for chunk in _split_newlines(p):
+            wrapped = _wrap(fonts, chunk, limit)
+            lines += wrapped
+            continued += [k > 0 for k in range(len(wrapped))]
+    return replace(Block.from_lines(fonts, lines, continued), limit=limit)
 
 
 def natural_width(fonts: Fonts, paras: list[Para]) -> float:
