@@ -70,7 +70,7 @@ def plan(sections: int, height: Callable[[float], tuple[float, Sequence[float]]]
 
 
 # The printed HTML form (_style.css.j2: table.checklist), in mm and pt.
-HTML_WIDTHS_MM = (30.0, 24.0, 132.0)  # A4 less the 12 mm margins: 186 mm
+HTML_WIDTHS_MM = (28.0, 30.0, 128.0)  # A4 less the 12 mm margins: 186 mm; a mark 「－（理由）」 in two lines
 HTML_PAGE_MM = 297 - 2 * 14 - 6  # less the margins, and room for rounding
 HTML_PAD_MM = (1.5, 1.0)  # cell padding: left/right, top/bottom
 HTML_SIZES = (10, 9.5, 9, 8.5, 8)

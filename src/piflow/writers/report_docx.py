@@ -31,7 +31,7 @@ MARGIN_MM = 22
 FIGURE_MARGIN_MM = 10  # the margins piflow.layout fits figures to
 FORM_MARGIN_MM = 15  # checklist pages: the ward's form uses the page
 FOOTER_MM = 4  # from the paper's edge to the page number, inside every margin
-FORM_WIDTHS_MM = (30, 26, 124)  # 区分 / ○・－ / item: 180 mm, A4 less the form margins
+FORM_WIDTHS_MM = (28, 30, 122)  # 区分 / ○・－ / item: 180 mm, A4 less the form margins
 FORM_SIZES = (10, 9.5, 9, 8.5, 8)  # the form's text, largest first: shrunk (to 8 pt) to keep it on one page
 FORM_LINE = 1.4  # exact line height in the form, in ems (the same in Word and LibreOffice)
 CELL_PAD_MM = (1.9, 0.5)  # the form's cell margins: left/right, top/bottom
@@ -346,28 +346,36 @@ def _form_table(document, form, sections, size: float):
     return table
 
 
-def _page_break(document) -> None:
-    """A page break between two tables (Word joins tables that touch): a paragraph with no height to speak of."""
+def _page_break(document, new_page: bool = True) -> None:
+    """A page break between two tables (Word joins tables that touch): a paragraph with no height to speak of.
+
+    new_page=False: the same thin paragraph opening a section, so that the section break is followed by a
+    paragraph: LibreOffice keeps a section that starts with a table on the page before (a small figure's).
+    """
     from docx.enum.text import WD_LINE_SPACING
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
     fmt = paragraph.paragraph_format
-    fmt.page_break_before = True
+    fmt.page_break_before = new_page
     fmt.space_before = fmt.space_after = 0
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(1)
 
 
+def plan_form(form):
+    """The form's text size and pages in the DOCX: one A4 page where it fits at 8 pt or more."""
+    page_mm = A4[1] - 2 * FORM_MARGIN_MM - 6  # room for the last row's rounding and a stray empty line
+    return plan(len(form.sections), lambda size: _form_heights(form, size), page_mm, FORM_SIZES)
+
+
 def _checklists(document, forms) -> None:
     """Each form from a new page; one page where it fits at 8 pt or more, else broken between sections."""
-    page_mm = A4[1] - 2 * FORM_MARGIN_MM - 6  # room for the last row's rounding and a stray empty line
     first = True
     for form in forms:
-        layout = plan(len(form.sections), lambda size, form=form: _form_heights(form, size), page_mm, FORM_SIZES)
+        layout = plan_form(form)
         for page in layout.pages:
-            if not first:
-                _page_break(document)
+            _page_break(document, new_page=not first)
             first = False
             _form_table(document, form, [form.sections[k] for k in page], layout.size_pt)
 
