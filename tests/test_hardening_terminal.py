@@ -29,20 +29,20 @@ def test_escapes_inside_json_strings_keep_their_meaning():
     assert json.loads(visible(text)) == json.loads(text)
 
 
-def test_audit_text_shows_a_bidi_override_in_a_label_as_an_escape(tmp_path):
-    # U+202E passes the loader (it is not a control character) but flips how the line reads.
+def test_a_bidi_override_in_a_label_is_refused_and_never_reaches_the_terminal(tmp_path):
+    # U+202E flips how the line reads: refused where it is written (issue 25), the message shows no raw one.
     path = write(tmp_path, MINIMAL.replace("name: 委託先", 'name: "委託先\u202eevil"'))
     result = runner.invoke(app, ["audit", str(path)])
-    assert result.exit_code in (0, 1), result.output
-    assert "委託先\\u202eevil" in result.output and not RAW.search(result.output)
+    assert result.exit_code == 2, result.output
+    assert "U+202E" in result.output and not RAW.search(result.output)
 
 
-def test_diff_text_shows_a_bidi_override_as_an_escape(tmp_path):
+def test_diff_of_a_file_with_a_bidi_isolate_is_refused_without_raw_output(tmp_path):
     old = write(tmp_path, MINIMAL, "old.yaml")
     new = write(tmp_path, MINIMAL.replace("text: 提供", 'text: "提供\u2066x"'), "new.yaml")
     result = runner.invoke(app, ["diff", str(old), str(new)])
-    assert result.exit_code in (0, 1), result.output
-    assert "提供\\u2066x" in result.output and not RAW.search(result.output)
+    assert result.exit_code == 2, result.output
+    assert "U+2066" in result.output and not RAW.search(result.output)
 
 
 def test_audit_text_writer_escapes_whatever_reaches_it():

@@ -38,7 +38,7 @@ HOSTILE = {
     "an unknown line style": ("channels:\n  network: {style: wavy}\n", "channels.network.style"),
     "a huge pen": ("channels:\n  hand: {penwidth: 99}\n", "channels.hand.penwidth"),
     "markup in a legend label": ('channels:\n  mail: {label: "<img src=x>"}\n', "channels.mail.label"),
-    "a bidi override in a label": ('channels:\n  mail: {label: "\u202e郵送"}\n', "channels.mail.label"),
+    "a line break in a label": ('channels:\n  mail: {label: "郵送\\n書留"}\n', "channels.mail.label"),
     "a lane that is not a role": ("lanes:\n  宇宙人: {fill: red}\n", "lanes.宇宙人"),
     "a misspelt key": ("channels:\n  network: {penwith: 2}\n", "channels.network.penwith"),
     "an unknown lane in lane_order": ("lane_order: [区, 宇宙人]\n", "lane_order"),
