@@ -113,3 +113,15 @@ def test_id_drop_downs_let_names_and_full_width_ids_through():
     from_, medium = by_column["D"], by_column["H"]  # 送り手 (an id), 媒体 (a closed list)
     assert from_.showErrorMessage and from_.errorStyle == "information" and "名称" in from_.error
     assert medium.showErrorMessage and medium.errorStyle in (None, "stop")
+
+
+def test_a_flow_with_no_form_still_makes_a_workbook_that_says_so(tmp_path):
+    flow = tmp_path / "x.yaml"
+    flow.write_text("piflow: 1\nproposal: {title: t, section: s, bases: [業務委託]}\ndata: [{id: d0, name: n}]\n"
+                    "parties:\n  - {id: p0, name: a, role: 区}\n  - {id: p1, name: b, role: 区}\n"
+                    "scenarios:\n  - {id: s, tag: '1', title: t, steps: [{n: 1, from: p0, to: p1, text: x}]}\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["checklist", str(flow), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(tmp_path / "x.xlsx")
+    assert len(book.worksheets) == 1 and "当てはまる別紙チェックリストはありません" in book.worksheets[0]["A1"].value

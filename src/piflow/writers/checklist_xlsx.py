@@ -120,6 +120,11 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
         layout = plan(len(form.sections), lambda scale: (head * scale, [h * scale for h in heights]), PAGE_MM,
                       SCALES)
         page_setup(ws, PageSetupProperties, f"A1:C{row - 1}", breaks=[starts[p[0]] for p in layout.pages[1:]])
+    if not forms:  # a workbook needs a sheet; it says why it holds no form
+        ws = wb.create_sheet(sheet_title("チェックリスト", used))
+        put(ws, 1, 1, NO_FORMS, font, Alignment(vertical="top"), False)
+        ws.column_dimensions["A"].width = sum(WIDTHS.values())
+        page_setup(ws, PageSetupProperties, "A1:A1")
 
     wb.properties.creator = "piflow"
     wb.properties.title = form_heading(forms[0])[:200] if forms else None
@@ -136,6 +141,8 @@ TITLE_PT = 12 * 1.6
 MARGIN_IN = (0.4, 0.55)  # left/right, top/bottom (the footer sits 0.25 in from the edge)
 PAGE_MM = 297 - 2 * MARGIN_IN[1] * 25.4 - 6  # A4 less the margins, and room for rounding
 SCALES = (1.0, 0.95, 0.9, 0.85, 0.8)  # fitted to one page down to 80 % (10 pt prints at 8 pt)
+NO_FORMS = ("この流れに当てはまる別紙チェックリストはありません（根拠と相手方から判定: docs/checklist-report.md）"
+            " (no checklist applies to this flow)")
 FOOTER = "&P / &N"  # page n of N, centred: Excel's and LibreOffice's header/footer codes
 
 
