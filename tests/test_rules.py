@@ -3,6 +3,12 @@
 A case gives a partial flow merged over tests/rules/_base.yaml and the exact
 finding keys the rule must produce; other rules' findings are ignored.  A file
 for a loader code (P2xx) lists the diagnostic codes loading must give instead.
+
+Every other file pins the rule's ``severity`` and the ``exit`` code ``piflow audit``
+gives for its findings alone (default ``--fail-on error``; ``exit_strict`` under
+``--strict``), so flipping a rule between error and warning fails a test.  A case
+may also list ``messages`` (texts the findings' messages must contain) and
+``not_messages`` (texts none may contain).
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from piflow import exitcodes
 from piflow.audit.catalogue import all_rule_infos
+from piflow.commands.common import threshold_hit
 from piflow.audit.engine import audit, completeness
 from piflow.diagnostics import InputError
 from piflow.loader import loads
@@ -21,11 +29,30 @@ CASES_DIR = Path(__file__).parent / "rules"
 BASE = yaml.safe_load((CASES_DIR / "_base.yaml").read_text(encoding="utf-8"))
 
 
-def _cases():
+def _specs():
     for path in sorted(CASES_DIR.glob("[A-Z]*.yaml")):
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        yield yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _cases():
+    for spec in _specs():
         for case in spec["cases"]:
             yield pytest.param(spec["rule"], case, id=f"{spec['rule']}: {case['name']}")
+
+
+def _pinned():
+    for spec in _specs():
+        if not spec["rule"].startswith("P"):
+            for case in spec["cases"]:
+                if case["expect"]:
+                    yield pytest.param(spec, case, id=f"{spec['rule']}: {case['name']}")
+
+
+def exit_code(findings, strict: bool = False) -> int:
+    """What ``piflow audit`` (commands.audit) returns for these findings alone."""
+    violations = [f for f in findings if not f.incomplete]
+    incomplete = strict and any(f.incomplete for f in findings)
+    return exitcodes.FINDINGS if threshold_hit(violations, "error") or incomplete else exitcodes.OK
 
 
 def run(rule: str, flow_patch: dict):
@@ -53,6 +80,26 @@ def test_rule_case(rule, case):
         return
     findings = run(rule, case["flow"])
     assert sorted(f.key for f in findings if not f.accepted) == sorted(case["expect"])
+    messages = [f.message for f in findings if not f.accepted]
+    for text in case.get("messages", ()):
+        assert any(text in m for m in messages), (text, messages)
+    for text in case.get("not_messages", ()):
+        assert not any(text in m for m in messages), (text, messages)
+
+
+@pytest.mark.parametrize(("spec", "case"), list(_pinned()))
+def test_rule_case_pins_severity_and_exit_code(spec, case):
+    findings = [f for f in run(spec["rule"], case["flow"]) if not f.accepted]
+    assert {f.severity for f in findings} == {spec["severity"]}
+    assert exit_code(findings) == spec["exit"]
+    assert exit_code(findings, strict=True) == spec.get("exit_strict", spec["exit"])
+
+
+def test_every_rule_file_pins_severity_and_exit_code():
+    for spec in _specs():
+        if not spec["rule"].startswith("P"):
+            assert spec.get("severity") in ("error", "warning", "info"), spec["rule"]
+            assert spec.get("exit") in (0, 1), spec["rule"]
 
 
 def test_every_rule_has_a_failing_and_a_passing_case():

@@ -333,6 +333,7 @@ class System(_WaiverScoped):
     name: Text
     kind: vocab(SystemKind) = SystemKind.SYSTEM
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
+    location: str | None = Field(None, description="サーバ・データセンターの所在地（例: 国内、東京都、シンガポール）。省略時は当事者の location")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
     originates: tuple[Id, ...] = Field((), description="このシステムが作り出す情報項目（発行するパスワード、算定した税額、受付番号 …）")
     measures: Measures = Field(default_factory=MeasureIds)
@@ -353,7 +354,7 @@ class Party(_WaiverScoped):
     cloud: str | None = Field(None, description="利用するクラウドサービス（例: Microsoft Dynamics 365, Box）")
     certifications: tuple[vocab(Certification), ...] = ()
     zone: vocab(Zone) | None = None
-    location: str | None = Field(None, description="所在地・準拠法（例: 国内）")
+    location: str | None = Field(None, description="所在地（サーバ・データセンターの国。例: 国内、東京都、シンガポール）")
     operates: tuple[Id, ...] = Field((), description="開発・運用保守する他の当事者のシステムの id（番号のない線で描く）")
     data: tuple[Id, ...] | None = Field(None, description="取り扱わせる情報項目（data の id）")
     measures: Measures = Field(default_factory=MeasureIds)

@@ -166,6 +166,28 @@ class SystemKind(StrEnum):
     PRINTER = "印刷機"
 
 
+# Where a server or data centre is (``location`` of a party or system): Japan, said as the papers
+# say it (国内, 日本, 日本国内) or as a prefecture (東京都, 大阪府 …; a cloud region such as
+# 「東京リージョン」 names its city).  Anything else is read as outside Japan (シンガポール, 米国, EU).
+PREFECTURES = (
+    "北海道", "青森", "岩手", "宮城", "秋田", "山形", "福島", "茨城", "栃木", "群馬", "埼玉", "千葉", "東京", "神奈川",
+    "新潟", "富山", "石川", "福井", "山梨", "長野", "岐阜", "静岡", "愛知", "三重", "滋賀", "京都", "大阪", "兵庫",
+    "奈良", "和歌山", "鳥取", "島根", "岡山", "広島", "山口", "徳島", "香川", "愛媛", "高知", "福岡", "佐賀", "長崎",
+    "熊本", "大分", "宮崎", "鹿児島", "沖縄",
+)
+DOMESTIC_WORDS = ("国内", "日本", "japan", *PREFECTURES)
+# Named abroad even beside a domestic word (「日本国外」「国外（シンガポール）」「海外」).
+ABROAD_WORDS = ("国外", "海外", "外国")
+
+
+def is_domestic(location: str) -> bool:
+    """True if a ``location`` names a place in Japan (国内, 日本, a prefecture); False for anywhere else."""
+    folded = match_key(location)
+    if any(w in folded for w in ABROAD_WORDS):
+        return False
+    return any(match_key(w) in folded for w in DOMESTIC_WORDS)
+
+
 ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
     Role: {
         "ward": Role.WARD, "新宿区": Role.WARD, "区職員": Role.WARD, "担当課": Role.WARD,

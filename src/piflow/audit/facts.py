@@ -12,9 +12,9 @@ from functools import cached_property
 from piflow.audit.finding import step_key
 from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
-from piflow.model import Party, Scenario, Step
+from piflow.model import Party, Scenario, Step, System
 from piflow.textnorm import circled
-from piflow.vocab import Medium, Role
+from piflow.vocab import Medium, Role, is_domestic
 
 PARTNER_ROLES = (Role.CONTRACTOR, Role.SUBCONTRACTOR, Role.DESIGNATED_MANAGER)
 ORIGIN_ROLES = (Role.WARD, Role.SUBJECT, Role.OTHER, Role.PUBLIC_BODY)
@@ -231,6 +231,49 @@ class FlowFacts:
         if party.operates or any(not r.step.medium for r in self.incoming(party)):
             media.add(Medium.ELECTRONIC)
         return media
+
+    # --- what a party does with the data, where it keeps it (issue 22) ----------------------
+
+    def activities(self, party: Party) -> tuple[str, ...]:
+        """What ``party`` does with personal data, in a fixed order: "receives" (a step brings it
+        data from another party), "maintains" (it operates another party's system), "stores"
+        (its own systems or its cloud service keep data).  Messages speak of these, not of
+        receiving when the party only maintains a system.
+        """
+        does = []
+        if self.incoming(party):
+            does.append("receives")
+        if any(self.holdings.get(s) for s in party.operates):
+            does.append("maintains")
+        if party.cloud or any(self.holdings.get(s.id) for s in party.systems):
+            does.append("stores")
+        return tuple(does)
+
+    def location_of(self, holder: Party | System) -> str | None:
+        """Where a party or system keeps data: its own ``location``, for a system else its owner's."""
+        if holder.location:
+            return holder.location
+        owner = self.flow.system_owner.get(holder.id) if isinstance(holder, System) else None
+        return owner.location if owner else None
+
+    @cached_property
+    def abroad(self) -> list[tuple[Party, Party | System, str]]:
+        """(party, holder, location) for each holder of personal data whose location is outside Japan.
+
+        The holder is a system with data (its location, or its owner's), or the party itself when it
+        states a location and holds data; a party's location is then not repeated for each system.
+        """
+        out = []
+        for party in self.flow.parties:
+            systems = [s for s in party.systems if self.holdings.get(s.id)]
+            place = party.location
+            if place and not is_domestic(place) and self.party_holdings(party) and not systems:
+                out.append((party, party, place))
+            for system in systems:
+                where = self.location_of(system)
+                if where and not is_domestic(where):
+                    out.append((party, system, where))
+        return out
 
     # --- measures -------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""G210 partner-lifecycle: a partner receives data with no return or erasure declared.
+"""G210 partner-lifecycle: a partner holds data (receives, maintains or stores it) with no return or erasure declared.
 
 何を調べるか (What it does)
     個人情報を持つ 委託先・再委託先・指定管理者・結合先 について、紙や電磁的媒体を受け取るなら「個人情報の返却」を、
@@ -32,6 +32,14 @@ from piflow.audit.declare import rule
 from piflow.vocab import Medium, Role
 
 
+# What the party does with the data (FlowFacts.activities): the message says that, so a vendor that
+# only maintains a system is not told that it receives personal data.
+DOES_JA = {"receives": "個人情報を受け取り", "maintains": "個人情報のあるシステムを運用保守し",
+           "stores": "個人情報を自らのシステム・クラウドに保管し", "handles": "個人情報を取り扱い"}
+DOES_EN = {"receives": "receives personal data", "maintains": "maintains a system holding personal data",
+           "stores": "stores personal data on its own systems or cloud", "handles": "handles personal data"}
+
+
 @rule(code="G210", name="partner-lifecycle", severity="error",
       title="返却・消去の定めがない", title_en="no return or erasure declared for a partner")
 def check(ctx):
@@ -48,11 +56,14 @@ def check(ctx):
             needs.append("return")
         if media & {Medium.ELECTRONIC, Medium.REMOVABLE} or party.systems:
             needs.append("erasure")
+        does = facts.activities(party) or ("handles",)
+        doing = "、".join(DOES_JA[d] for d in does) + "ますが"
+        doing_en = ", ".join(DOES_EN[d] for d in does)
         for mid in needs:
             if mid not in declared:
                 label = ctx.label(mid)
                 yield Problem(ctx.party(party),
-                              f"個人情報を受け取りますが「{label}」がありません（業務履行後の{'返却' if mid == 'return' else '消去と報告'}）",
-                              f"holds personal data but declares no {ctx.catalog[mid].en}",
+                              f"{doing}「{label}」がありません（業務履行後の{'返却' if mid == 'return' else '消去と報告'}）",
+                              f"{doing_en} but declares no {ctx.catalog[mid].en}",
                               f"measures に「{label}」を書くか、不要なら waivers に理由を、法令等で保存が義務づけられているなど"
                               f"根拠のある例外なら exceptions に根拠と代わりの管理策を書いてください", mid)
