@@ -298,15 +298,16 @@ def test_a_blank_item_of_a_partners_form_is_located_at_the_partner():
         assert "が未記入です" in f.message and f.detail in f.key
 
 
-def test_a_blank_item_of_a_form_without_partner_is_located_at_the_bases():
+def test_a_blank_item_of_an_internal_secondary_use_is_located_at_the_using_section():
+    """目的外利用 inside the ward: the section that receives the data is the form's counterparty."""
     text = (PROPOSALS / "01-mokutekigai-youengo.yaml").read_text(encoding="utf-8")
     text = text.replace("    waivers:\n      実地調査: 区の内部での利用であり、利用課の取扱いは情報セキュリティ監査で確認するため\n", "")
     doc = loads(text, "f.yaml")
     (blank,) = [f for f in completeness(doc, audit(doc)) if f.code == "C301"]
-    assert blank.subject.key == "checklist:1/-/ward" and blank.key.endswith("#運用上の対策-4")
-    assert (blank.line, blank.column) == doc.where(("proposal", "bases"))
-    assert blank.subject.order[:3] == (2, 1, -1)
-    assert "（" not in blank.subject.label.split("チェックリスト")[0]
+    assert blank.subject.key == "checklist:1/kikikanri/ward" and blank.key.endswith("#運用上の対策-4")
+    index = [p.id for p in doc.flow.parties].index("kikikanri")
+    assert (blank.line, blank.column) == doc.where(("parties", index))
+    assert blank.subject.order[:3] == (2, 1, index)
     assert "実地調査" in blank.fix
 
 
@@ -441,8 +442,8 @@ def test_a_finding_names_the_checklist_items_behind_it():
     doc = loads((PROPOSALS / "02-gaibu-teikyou-meibo.defects.yaml").read_text(encoding="utf-8"), "f.yaml")
     by_key = {f.key: f for f in audit(doc)}
     assert by_key["G206@party:minsei"].checklist == ("チェックリスト2 運用上の対策 2", "チェックリスト2 運用上の対策 3")
-    assert by_key["M115@party:choukai:written-agreement"].checklist == ("チェックリスト1 運用上の対策 2",
-                                                                       "チェックリスト2 運用上の対策 2")  # the measure's
+    # the item of the form this party gets (外部提供: checklist 2), not every form that names the measure
+    assert by_key["M115@party:choukai:written-agreement"].checklist == ("チェックリスト2 運用上の対策 2",)
 
 
 def test_declared_rules_cannot_be_changed_at_run_time():

@@ -173,6 +173,10 @@ def _partners(facts: FlowFacts, number: int, roles: tuple[Role, ...]) -> list[Pa
                 or found)
     if number == 4:
         return [p for p in parties if p.has_role(*roles) or p.cloud]
+    if number == 1 and not found:
+        # 目的外利用 inside the ward (the legal default: the same body, another purpose): the section that
+        # receives the data for the other purpose is the form's counterparty.
+        return [p for p in parties if p.has_role(Role.WARD) and facts.received_media(p)]
     return found
 
 
