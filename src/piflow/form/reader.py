@@ -31,6 +31,8 @@ WORKBOOK_WORDS = (
     ("exceptions から", f"「{EXCEPTIONS}」シートから"),
     ("accepted に", f"「{ACCEPTED}」シートに"),
     ("accepted から", f"「{ACCEPTED}」シートから"),
+    ("proposal.bases に", f"「{SUMMARY}」シートの「根拠」に"),
+    ("proposal.bases から", f"「{SUMMARY}」シートの「根拠」から"),
     ("data に", f"「{PARTIES}」シートの「取り扱う情報項目」に"),
     ("data から", f"「{PARTIES}」シートの「取り扱う情報項目」から"),
 )
