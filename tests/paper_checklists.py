@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from piflow.audit.engine import audit, completeness
-from piflow.checklist import fill
+from piflow.checklist import BLANK_MARK, fill
 from piflow.loader import load
 
 MARKS = Path(__file__).parent / "papers" / "checklist-marks.yaml"
@@ -32,9 +32,10 @@ class Difference:
 
 
 def normalise_mark(mark: str) -> str:
-    """「ー (電子データのみ…)」 and 「－（電子データのみ…）」 are the same mark; blank is 「（空欄）」."""
+    """「ー (電子データのみ…)」 and 「－（電子データのみ…）」 are the same mark; blank is 「（空欄）」, on the paper
+    an empty cell and in piflow's form the 「（未記入）」 it prints there."""
     mark = mark.strip().replace("ー", "－").replace("(", "（").replace(")", "）").replace(" ", "")
-    return mark or "（空欄）"
+    return "（空欄）" if mark in ("", BLANK_MARK) else mark
 
 
 def differences(flows: Path) -> tuple[list[Difference], dict[str, set[str]], int]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from piflow.audit.conditions import TESTS
 from piflow.audit.engine import audit, completeness
-from piflow.checklist import applicable, applicable_with_gaps, fill, measure_uses
+from piflow.checklist import BLANK_MARK, applicable, applicable_with_gaps, fill, measure_uses
 from piflow.checklist_forms import checklist_data, condition_texts
 from piflow.diagnostics import InputError
 from piflow.loader import loads
@@ -145,10 +145,10 @@ def test_cloud_part_only_with_a_cloud():
     assert "M113@party:link:cloud-guideline" in {f.key for f in audit(cloud)}
 
 
-def test_blank_item_has_no_mark():
+def test_blank_item_is_marked_unanswered():
     c = cell(filled(flow(["業務委託"], [{"id": "vendor", "name": "委託先", "role": "委託先", "measures": ["special-terms"]}],
                          [online()])), 5, "partner", "vendor", "運用", 6)
-    assert (c.mark, c.status) == ("", "blank")
+    assert (c.mark, c.status) == (BLANK_MARK, "blank")  # printed 「（未記入）」, never a silent empty cell
 
 
 def test_reason_ending_in_a_bracket_keeps_it():
@@ -179,7 +179,7 @@ def test_ward_waiver_covers_the_partners_it_names_only():
     doc = _with_ward(None, {"locked-bag": {"reason": "窓口で直接受け渡すため", "for": ["a"]}})
     forms = filled(doc)
     assert cell(forms, 5, "ward", "a", "運用", 8).mark == "－（窓口で直接受け渡すため）"
-    assert cell(forms, 5, "ward", "b", "運用", 8).mark == ""  # not covered, not declared by the ward: blank
+    assert cell(forms, 5, "ward", "b", "運用", 8).mark == BLANK_MARK  # not covered, not declared by the ward: blank
 
 
 def test_ward_waiver_never_reaches_the_partners_form():
@@ -198,7 +198,7 @@ def test_partner_waiver_counts_on_the_wards_guiding_item_only():
     assert cell(forms, 5, "ward", "a", "運用", 4).mark == "－（取扱者は区職員のみのため）"
     assert cell(forms, 5, "partner", "a", "運用", 4).mark == "－（取扱者は区職員のみのため）"
     # 運用9 (管理簿) is the ward's own duty: the partner's waiver does not answer it.
-    assert cell(forms, 5, "ward", "a", "運用", 9).mark == ""
+    assert cell(forms, 5, "ward", "a", "運用", 9).mark == BLANK_MARK
 
 
 def test_a_waiver_never_overrides_a_declaration():

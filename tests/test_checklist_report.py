@@ -163,13 +163,16 @@ def test_checklist_csv_and_xlsx_content(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(tmp_path / "c.xlsx")
-    # 3 and 5 for densan, 5 for printer, each in two forms, and the author's evidence sheet
-    assert len(wb.sheetnames) == 7 and wb.sheetnames[-1] == "根拠"
-    form = wb[wb.sheetnames[-2]]
+    # 3 and 5 for densan, 5 for printer, each in two forms; the evidence is in the review document, not here
+    assert len(wb.sheetnames) == 6 and "根拠" not in wb.sheetnames
+    form = wb[wb.sheetnames[-1]]
     assert [c.value for c in form[3]] == ["区分", "・対策が可能であれば「○」\n・対策の必要がない場合は「－」", "個人情報保護対策"]
     assert "未対応" in [c.value for c in form["B"]]
-    assert not any("yaml:" in str(c.value) for row in form.iter_rows() for c in row)  # evidence is elsewhere
-    assert any("49-kosodate-ouen-teate.yaml:" in str(c.value) for row in wb["根拠"].iter_rows() for c in row)
+    assert not any("yaml:" in str(c.value) for ws in wb for row in ws.iter_rows() for c in row)
+    # An item nobody answered says so on the filed form: no silent empty cell (07 leaves 32 items unanswered).
+    runner.invoke(app, ["checklist", str(FLOWS / "07-kaigo-hokenryo-lgwan-asp.yaml"), "-o", str(tmp_path / "07.xlsx")])
+    marks = [c.value for ws in load_workbook(tmp_path / "07.xlsx") for c in ws["B"][3:]]
+    assert None not in marks and "" not in marks and marks.count("（未記入）") == 32
 
 
 def test_xlsx_form_prints_a4_portrait_one_page_wide(tmp_path):
@@ -177,11 +180,15 @@ def test_xlsx_form_prints_a4_portrait_one_page_wide(tmp_path):
 
     out = tmp_path / "c.xlsx"
     runner.invoke(app, ["checklist", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "-f", "xlsx", "-o", str(out)])
-    for ws in load_workbook(out).worksheets[:-1]:
+    for ws in load_workbook(out).worksheets:
         setup = ws.page_setup
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        # One page per form: these forms all fit at 80 % or more, so no manual breaks.
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 1)
+        assert not ws.row_breaks.brk
         assert int(setup.paperSize) == 9 and setup.orientation == "portrait"  # 9: A4
-        assert ws.print_title_rows == "$3:$3" and ws.print_area.endswith(f"$C${ws.max_row}")
+        # Title, party line and header row repeat if a form ever needs a second page; pages are numbered.
+        assert ws.print_title_rows == "$1:$3" and ws.print_area.endswith(f"$C${ws.max_row}")
+        assert ws.oddFooter.center.text == "&P / &N"
         fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value}
         assert fonts == {"游ゴシック"}
         # A wrapped item has the height of its lines, not one line.
@@ -194,11 +201,12 @@ def test_report_html_is_self_contained(tmp_path):
     result = runner.invoke(app, ["report", str(FLOWS), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     html = (tmp_path / "49-kosodate-ouen-teate.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 3 and "別紙チェックリスト" in html and "監査の結果" in html
+    assert html.count("<svg") == 3 and "別紙チェックリスト" in html and "監査の結果" not in html
     assert "<script" not in html.lower() and "<link" not in html.lower()
     assert not re.search(r'(src|href)="(https?:)?//', html)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(f'href="./{p.stem}.html"' in index for p in FLOWS.glob("*.yaml"))
+    assert "未記入・未対応の項目" in index  # the batch's list says how many items are unanswered, not only errors
 
 
 @needs_dot

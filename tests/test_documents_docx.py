@@ -31,21 +31,28 @@ def test_docx_sections_are_a4_portrait_with_a_landscape_page_per_figure(report_d
 
     doc = Document(report_docx)
     kinds = ["landscape" if s.page_width > s.page_height else "portrait" for s in doc.sections]
-    assert kinds == ["portrait", "landscape", "landscape", "landscape", "portrait"]
+    # The filed paper: the figures, then the checklists (no overview or audit pages before them).
+    assert kinds == ["landscape", "landscape", "landscape", "portrait"]
     for s in doc.sections:
         assert {round(s.page_width.mm), round(s.page_height.mm)} == {210, 297}
         margins = (s.left_margin, s.right_margin, s.top_margin, s.bottom_margin)
         if s.page_width > s.page_height:  # the figure pages: the 10 mm the figures are fitted to
             assert all(round(m.mm) == 10 for m in margins)
         else:
-            assert all(Mm(20) <= m <= Mm(25) for m in margins)
+            assert all(Mm(14) <= m <= Mm(25) for m in margins)
+        assert s.footer_distance < s.bottom_margin  # the page number sits inside the margin
+    footer = doc.sections[0].footer._element.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert all(s.footer.is_linked_to_previous for s in doc.sections[1:])
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "監査の結果" not in body and "事業の概要" not in body
     # Each figure at its printed size (so its text stays at 7 pt or more), inside the page.
     from piflow.draw.style import load_style
     from piflow.loader import load
     from piflow.report import build
 
     figures = build(load(FLOW), [], load_style(None)).figures
-    landscape = doc.sections[1]
+    landscape = doc.sections[0]
     text_width = landscape.page_width - landscape.left_margin - landscape.right_margin
     text_height = landscape.page_height - landscape.top_margin - landscape.bottom_margin
     assert len(doc.inline_shapes) == len(figures) == 3
@@ -70,6 +77,7 @@ def test_figures_only_docx_has_one_figure_per_landscape_page(tmp_path):
     # the picture's alternative text names it.
     assert [p.text for p in doc.paragraphs if p.text] == []
     assert [s._inline.docPr.get("title") for s in doc.inline_shapes] == ["（資料49-1）", "（資料49-2）", "（資料49-3）"]
+    assert 'w:instr="PAGE"' in doc.sections[0].footer._element.xml  # numbered like the paper
 
 
 def test_figures_only_needs_docx(tmp_path):

@@ -26,8 +26,15 @@ def test_html_report_for_the_council_and_the_author(tmp_path):
     for k in (1, 2, 3):  # each figure can be opened full-window from a plain link (CSS :target)
         assert f'id="figure-{k}"' in html and f'href="#figure-{k}"' in html
     assert ".figure:target" in html and "<script" not in html.lower()
-    # Rule keys, positions and English hints only inside the author's collapsed details.
-    council = re.sub(r"<details.*?</details>", "", outside_svg, flags=re.S)
-    assert "M104@" in html and "M104@" not in council and "flows/49-kosodate-ouen-teate.yaml:" not in council
-    assert "missing data encrypted" not in council and "根拠:" not in html
-    assert "break-after: avoid" in html and "page: figure" in html
+    # The filed paper holds no audit section, rule keys, positions or English hints: those are in
+    # the review document (--review), with the evidence of every mark and the unanswered items.
+    assert "M104@" not in html and "flows/49-kosodate-ouen-teate.yaml:" not in html and "監査の結果" not in html
+    assert "missing data encrypted" not in html and "根拠:" not in html
+    assert "break-after: avoid" in html and "page: figure" in html and "counter(page)" in html
+    review = tmp_path / "r.review.html"
+    result = runner.invoke(app, ["report", str(FLOWS / "49-kosodate-ouen-teate.yaml"), "--review", "-o", str(review)])
+    assert result.exit_code == 0, result.output
+    text = review.read_text(encoding="utf-8")
+    assert "<svg" not in text and "監査の結果" in text and "未記入・未対応の項目" in text
+    assert "M104@" in text and "flows/49-kosodate-ouen-teate.yaml:" in text and "missing data encrypted" in text
+    assert "未対応" in text and "未完成" in text

@@ -42,6 +42,7 @@ from piflow.vocab import Basis, ChannelClass, Medium, Role, SystemKind
 
 Status = Literal["done", "waived", "inapplicable", "missing", "blank"]
 SIDE_JA = {"ward": "区が行う", "partner": "相手方に行わせる"}
+BLANK_MARK = "（未記入）"  # printed in an item nobody has answered yet: never a silent empty cell
 STATUSES: tuple[Status, ...] = ("done", "waived", "inapplicable", "missing", "blank")
 
 
@@ -397,7 +398,7 @@ def _judge(number: int, text: str, parts: list[tuple[Part, str | None]], reasons
     related = [f for f in related if not f.excepted]
     if related:
         return ItemResult(number, text, measures, "missing", "未対応", sources, tuple(sorted({f.key for f in related})))
-    return ItemResult(number, text, measures, "blank", "", sources)
+    return ItemResult(number, text, measures, "blank", BLANK_MARK, sources)
 
 
 def _label(catalog, mid: str) -> str:

@@ -170,7 +170,8 @@ def draw(
     paths: Paths,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名 (folder, or file for one figure)"),
+        typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、または図が1枚のときのファイル名。- は標準出力（SVG・DOT 1 枚のとき） "
+                      "(folder, or file for one figure; - for standard output)"),
     ] = None,
     fmt: Annotated[
         Optional[DrawFormat],
@@ -215,7 +216,8 @@ class ReportFormat(str, Enum):
 
 OutputOpt = Annotated[
     Optional[str],
-    typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、またはファイルが1つのときのファイル名 (folder, or file)"),
+    typer.Option("--output", "-o", help="出力フォルダ（既定 out/）、またはファイルが1つのときのファイル名。"
+                 "- は標準出力（文字の出力 1 つのとき） (folder, or file; - for standard output)"),
 ]
 
 
@@ -236,6 +238,7 @@ def checklist(
 
 
 @app.command(epilog="piflow report flows/ -o out/report\n"
+                    "piflow report flows/ --review -o out/report\n"
                     "piflow report flows/x.yaml -o x.docx\n"
                     "piflow report flows/x.yaml -f docx --figures-only")
 def report(
@@ -250,11 +253,19 @@ def report(
     policy: PolicyOpt = None,
     figures_only: Annotated[bool, typer.Option(
         "--figures-only", help="図だけの DOCX（1ページに1図、（資料xx-x）付き） (DOCX of the figures only)")] = False,
+    review: Annotated[bool, typer.Option(
+        "--review", help="提出用ではなく確認用の資料（概要・監査の結果・未記入の項目・根拠）を 名前.review.html/.docx に"
+                         " (the review document instead of the filed paper)")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="チェックリストに未記入・未対応の項目があれば書かずに終了コード 1"
+                         " (refuse to write a paper with unanswered checklist items)")] = False,
 ) -> None:
-    """付議資料用のレポート（HTML または Word）を作る (HTML/DOCX report: overview, figures, findings, checklists)."""
+    """付議資料（図と記入済みのチェックリスト）を HTML または Word で作る。--review で確認用の資料
+    (the filed paper: figures and checklists; --review: overview, findings, blanks, evidence)."""
     from piflow.commands import report as command
 
-    raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy, figures_only))
+    raise typer.Exit(command.report(paths, fmt.value if fmt else None, output, style, dpi, policy, figures_only,
+                                    review, strict))
 
 
 class DiffFormat(str, Enum):

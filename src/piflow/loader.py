@@ -44,6 +44,10 @@ class Document:
     def where(self, path: tuple) -> tuple[int, int]:
         return self.source.where(path)
 
+    def place(self, path: tuple) -> str:
+        """``flows/x.yaml:24:5``, or ``book.xlsx!手順!E7`` for a workbook."""
+        return self.source.place(path)
+
 
 def load(path: str | Path, catalog: Catalog | None = None) -> Document:
     """Load and validate one flow file (YAML, or the Excel form); raises InputError with every problem found."""

@@ -64,6 +64,15 @@ class Source:
                 return (1, 1)
             path = path[:-1]
 
+    def place(self, path: Path) -> str:
+        """Where ``path`` is, for a person: ``flows/x.yaml:24:5``."""
+        line, col = self.where(path)
+        return f"{self.file}:{line}:{col}"
+
+    def words(self, text: str) -> str:
+        """A fix text in this input's words (a flow file's keys: measures, waivers …)."""
+        return text
+
 
 def dotted(loc: tuple) -> str:
     """("scenarios", 0, "steps", 1, "text") -> scenarios[0].steps[1].text, as messages name a field."""

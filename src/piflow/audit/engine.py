@@ -124,8 +124,9 @@ def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[
     checklist = p.checklist or checklist
     if p.measure and not p.checklist:
         checklist = ctx.catalog.source_labels(p.measure) or checklist
-    return Finding(code, severity, p.subject, p.message, p.message_en, p.fix, checklist, p.measure,  # type: ignore[arg-type]
-                   ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail)
+    return Finding(code, severity, p.subject, p.message, p.message_en, ctx.doc.source.words(p.fix), checklist,
+                   p.measure, ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail,  # type: ignore[arg-type]
+                   place=ctx.doc.place(p.subject.path))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -150,8 +151,9 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
             subject = Subject("flow", f"accepted:{a.key}", f"accepted[{i}]", ("accepted", i), (-1, i))
             out.append(Finding("A001", "warning", subject,
                                f"承認済みとされた指摘「{a.key}」は、今は出ていません。記録を消すか、キーを確認してください",
-                               f"accepted finding {a.key!r} no longer occurs", "accepted から削除してください (remove it)",
-                               (), None, ctx.doc.path, line, col, rule_name="stale-acceptance"))
+                               f"accepted finding {a.key!r} no longer occurs", ctx.doc.source.words("accepted から削除してください (remove it)"),
+                               (), None, ctx.doc.path, line, col, rule_name="stale-acceptance",
+                               place=ctx.doc.place(("accepted", i))))
     return out
 
 
@@ -169,8 +171,9 @@ def _apply_exceptions(ctx: Context, findings: list[Finding]) -> list[Finding]:
             subject = Subject("flow", f"exception:{e.key}", f"exceptions[{i}]", ("exceptions", i), (-1, 1, i))
             out.append(Finding("A002", "warning", subject,
                                f"例外とされた指摘「{e.key}」は、今は出ていません。記録を消すか、キーを確認してください",
-                               f"exception for {e.key!r}, which no longer occurs", "exceptions から削除してください (remove it)",
-                               (), None, ctx.doc.path, line, col, rule_name="stale-exception"))
+                               f"exception for {e.key!r}, which no longer occurs", ctx.doc.source.words("exceptions から削除してください (remove it)"),
+                               (), None, ctx.doc.path, line, col, rule_name="stale-exception",
+                               place=ctx.doc.place(("exceptions", i))))
     return out
 
 

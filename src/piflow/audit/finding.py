@@ -45,6 +45,12 @@ class Finding:
     # and fail the run only under --strict / --fail-on incomplete.
     kind: str = "violation"
     detail: str = ""  # tells apart several findings of one rule on one subject (a checklist item, a field)
+    # Where it is, as the input names places: flows/x.yaml:24:5, or book.xlsx!手順!E7 for the Excel form.
+    place: str = field(default="", compare=False)
+
+    @property
+    def location(self) -> str:
+        return self.place or f"{self.file}:{self.line}:{self.column}"
 
     @property
     def key(self) -> str:

@@ -173,16 +173,38 @@ def choose_format(output: str | None, fmt: str | None, allowed: tuple[str, ...],
     return fmt or ext or default
 
 
+TEXT_FORMATS = ("html", "md", "csv", "svg", "dot", "yaml")  # what -o - can write to standard output
+STDOUT = "-"
+
+
+def refuse_binary_stdout(fmt: str) -> None:
+    """``-o -`` with a binary format (DOCX, XLSX, PNG, PDF): a usage error that says why."""
+    if fmt not in TEXT_FORMATS:
+        raise UsageError(f"-o - は文字の出力（{', '.join(TEXT_FORMATS)}）だけを標準出力に書きます。{fmt} はバイナリなので"
+                         f"ファイル名を指定してください (-o - writes text to standard output; {fmt} is binary: "
+                         f"give a file name)")
+
+
 def output_targets(output: str | None, names: list[str], fmt: str, sources: list[str] | None = None):
     """Where each output goes: the file -o names when there is one output, else names in a folder (default out/).
 
-    Refuses (UsageError, before anything is written) a file -o for several outputs, and two
-    outputs that would land on the same file (same tag, same file name in two folders);
-    names are compared the way Windows and macOS do, ignoring case.
+    ``-o -`` is standard output, for one text output (HTML, Markdown, CSV, SVG, DOT).
+    Refuses (UsageError, before anything is written) a file -o for several outputs, ``-o -``
+    for a binary format or several outputs, and two outputs that would land on the same file
+    (same tag, same file name in two folders); names are compared the way Windows and macOS
+    do, ignoring case.
     """
     from pathlib import Path
 
     sources = sources if sources is not None else names
+    if output == STDOUT:
+        refuse_binary_stdout(fmt)
+        if len(names) != 1:
+            listed = "、".join(sources[:5]) + (" …" if len(sources) > 5 else "")
+            raise UsageError(f"-o - で標準出力に書けるのは 1 つだけですが、出力は {len(names)} 個あります（{listed}）。"
+                             f"-o にはフォルダを指定してください (-o - takes one output; there are {len(names)}: "
+                             f"give a folder)")
+        return [Path(STDOUT)], None
     if _extension(output) is not None:
         if len(names) == 1:
             return [Path(output)], Path(output).parent
@@ -251,6 +273,15 @@ class Outputs:
         """Write one output; False (after saying why) when it cannot be written."""
         from piflow.writers.files import OutputError, write_atomic
 
+        if str(target) == STDOUT:  # -o -: the bytes as they are (no progress line to mix in)
+            raw = getattr(self.out, "buffer", None)
+            if raw is not None:
+                self.out.flush()
+                raw.write(data)
+                raw.flush()
+            else:  # a text stream (tests' StringIO)
+                self.out.write(data.decode("utf-8"))
+            return True
         try:
             write_atomic(target, data, self.inputs, replace=self.replace)
         except OutputError as exc:

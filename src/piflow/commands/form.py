@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import UsageError, input_errors_exit_2, write_all
+from piflow.commands.common import STDOUT, UsageError, input_errors_exit_2, refuse_binary_stdout, write_all
 
 
 def _require_suffix(path: str, suffixes: tuple[str, ...], what: str) -> None:
@@ -50,6 +50,8 @@ def export(path: str, output: str | None = None, out: TextIO | None = None, err:
     from piflow.loader import load
 
     out, err = out or sys.stdout, err or sys.stderr
+    if output == STDOUT:
+        refuse_binary_stdout("xlsx")
     target = Path(output) if output else Path(path).with_suffix(".xlsx")
     _require_suffix(str(target), (".xlsx",), "出力")
     doc = load(path)
@@ -68,6 +70,7 @@ def import_(path: str, output: str | None = None, out: TextIO | None = None, err
 
     out, err = out or sys.stdout, err or sys.stderr
     target = Path(output) if output else Path(path).with_suffix(".yaml")
-    _require_suffix(str(target), (".yaml", ".yml"), "出力")
+    if output != STDOUT:  # -o -: the flow file on standard output
+        _require_suffix(str(target), (".yaml", ".yml"), "出力")
     doc = load(path)
     return write_all([(target, to_yaml(doc.flow).encode("utf-8"), doc.path)], (doc.path,), out, err, replace=force)

@@ -23,6 +23,19 @@ from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, ch
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
 
+# A fix text names the flow file's keys; in a workbook the same thing is a sheet or a column.
+WORKBOOK_WORDS = (
+    ("measures に", f"「{MEASURES}」シート（手順は「{STEPS}」シートの「その手順の保護対策」列）に"),
+    ("waivers に", f"「{MEASURES}」シートの扱い「不要」（手順は「不要とする保護対策（理由）」列）に"),
+    ("exceptions に", f"「{EXCEPTIONS}」シートに"),
+    ("exceptions から", f"「{EXCEPTIONS}」シートから"),
+    ("accepted に", f"「{ACCEPTED}」シートに"),
+    ("accepted から", f"「{ACCEPTED}」シートから"),
+    ("proposal.bases に", f"「{SUMMARY}」シートの「根拠」に"),
+    ("proposal.bases から", f"「{SUMMARY}」シートの「根拠」から"),
+    ("data に", f"「{PARTIES}」シートの「取り扱う情報項目」に"),
+    ("data から", f"「{PARTIES}」シートの「取り扱う情報項目」から"),
+)
 SHEET_CODES = {name: i for i, name in enumerate((SUMMARY, *TABLES), start=1)}
 ROW_SPAN = 10_000_000  # a position's line is sheet * ROW_SPAN + row while the loader checks the data
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -70,6 +83,17 @@ class CellSource(Source):
     def where(self, path: tuple, *, key: bool = False) -> tuple[int, int]:
         found = self.cell(path)
         return (found[1], found[2]) if found else (1, 1)
+
+    def place(self, path: tuple) -> str:
+        """``book.xlsx!手順!E7``: book, sheet and cell, as a spreadsheet names a place."""
+        found = self.cell(path)
+        return f"{self.file}!{found[0]}!{cell_ref(found[1], found[2])}" if found else self.file
+
+    def words(self, text: str) -> str:
+        """A fix text in the workbook's words: its sheets and columns, not the flow file's keys."""
+        for key, said in WORKBOOK_WORDS:
+            text = re.sub(" ?" + re.escape(key), said, text)  # 「不要なら waivers に」: no space before 「
+        return text
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ from piflow.textnorm import normalize
 from piflow.writers.checklist_words import looks_like_formula
 from piflow.writers.checklist_xlsx import FONT, LINE_PT, SIZE, line_count, page_setup
 
+# Every sheet prints at 8 pt or more (10 pt text, scaled to no less than 80 %): the tables on A4
+# landscape, and the two widest two pages wide with their first columns repeated on each.
+WIDE_SHEETS = {PARTIES: "A:B", STEPS: "A:B"}
+NAME_OK = ("一覧にない値です。当事者の名称や全角の ID（ｖｅｎｄｏｒ）でも、一つに決められれば piflow は読みます。"
+           "「OK」でそのまま入力できます。piflow validate で確かめてください。")
 SPARE_ROWS = 200  # empty rows below the written ones that still carry the drop-downs
 HEADER_FILL = "DDEBF7"
 ID_FILL = "FFF2CC"  # the id columns other sheets refer to
@@ -208,7 +213,12 @@ class _Book:
             self._styles[key] = copy(cell._style)
         return cell
 
-    def drop_down(self, ws, ref: str, choices, prompt: str, strict: bool) -> None:
+    def drop_down(self, ws, ref: str, choices, prompt: str, strict: bool, names: bool = False) -> None:
+        """A ▼ list; ``strict`` refuses other values, ``names`` (an id column) lets a name or a full-width id through.
+
+        The reader takes a party's name or a full-width id where it names one thing (docs/form.md), so an
+        id cell only informs (Excel's 「情報」: OK keeps the value) instead of refusing it.
+        """
         from openpyxl.worksheet.datavalidation import DataValidation
 
         if isinstance(choices, tuple):  # an id column of another sheet
@@ -217,8 +227,8 @@ class _Book:
         else:
             formula = self.lists_at[choices]
         dv = DataValidation(type="list", formula1=formula, allow_blank=True,
-                            showErrorMessage=strict, errorStyle="stop",
-                            errorTitle="一覧にない値", error="一覧から選んでください",
+                            showErrorMessage=strict or names, errorStyle="information" if names else "stop",
+                            errorTitle="一覧にない値", error=NAME_OK if names else "一覧から選んでください",
                             showInputMessage=bool(prompt), prompt=prompt[:255] or None)
         dv.add(ref)
         ws.add_data_validation(dv)
@@ -235,7 +245,7 @@ class _Book:
         from openpyxl.styles import Font
 
         ws = self.wb.create_sheet(GUIDE)
-        widths = (26, 30, 54)
+        widths = (20, 24, 40)
         title_font = Font(name=FONT, size=14, bold=True)
         row = 1
         for text, kind in GUIDE_TEXT:
@@ -282,7 +292,7 @@ class _Book:
                 row += 1
         ws.column_dimensions["A"].width, ws.column_dimensions["B"].width, ws.column_dimensions["C"].width = 12, 60, 36
         ws.freeze_panes = "A2"
-        self.page(ws, landscape=False)
+        self.page(ws, landscape=True)
 
     def table(self, name: str, columns: tuple[Column, ...], rows: list[dict]) -> None:
         ws = self.wb.create_sheet(name)
@@ -310,17 +320,20 @@ class _Book:
                 for r in range(2, len(rows) + 2):
                     ws[f"{letter}{r}"].fill = self.id_fill
             if column.choices is not None:
-                # A single value from a closed list is checked; cells that take several ("a、b") only offer the list.
-                strict = column.kind in ("vocab", "bool", "ref") or column.key == "how"
-                self.drop_down(ws, ref, column.choices, column.prompt, strict)
+                # A single value from a closed list is checked; an id may also be a name or full-width (the
+                # reader takes it when it names one thing); cells that take several ("a、b") only offer the list.
+                strict = column.kind in ("vocab", "bool") or column.key == "how"
+                self.drop_down(ws, ref, column.choices, column.prompt, strict, names=column.kind == "ref")
             elif column.prompt:
                 self.prompt_only(ws, ref, column.prompt)
         ws.freeze_panes = "C2" if name == STEPS else "B2"
-        self.page(ws, landscape=name in (PARTIES, STEPS, FIGURES))
+        # The two widest sheets print two pages wide at full size (10 pt), their id columns repeated.
+        self.page(ws, landscape=True, wide=2 if name in WIDE_SHEETS else 1, title_cols=WIDE_SHEETS.get(name))
 
     @staticmethod
-    def page(ws, landscape: bool) -> None:
-        """A4, one page wide, header row repeated on every page: as the checklist workbook prints."""
+    def page(ws, landscape: bool, wide: int = 1, title_cols: str | None = None) -> None:
+        """A4, numbered, header row repeated on every page: as the checklist workbook prints."""
         from openpyxl.worksheet.properties import PageSetupProperties
 
-        page_setup(ws, PageSetupProperties, None, landscape=landscape)
+        page_setup(ws, PageSetupProperties, None, landscape=landscape, titles="1:1", wide=wide, tall=True,
+                   title_cols=title_cols)

@@ -24,6 +24,8 @@ def finding_dict(f: Finding) -> dict:
         "measure": f.measure,
         "kind": f.kind,
     }
+    if f.location != f"{f.file}:{f.line}:{f.column}":  # a workbook's cell: book.xlsx!手順!E7
+        out["location"]["place"] = f.location
     if f.approved:
         out["acceptance"] = {"reason": f.accepted_reason, "by": f.accepted_by, "date": f.accepted_date}
     if f.excepted:

@@ -17,6 +17,12 @@ def summary_counts(findings: list[Finding]) -> dict[str, int]:
     return counts
 
 
+def summary_line(c: dict[str, int]) -> str:
+    """「エラー 2 件、警告 1 件、… 未完成 30 件」: the counts a report prints, blanks included."""
+    return (f"エラー {c['error']} 件、警告 {c['warning']} 件、情報 {c['info']} 件、承認済み {c['accepted']} 件、"
+            f"例外 {c['exception']} 件、未完成（未記入の項目など） {c['incomplete']} 件")
+
+
 def exception_text(f: Finding) -> str:
     """「根拠: … ／ 代わりの管理策: …」 for an excepted finding."""
     return f"根拠: {f.exception_basis} ／ 代わりの管理策: {'、'.join(f.exception_controls)}"
@@ -53,7 +59,7 @@ def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, di
             lines.append("  違反なし (no violations)")
         for group in _grouped(violations):
             head = group[0]
-            lines.append(f"  {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
+            lines.append(f"  {head.subject.label}  [{head.location}]")
             for f in group:
                 mark = "例外" if f.excepted else "承認済み" if f.approved else SEVERITY_JA[f.severity]
                 lines.append(f"    {mark} {f.code} {f.message}")
@@ -72,7 +78,7 @@ def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, di
                          f" (incomplete: not violations, but blanks in what is filed)")
         for group in _grouped(incomplete):
             head = group[0]
-            lines.append(f"    {head.subject.label}  [{head.file}:{head.line}:{head.column}]")
+            lines.append(f"    {head.subject.label}  [{head.location}]")
             for f in group:
                 lines.append(f"      未完成 {f.code} {f.message}")
                 lines.append(f"          修正 (fix): {f.fix}")

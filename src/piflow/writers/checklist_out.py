@@ -14,13 +14,14 @@ import re
 from piflow import __version__
 from piflow.checklist import FormResult
 from piflow.loader import Document
-from piflow.writers.checklist_words import (DIVISION_HEADER, MARK_HEADER, TEMPLATE_HELPERS, evidence, form_heading,
-                                           form_subject, safe_cell)
+from piflow.writers.checklist_words import (DIVISION_HEADER, MARK_HEADER, evidence, form_heading, form_subject,
+                                           safe_cell)
 from piflow.writers.checklist_xlsx import to_xlsx
+from piflow.writers.formpages import HTML_HELPERS
 from piflow.writers.templates import render
 
 def to_html(doc: Document, forms: list[FormResult]) -> bytes:
-    return render("checklist.html.j2", flow=doc.flow, forms=forms, source=doc.path, **TEMPLATE_HELPERS).encode("utf-8")
+    return render("checklist.html.j2", flow=doc.flow, forms=forms, source=doc.path, **HTML_HELPERS).encode("utf-8")
 
 
 _MD_SYNTAX = re.compile(r"([\\`*_\[\]()!#~|])")

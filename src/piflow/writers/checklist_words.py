@@ -22,6 +22,11 @@ def form_subject(form: FormResult) -> str:
     return f"{form.partner}に行わせる対策" if form.partner else "相手方に行わせる対策"
 
 
+def form_label(form: FormResult) -> str:
+    """「5 業務委託にかかる… — 委託先（未定）に行わせる対策」: one form, named in a list."""
+    return f"{form_heading(form)} — {form_subject(form)}"
+
+
 def evidence(item) -> str:
     return "、".join(item.sources + item.findings + ((f"備考: {item.note}",) if item.note else ()))
 
@@ -39,4 +44,4 @@ def safe_cell(text: str) -> str:
     return "'" + text if looks_like_formula(text) else text
 
 
-TEMPLATE_HELPERS = {"form_heading": form_heading, "form_subject": form_subject}
+TEMPLATE_HELPERS = {"form_heading": form_heading, "form_subject": form_subject, "form_label": form_label}
