@@ -105,3 +105,22 @@ def test_docx_title_property_is_cut_below_words_limit(tmp_path):
     title = Document(out).core_properties.title
     assert 0 < len(title) <= 255 and title.startswith("長い件名")
 
+
+
+@needs_dot
+def test_every_html_output_forbids_scripts_and_loads(tmp_path):
+    """Issue 25 item 2: the HTML a section opens carries a Content-Security-Policy that runs nothing and loads
+    nothing (no script, no external or local file), whatever a flow or a theme put into it."""
+    src = tmp_path / "flows"
+    src.mkdir()
+    write(src, MINIMAL, "a.yaml")
+    write(src, MINIMAL, "b.yaml")
+    for args in (["report", str(src), "-o", str(tmp_path / "r")], ["report", str(src), "--review", "-o", str(tmp_path / "r")],
+                 ["checklist", str(src), "-f", "html", "-o", str(tmp_path / "c")]):
+        assert runner.invoke(app, args).exit_code in (0, 1)
+    made = sorted(tmp_path.rglob("*.html"))
+    assert {p.name for p in made} >= {"index.html", "index.review.html", "a.html", "a.review.html", "a.checklist.html"}
+    for page in made:
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+                "img-src data:; base-uri 'none'; form-action 'none'\">") in head, page.name
