@@ -1,0 +1,130 @@
+"""The checklist code's corners that mutation testing found untested (make mutate ONLY="checklist conditions"):
+conditions asked of the flow as a whole, a partner that uses someone else's cloud, the paper-and-speech switch,
+the system vendor among several contractors, counts, the municipality's word, and where a mark's source is."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL
+from piflow.audit.conditions import TESTS, holds
+from piflow.audit.facts import FlowFacts
+from piflow.checklist import STATUSES, applicable, fill, measure_uses, side_ja
+from piflow.loader import loads
+
+
+def _facts(text: str) -> tuple:
+    doc = loads(text, "t.yaml")
+    return doc, FlowFacts(doc)
+
+
+def _party(doc, ident: str):
+    return next(p for p in doc.flow.parties if p.id == ident)
+
+
+STEP2 = "      - {n: 2, from: ward, to: vendor, text: 提供, channel: 手渡し, medium: 紙}"
+CLOUD = MINIMAL.replace("""  - id: vendor
+    name: 委託先
+    role: 委託先""", """  - id: vendor
+    name: 委託先
+    role: 委託先
+  - id: box
+    name: Box
+    role: 結合先
+    cloud: Box""").replace("bases: [業務委託]", "bases: [業務委託, 外部結合]").replace(
+    STEP2, STEP2 + "\n      - {n: 3, from: vendor, to: box, text: 保存, channel: インターネット, medium: 電子データ}")
+
+
+def test_a_partner_that_puts_data_into_someones_cloud_uses_that_cloud():
+    doc, facts = _facts(CLOUD)
+    assert TESTS["cloud"](facts, _party(doc, "vendor"))  # not a cloud itself: it sends into Box
+    assert TESTS["cloud"](facts, _party(doc, "box"))
+    assert TESTS["cloud"](facts, None)
+    plain_doc, plain = _facts(MINIMAL)
+    assert not TESTS["cloud"](plain, _party(plain_doc, "vendor"))
+    assert not TESTS["cloud"](plain, None)
+
+
+def test_electronic_for_the_flow_as_a_whole_and_for_a_partner():
+    doc, facts = _facts(MINIMAL)  # the ward keeps a system; the vendor gets paper only
+    assert TESTS["electronic"](facts, None)  # a system somewhere
+    assert not TESTS["electronic"](facts, _party(doc, "vendor"))
+    media_doc, media = _facts(MINIMAL.replace("medium: 紙", "medium: 電磁的媒体"))
+    assert TESTS["electronic"](media, _party(media_doc, "vendor"))  # a DVD-R counts as electronic data
+    assert TESTS["media"](media, _party(media_doc, "vendor")) and not TESTS["media"](facts, _party(doc, "vendor"))
+    no_system = MINIMAL.replace("    systems:\n      - {id: sys, name: 業務システム}\n", "").replace(
+        "      - {n: 1, from: sys, to: ward, text: 抽出}\n", "").replace("{n: 2,", "{n: 1,")
+    bare_doc, bare = _facts(no_system)
+    assert not TESTS["electronic"](bare, None)  # paper only, no system anywhere
+    assert TESTS["physical"](bare, None) and TESTS["physical"](bare, _party(bare_doc, "vendor"))
+
+
+def test_stores_and_operates_for_the_flow_and_for_a_party():
+    doc, facts = _facts(MINIMAL)
+    assert TESTS["stores"](facts, None) and TESTS["stores"](facts, _party(doc, "ward"))
+    assert not TESTS["operates"](facts, None)
+    op_doc, op = _facts(MINIMAL.replace("    role: 委託先", "    role: 委託先\n    operates: [sys]"))
+    assert TESTS["operates"](op, None) and TESTS["operates"](op, _party(op_doc, "vendor"))
+    assert TESTS["stores"](op, _party(op_doc, "vendor"))
+    assert holds(op, None, None) and holds(op, "operates", _party(op_doc, "vendor"))
+
+
+def test_a_partner_that_gets_paper_and_speech_only_is_paper_only():
+    text = MINIMAL.replace(STEP2, STEP2 + "\n      - {n: 3, from: ward, to: vendor, text: 説明, channel: 電話, medium: 口頭}")
+    assert [n for n, _ in applicable(loads(text, "t.yaml"))] == [6]  # paper and speech: exactly the paper set
+
+
+def test_the_system_vendor_is_the_one_with_a_real_system():
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [電算処理]").replace("""  - id: vendor
+    name: 委託先
+    role: 委託先""", """  - id: office
+    name: 事務委託先
+    role: 委託先
+    systems:
+      - {id: pc, name: 作業用PC, kind: PC}
+  - id: vendor
+    name: 委託先
+    role: 委託先
+    systems:
+      - {id: vsys, name: 受託システム, kind: システム}""")
+    assert [(n, p.id) for n, p in applicable(loads(text, "t.yaml"))] == [(3, "vendor")]
+
+
+def test_a_private_recipient_gets_the_secondary_use_form():
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [目的外利用]").replace("role: 委託先", "role: 提供先")
+    assert [(n, p.id) for n, p in applicable(loads(text, "t.yaml"))] == [(1, "vendor")]
+
+
+def test_counts_start_from_zero_and_count_every_status():
+    doc = loads(MINIMAL.replace("    role: 委託先", "    role: 委託先\n    waivers: {個人情報の返却及び消去: 紙を回収するため}"),
+                "t.yaml")
+    for form in fill(doc, []):
+        counts = form.counts
+        assert set(counts) == set(STATUSES)
+        assert sum(counts.values()) == sum(len(s.items) for s in form.sections)
+    assert any(form.counts["waived"] >= 1 for form in fill(doc, []))
+
+
+@pytest.mark.parametrize("municipality, ward, partner", [(None, "区が行う", "相手方に行わせる"),
+                                                         ("長崎市", "市が行う", "相手方に行わせる")])
+def test_the_side_speaks_the_municipalitys_word(municipality, ward, partner):
+    assert side_ja("ward", municipality) == ward and side_ja("partner", municipality) == partner
+
+
+def test_a_marks_source_names_the_line_of_the_party_or_system_that_declares_it():
+    text = MINIMAL.replace("      - {id: sys, name: 業務システム}",
+                           "      - {id: sys, name: 業務システム, checklist_measures: [アクセス制御]}").replace(
+        "bases: [業務委託]", "bases: [電算処理, 業務委託]").replace(
+        "    role: 委託先", "    role: 委託先\n    operates: [sys]\n    checklist_measures: [特記事項等の遵守]")
+    doc = loads(text, "t.yaml")
+    items = [i for f in fill(doc, []) for s in f.sections for i in s.items]
+    system_line = text.count("\n", 0, text.index("{id: sys")) + 1
+    party_line = text.count("\n", 0, text.index("  - id: vendor")) + 1
+    assert any(f"業務システム（t.yaml:{system_line}）" in src for i in items for src in i.sources)
+    assert any(f"委託先（t.yaml:{party_line}）" in src for i in items for src in i.sources)
+
+
+def test_a_party_with_two_forms_is_told_both():
+    doc = loads(CLOUD.replace("    role: 委託先", "    role: [委託先, 結合先]"), "t.yaml")
+    uses = measure_uses(doc)
+    assert {u.numbers for u in uses["vendor"].values()} == {(4, 6)}
