@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 
 import pytest
 
 from conftest import FLOWS
-from piflow.draw.figure import figure_dot
+from piflow.draw.figure import figure_dot, figure_pages, render_page, render_pages
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
 
@@ -103,3 +104,15 @@ def test_seed_figures_are_unchanged(page):
             print(f"    {k!r}: {v!r},")
         return
     assert got == {k: v for k, v in PINS.items() if k.endswith(f":{page}")}
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+def test_one_graphviz_process_draws_the_same_bytes_as_one_each():
+    """SVG pages drawn together by one dot run are byte for byte the pages drawn one at a time."""
+    pages = []
+    for name, doc, sc in figures():
+        if name.startswith("synthetic-90") or name.startswith("23-"):
+            pages += figure_pages(doc, sc, load_style(None))[0]
+    assert len(pages) > 4
+    together = render_pages(pages, "svg")
+    assert together == [render_page(p, "svg") for p in pages]
