@@ -72,6 +72,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
 
 
 MAX_WORKERS = 8  # figures laid out or drawn at once; each takes one core
+POOL_STEPS = 150  # fewer steps than this in all: laid out here, sooner than worker processes could start
 
 
 def _workers(jobs: int) -> int:
@@ -92,8 +93,9 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
 
     The layout is Python, so it takes processes (threads would share one core).  They
     start from a clean process (forkserver, or spawn on Windows), never by forking this
-    one, which may hold threads.  Where no worker process can start (a sandbox, a frozen
-    build), the rest is laid out here.
+    one, which may hold threads.  A small batch (a few figures of a few dozen steps) is laid
+    out here: starting the workers would take longer than the layouts.  Where no worker
+    process can start (a sandbox, a frozen build), the rest is laid out here.
     """
     import multiprocessing
     import os
@@ -105,7 +107,7 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
 
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
-    if _workers(len(jobs)) >= 2:
+    if _workers(len(jobs)) >= 2 and sum(len(sc.steps) for _, sc, _ in jobs) >= POOL_STEPS:
         try:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),

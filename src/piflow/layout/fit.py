@@ -90,6 +90,7 @@ class Fitter:
             for e in (r.tail, r.head):
                 self.first.setdefault(content.holder_of(e).key, i)
         self.idle = {k for k in content.holders if k not in self.first}
+        self.memo: dict = {}  # wrapped shapes every candidate shares (Grid.memo)
 
     def scale(self, page: Page) -> float:
         if self.paper is None:
@@ -115,7 +116,7 @@ class Fitter:
         only when those could still beat the best so far.  Exact: the choice is what laying out
         every candidate in full would choose.
         """
-        grid = Grid(self.c, spec, params, self.fonts, self.style)
+        grid = Grid(self.c, spec, params, self.fonts, self.style, self.memo)
         grid.frame()
         if beat is not None:
             lines, smallest, width, height = grid.bound()
@@ -138,7 +139,7 @@ class Fitter:
 
     def _fits_at_all(self, spec: PageSpec, params: Params) -> bool:
         """Whether the candidate prints at MIN_PT; the free space is packed only when it could."""
-        grid = Grid(self.c, spec, params, self.fonts, self.style)
+        grid = Grid(self.c, spec, params, self.fonts, self.style, self.memo)
         grid.frame()
         _, smallest, width, height = grid.bound()
         if round(smallest * self._scale(width, height), 2) < MIN_PT - 1e-6:

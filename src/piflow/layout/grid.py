@@ -63,8 +63,10 @@ class PageSpec:
 
 
 class Grid(FreeSpace):
-    def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict):
+    def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict,
+                 memo: dict | None = None):
         self.c, self.spec, self.p, self.fonts, self.style = content, spec, params, fonts, style
+        self.memo = {} if memo is None else memo  # shapes the candidates of one fit share (layout.fit)
         self.holders = content.holders
         self.sizes: set[str] = set()
 
