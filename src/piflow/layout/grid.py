@@ -73,12 +73,17 @@ class Grid(FreeSpace):
     # --- text ---------------------------------------------------------------------------
 
     def block(self, paras: list[Para], limit: float) -> Block:
-        for p in paras:
-            for s in p.spans:
-                if s.text.strip():
-                    self.sizes.add(s.size)
-        # A label never wraps narrower than its longest unbreakable word would allow.
-        return Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body))
+        # Looked up by the paragraphs' identity (they are kept with the block, so no other paragraph
+        # can take their ids while the memo lives): hashing paragraphs costs more than wrapping them
+        # once, and the candidates of a fit ask for the same blocks again and again.
+        key = (*map(id, paras), limit)
+        made = self.memo.get(key)
+        if made is None:
+            sizes = frozenset(s.size for p in paras for s in p.spans if s.text.strip())
+            # A label never wraps narrower than its longest unbreakable word would allow.
+            made = self.memo[key] = (tuple(paras), Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body)), sizes)
+        self.sizes |= made[2]
+        return made[1]
 
     # --- columns -------------------------------------------------------------------------
 
