@@ -119,6 +119,7 @@ def _phrases(fonts: Fonts, para: Para, limit: float) -> list[list[Span]]:
         phrase.clear()
 
     for tok in _characters(para):
+        tok = list(tok)
         if phrase and offset in starts:
             flush()
         phrase.append(tok)
@@ -128,8 +129,15 @@ def _phrases(fonts: Fonts, para: Para, limit: float) -> list[list[Span]]:
     return out
 
 
-def _characters(para: Para) -> list[list[Span]]:
-    """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on."""
+@lru_cache(maxsize=16384)
+def _characters(para: Para) -> tuple[tuple[Span, ...], ...]:
+    """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on.
+
+    The same for every wrap width, so made once per paragraph (a fit wraps each at many widths)."""
+    return tuple(tuple(piece) for piece in _character_lists(para))
+
+
+def _character_lists(para: Para) -> list[list[Span]]:
     pieces: list[list[Span]] = []
     glue_next = False
     for span in para.spans:
