@@ -1,6 +1,7 @@
 """piflow benchmark: run on demand (`make bench`), prints ratios; never part of the tests.
 
     .venv/bin/python scripts/bench.py [--quick] [--runs N]
+    .venv/bin/python scripts/bench.py --targets [--runs N] [--src OTHER/src]   (issue 26's goals only)
 
 1. draw of the largest shipped figure vs `dot -Tsvg` on the DOT piflow emits
    (start-up subtracted; goal <= 1.5x)
