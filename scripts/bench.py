@@ -1,6 +1,7 @@
 """piflow benchmark: run on demand (`make bench`), prints ratios; never part of the tests.
 
     .venv/bin/python scripts/bench.py [--quick] [--runs N]
+    .venv/bin/python scripts/bench.py --targets [--runs N] [--src OTHER/src]   (issue 26's goals only)
 
 1. draw of the largest shipped figure vs `dot -Tsvg` on the DOT piflow emits
    (start-up subtracted; goal <= 1.5x)
@@ -90,11 +91,112 @@ def section(title: str) -> None:
     print(f"\n== {title}")
 
 
+def best_time(cmd: list[str], runs: int, env: dict | None = None) -> float:
+    """Best (least) wall time of a command over ``runs``: on a shared machine the least is the least disturbed."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def targets(runs: int, src: str | None) -> int:
+    """Issue 26: the goals as ratios, every pair measured side by side in this one run.
+
+    Every command runs as a user runs it: a fresh process, Python writing and reading its
+    bytecode cache (an installed package has its .pyc files; PYTHONDONTWRITEBYTECODE, set in
+    some sandboxes, would make every run compile everything again), after one warm-up run.
+    ``--src DIR`` measures another checkout's piflow (its ``src``) with the same steps.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if src:
+        env["PYTHONPATH"] = src
+    dot = shutil.which("dot")
+    py = sys.executable
+    piflow = [py, "-m", "piflow"]
+    tmp = Path(tempfile.mkdtemp(prefix="piflow-targets-"))
+    flow23 = ROOT / "flows" / "23-kumin-iken-faq-dynamics365.yaml"
+    flow49 = ROOT / "flows" / "49-kosodate-ouen-teate.yaml"
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    print(f"issue 26 targets — {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, best of {runs}; piflow from {src or ROOT / 'src'}")
+    rows = []
+
+    def ratio(name: str, mine: float, theirs: float, goal: float, what: str) -> None:
+        r = mine / theirs
+        rows.append((name, r, goal))
+        print(f"{name}: {mine*1000:.0f} ms vs {what} {theirs*1000:.0f} ms = {r:.2f}x (goal <= {goal}x) "
+              f"{'MET' if r <= goal else 'NOT MET'}")
+
+    # 1. The same model drawn end to end to SVG: piflow draw vs pytm --dfd | dot -Tsvg.
+    for tag, flow, scenario, model in (("資料23-1", flow23, "internet", "bench_pytm_model23.py"),
+                                       ("資料49-3", flow49, "49-3", "bench_pytm_model.py")):
+        mine_cmd = [*piflow, "draw", str(flow), "-s", scenario, "-o", str(tmp / "m.svg")]
+        pytm_cmd = ["sh", "-c", f'"{py}" "{ROOT / "scripts" / model}" --dfd | "{dot}" -Tsvg -o "{tmp / "p.svg"}"']
+        try:
+            import pytm  # noqa: F401
+        except ImportError:
+            print(f"{tag}: pytm is not installed (`make bench` installs it)")
+            continue
+        for cmd in (mine_cmd, pytm_cmd):
+            best_time(cmd, 1, env)
+        mine, theirs = best_time(mine_cmd, runs, env), best_time(pytm_cmd, runs, env)
+        ratio(f"draw {tag} end to end vs pytm", mine, theirs, 0.8, "pytm --dfd | dot -Tsvg")
+
+    # 2. Flow 23's three figures vs Graphviz drawing their pinned DOT files (one dot each).
+    dots = tmp / "dots23"
+    subprocess.run([*piflow, "draw", str(flow23), "-f", "dot", "-o", str(dots)], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    files = sorted(dots.glob("*.dot"))
+    script = "; ".join(f'"{dot}" -Kneato -n2 -Tsvg "{f}" -o "{f}.svg"' for f in files)
+    draw_cmd = [*piflow, "draw", str(flow23), "-o", str(tmp / "out23")]
+    best_time(draw_cmd, 1, env)
+    ratio(f"draw flow 23 ({len(files)} figures)", best_time(draw_cmd, runs, env),
+          best_time(["sh", "-c", script], runs, env), 5.0, "dot on their pinned DOT")
+
+    # 3. 10,000 steps on A4 vs every page of it drawn by one dot process.
+    big = tmp / "g10000.yaml"
+    big.write_text(synthetic(10000, parties=5, measured=True), encoding="utf-8")
+    pages = tmp / "dots10000"
+    subprocess.run([*piflow, "draw", str(big), "-f", "dot", "-o", str(pages)], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    every = tmp / "all10000.dot"
+    every.write_text("".join(f.read_text(encoding="utf-8") for f in sorted(pages.glob("*.dot"))), encoding="utf-8")
+    count = len(list(pages.glob("*.dot")))
+    one_dot = best_time([dot, "-Kneato", "-n2", "-Tsvg", str(every), "-o", str(tmp / "all10000.svg")], 1, env)
+    mine = best_time([*piflow, "draw", str(big), "-o", str(tmp / "out10000")], 1, env)
+    ratio(f"draw 10,000 steps on A4 ({count} pages)", mine, one_dot, 2.0, "one dot drawing every page")
+
+    # 4. Cold audit vs python -c pass.
+    audit_cmd = [*piflow, "audit", str(ROOT / "flows" / "01-tape-hanyaku-box.yaml")]
+    best_time(audit_cmd, 1, env)
+    ratio("cold piflow audit", best_time(audit_cmd, runs, env), best_time([py, "-c", "pass"], runs, env), 11.0,
+          "python -c pass")
+
+    # 5. Audit at scale: time per step from 10,000 to 100,000 steps, and the peak memory.
+    walls = {}
+    for n in (10_000, 100_000):
+        path = tmp / f"s{n}.yaml"
+        path.write_text(synthetic(n), encoding="utf-8")
+        wall, peak = peak_run([*piflow, "audit", str(path), "-f", "json"], {**env, "PIFLOW_MAX_SIZE": "20"})
+        walls[n] = wall
+        print(f"audit {n:,} steps: {wall:.1f} s, peak {peak:.0f} MB" + (
+            f" ({peak / 1024:.2f} of the 1 GB goal: {'MET' if peak < 1024 else 'NOT MET'})" if n == 100_000 else ""))
+    print(f"audit time per step, 100,000 vs 10,000 steps: {walls[100_000] / walls[10_000] / 10:.2f}x (1 = linear)")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer runs and a smaller batch (a rough look)")
     ap.add_argument("--runs", type=int, default=None, help="repetitions per measurement (median)")
+    ap.add_argument("--targets", action="store_true", help="only the goals of issue 26, as ratios (best of --runs)")
+    ap.add_argument("--src", help="with --targets: measure the piflow in this src folder (another checkout)")
     args = ap.parse_args()
+    if args.targets:
+        return targets(args.runs or 5, args.src)
     runs = args.runs or (3 if args.quick else 7)
     batch = 50 if args.quick else 500
     print(f"piflow benchmark — {platform.platform()}, Python {platform.python_version()}, "
@@ -269,13 +371,20 @@ def main() -> int:
     return 0
 
 
-def peak_run(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MB) of one command, measured in a child of its own."""
+def peak_run(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak resident MB) of one command, measured in a child of its own (``/usr/bin/time``
+    where there is one: RUSAGE_CHILDREN would say the largest child so far, not this one)."""
     import resource
 
+    timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     t0 = time.perf_counter()
+    if timer:
+        proc = subprocess.run([timer, "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=env, check=False)
+        wall = time.perf_counter() - t0
+        return wall, int(proc.stderr.strip().splitlines()[-1]) / 1024
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, max(after, before) / 1024  # ru_maxrss is in kB on Linux; the largest child so far

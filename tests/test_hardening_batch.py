@@ -37,7 +37,16 @@ def fake_dot(monkeypatch):
         calls.append(source)
         return state["draw"](source)
 
+    def render_svgs(sources, scales):
+        """Many pages to one (fake) dot: each source as ``render`` sees it; None (drawn one at a time)
+        when one of them fails, as the real one does."""
+        try:
+            return [render(source, "svg") for source in sources]
+        except InputError:
+            return None
+
     monkeypatch.setattr("piflow.draw.render.render", render)
+    monkeypatch.setattr("piflow.draw.render.render_svgs", render_svgs)
     monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
     return state
 
@@ -95,7 +104,8 @@ def test_each_figure_is_written_as_soon_as_it_is_drawn(tmp_path, fake_dot):
 
 def test_figures_are_drawn_two_at_a_time(tmp_path, fake_dot):
     together = threading.Barrier(2, timeout=30)  # only passes if two figures are being drawn at once
-    first_two = {"資料1-1", "資料7-1"}
+    # Nine pages: two Graphviz processes at once, each drawing its share (1-1 … 23-2, then 23-3 … 49-3).
+    first_two = {"資料1-1", "資料23-3"}
 
     def draw(source):
         if any(tag in source for tag in first_two):
@@ -144,7 +154,9 @@ def test_ctrl_c_during_a_parallel_draw_stops_every_dot(tmp_path):
     fake = tmp_path / "dot"
     fake.write_text(f"#!/bin/sh\necho $$ >> {tmp_path}/pids\nexec sleep 60\n", encoding="utf-8")
     fake.chmod(0o755)
-    flow = write(tmp_path, MINIMAL.replace("scenarios:\n", "scenarios:\n" + _extra_scenario(MINIMAL)), "two.yaml")
+    # More pages than one Graphviz process draws alone (RENDER_ALONE): two dots draw them at once.
+    extra = "".join(_extra_scenario(MINIMAL, k) for k in range(2, draw_command.RENDER_ALONE + 2))
+    flow = write(tmp_path, MINIMAL.replace("scenarios:\n", "scenarios:\n" + extra), "two.yaml")
     env = {**os.environ, dotrun.DOT_ENV: str(fake)}
     proc = subprocess.Popen([sys.executable, "-m", "piflow", "draw", str(flow), "-o", str(tmp_path / "out")], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -168,10 +180,10 @@ def test_ctrl_c_during_a_parallel_draw_stops_every_dot(tmp_path):
             pytest.fail(f"dot {pid} still running")
 
 
-def _extra_scenario(text: str) -> str:
-    """MINIMAL's scenario again, as a second figure with its own id and tag."""
+def _extra_scenario(text: str, k: int = 2) -> str:
+    """MINIMAL's scenario again, as figure ``k`` with its own id and tag."""
     body = text.split("scenarios:\n", 1)[1]
-    return body.replace("id: main", "id: second").replace("資料1-1", "資料1-2")
+    return body.replace("id: main", f"id: extra{k}").replace("資料1-1", f"資料1-{k}")
 
 
 def _tags_in_order() -> list[str]:
@@ -186,6 +198,7 @@ def _layout_saying_its_pid(doc, scenario, theme, options, page):
 
 
 def test_figures_are_laid_out_in_worker_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(draw_command, "POOL_STEPS", 0)  # the seed flows are a small batch, laid out here otherwise
     monkeypatch.setattr(draw_command, "_lay_out", _layout_saying_its_pid)
     monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
     err = io.StringIO()
@@ -201,6 +214,7 @@ def test_without_worker_processes_the_layout_is_done_here(tmp_path, fake_dot, mo
         raise OSError(38, "Function not implemented")  # what a sandbox without sem_open says
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
+    monkeypatch.setattr(draw_command, "POOL_STEPS", 0)
     err = io.StringIO()
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=err) == 0
     assert "1 つずつ配置します" in err.getvalue() and len(list(tmp_path.glob("*.svg"))) == FIGURES
@@ -217,3 +231,10 @@ def test_audit_of_a_folder_shows_progress_on_a_terminal_only():
     err = io.StringIO()
     audit_command.audit([str(FLOWS)], out=io.StringIO(), err=err)
     assert err.getvalue() == ""
+
+
+def test_a_small_batch_is_laid_out_here(tmp_path, fake_dot, monkeypatch):
+    monkeypatch.setattr(draw_command, "_lay_out", _layout_saying_its_pid)
+    err = io.StringIO()
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
+    assert set(re.findall(r"警告: pid:(\d+)", err.getvalue())) == {str(os.getpid())}

@@ -106,8 +106,6 @@ class FlowFacts:
     @cached_property
     def reach(self) -> dict[str, set[str]]:
         """Data id -> endpoints that end up holding it, over any number of hops."""
-        import networkx as nx
-
         flow, g = self.flow, self.graph
         result: dict[str, set[str]] = {}
         for item in flow.data:
@@ -122,13 +120,15 @@ class FlowFacts:
             # could not have, G205 says so) and the receiver gets it.
             seeds |= {e for ref in self.steps if ref.step.data and item.id in ref.step.data
                       for e in (ref.step.from_, ref.step.to)}
-            carrying = nx.subgraph_view(
-                g,
-                filter_edge=lambda u, v, k, _d=item.id: _carries(g.edges[u, v, k], _d),
-            )
+            # What nx.descendants of each seed gives over the edges that carry the item, in one walk
+            # from all seeds at once: each edge is looked at once per item, not once per seed.
             reached = set(seeds)
-            for seed in seeds:
-                reached |= nx.descendants(carrying, seed)
+            todo = list(seeds)
+            while todo:
+                for v, keyed in g.succ[todo.pop()].items():
+                    if v not in reached and any(_carries(edge, item.id) for edge in keyed.values()):
+                        reached.add(v)
+                        todo.append(v)
             result[item.id] = reached
         return result
 

@@ -72,6 +72,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
 
 
 MAX_WORKERS = 8  # figures laid out or drawn at once; each takes one core
+POOL_STEPS = 150  # fewer steps than this in all: laid out here, sooner than worker processes could start
 
 
 def _workers(jobs: int) -> int:
@@ -92,8 +93,9 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
 
     The layout is Python, so it takes processes (threads would share one core).  They
     start from a clean process (forkserver, or spawn on Windows), never by forking this
-    one, which may hold threads.  Where no worker process can start (a sandbox, a frozen
-    build), the rest is laid out here.
+    one, which may hold threads.  A small batch (a few figures of a few dozen steps) is laid
+    out here: starting the workers would take longer than the layouts.  Where no worker
+    process can start (a sandbox, a frozen build), the rest is laid out here.
     """
     import multiprocessing
     import os
@@ -105,7 +107,7 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
 
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
-    if _workers(len(jobs)) >= 2:
+    if _workers(len(jobs)) >= 2 and sum(len(sc.steps) for _, sc, _ in jobs) >= POOL_STEPS:
         try:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),
@@ -135,38 +137,63 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
     return done
 
 
+RENDER_ALONE = 8  # up to this many pages: one Graphviz process draws them all
+RENDER_BATCH = 100  # at most this many pages to one Graphviz process (progress and memory stay even)
+
+
+def _batches(count: int, fmt: str, workers: int) -> list[range]:
+    """Which pages each Graphviz process draws: SVG pages together (a few in one process, many split
+    over the cores), PNG and PDF one page a process (each page has its own size options)."""
+    if fmt != "svg":
+        return [range(i, i + 1) for i in range(count)]
+    if count <= RENDER_ALONE:
+        size = max(1, count)
+    else:
+        size = min(RENDER_BATCH, -(-count // max(1, workers)))
+    return [range(i, min(count, i + size)) for i in range(0, count, size)]
+
+
 def _rendered(figures, fmt: str, dpi: int | None, outputs):
     """(target, bytes or InputError, note) for each page, in order, each as soon as it and those before are drawn.
 
-    Graphviz is a separate process, so threads keep every core busy (``draw DIR`` on the
-    ward's 2-core PCs takes about half as long); the files are the same bytes as when
-    drawn one by one.  Leaving early (Ctrl+C, a file that cannot be written) cancels
-    what has not started and kills the dots that have.
+    SVG pages are drawn many to one Graphviz process (starting dot costs more than drawing a page);
+    several processes at once run in threads, so every core is busy (``draw DIR`` on the ward's
+    2-core PCs takes about half as long); the files are the same bytes as when drawn one by one.
+    Leaving early (Ctrl+C, a file that cannot be written) cancels what has not started and kills
+    the dots that have.
     """
     from concurrent.futures import ThreadPoolExecutor, wait
 
-    from piflow.diagnostics import InputError
     from piflow.draw.dotrun import stop_all
-    from piflow.draw.figure import render_page
+    from piflow.draw.figure import render_pages
 
-    def draw_one(page):
-        try:
-            return render_page(page, fmt, dpi)
-        except InputError as exc:
-            return exc
-
-    workers = _workers(len(figures))
-    if fmt == "dot" or workers < 2:
+    pages = [page for _, page, _ in figures]
+    if fmt == "dot":
         for target, page, note in figures:
             outputs.working(note)
-            yield target, draw_one(page), note
+            yield target, render_pages([page], fmt, dpi)[0], note
+        return
+    batches = _batches(len(figures), fmt, _workers(len(figures)))
+    workers = min(_workers(len(figures)), len(batches))
+    if workers < 2:
+        for batch in batches:
+            outputs.working(figures[batch[0]][2])
+            drawn = render_pages([pages[i] for i in batch], fmt, dpi)
+            for i, result in zip(batch, drawn):
+                if i != batch[0]:
+                    outputs.working(figures[i][2])
+                yield figures[i][0], result, figures[i][2]
         return
     pool = ThreadPoolExecutor(workers, thread_name_prefix="dot")
-    futures = [pool.submit(draw_one, page) for _, page, _ in figures]
+    futures = [pool.submit(render_pages, [pages[i] for i in batch], fmt, dpi) for batch in batches]
     try:
-        for (target, _, note), future in zip(figures, futures):
-            outputs.working(note)
-            yield target, future.result(), note
+        for batch, future in zip(batches, futures):
+            outputs.working(figures[batch[0]][2])
+            drawn = future.result()
+            for i, result in zip(batch, drawn):
+                if i != batch[0]:
+                    outputs.working(figures[i][2])
+                yield figures[i][0], result, figures[i][2]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         running = [f for f in futures if not f.done()]

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from piflow.diagnostics import InputError
 from piflow.draw.dotwriter import page_dot
 from piflow.layout.content import Options
 from piflow.layout.fit import PaperSize, fonts_of, lay_out
 from piflow.loader import Document
 from piflow.model import Scenario
 
-__all__ = ["FigurePage", "Options", "figure_dot", "figure_pages", "render_page"]
+__all__ = ["FigurePage", "Options", "figure_dot", "figure_pages", "render_page", "render_pages"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,26 @@ def render_page(fp: FigurePage, fmt: str, dpi: int | None = None) -> bytes:
 
     paper = fp.paper.paper if fp.paper else None
     return render(fp.source, fmt, dpi, fp.scale, paper, (fp.width, fp.height))
+
+
+def render_pages(pages: list[FigurePage], fmt: str, dpi: int | None = None) -> list[bytes | InputError]:
+    """Every page drawn, in order; SVG pages by one Graphviz process (the same bytes as one at a time).
+
+    A page Graphviz cannot draw is its InputError in the list; the others are still drawn.
+    """
+    from piflow.draw.render import render_svgs
+
+    if fmt == "svg" and len(pages) > 1:
+        drawn = render_svgs([p.source for p in pages], [p.scale for p in pages])
+        if drawn is not None:
+            return list(drawn)
+    out: list[bytes | InputError] = []
+    for p in pages:
+        try:
+            out.append(render_page(p, fmt, dpi))
+        except InputError as exc:
+            out.append(exc)
+    return out
 
 
 def figure_dot(doc: Document, scenario: Scenario, style: dict, options: Options | None = None,

@@ -13,7 +13,7 @@ import struct
 import zlib
 
 from piflow.diagnostics import Diagnostic, InputError
-from piflow.draw.dotrun import find_dot, fixed_pdf_dates, run_dot
+from piflow.draw.dotrun import find_dot, fixed_pdf_dates, run_dot, timeout
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_DPI = 200
@@ -56,6 +56,33 @@ def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
     if fmt == "png":
         return png_with_dpi(proc.stdout, dpi or DEFAULT_DPI)
     return fixed_pdf_dates(proc.stdout)
+
+
+_XML_START = re.compile(rb"^<\?xml ", re.M)
+# Graphviz (2.43 at least) names the group of every graph after the first in one run as if it were a
+# page of a paged drawing ("page0,1_graph0"); drawn alone, the same graph's group is "graph0".
+_PAGED_GROUP = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
+
+
+def render_svgs(sources: list[str], scales: list[float]) -> list[bytes] | None:
+    """Several pinned DOT sources drawn as SVG by one Graphviz process: the same bytes as ``render``
+    gives for each alone.  None when Graphviz fails or its output cannot be told apart page by page
+    (the caller then draws them one at a time, which also says which one failed)."""
+    if not sources:
+        return []
+    cmd = ["-Kneato", "-n2", "-Tsvg"]
+    proc = run_dot(cmd, "".join(sources).encode("utf-8"), timeout() * len(sources))
+    if proc.returncode != 0:
+        return None
+    starts = [m.start() for m in _XML_START.finditer(proc.stdout)]
+    if len(starts) != len(sources) or (starts and starts[0] != 0):
+        return None
+    pieces = [proc.stdout[a:b] for a, b in zip(starts, [*starts[1:], len(proc.stdout)])]
+    out = []
+    for piece, scale in zip(pieces, scales):
+        text = _PAGED_GROUP.sub(r'<g id="\1" class="graph"', piece.decode("utf-8"), count=1)
+        out.append(svg_in_mm(text, scale).encode("utf-8"))
+    return out
 
 
 def svg_in_mm(text: str, scale: float = 1.0) -> str:

@@ -90,6 +90,7 @@ class Fitter:
             for e in (r.tail, r.head):
                 self.first.setdefault(content.holder_of(e).key, i)
         self.idle = {k for k in content.holders if k not in self.first}
+        self.memo: dict = {}  # wrapped shapes every candidate shares (Grid.memo)
 
     def scale(self, page: Page) -> float:
         if self.paper is None:
@@ -107,23 +108,63 @@ class Fitter:
         return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number,
                         count, findings)
 
-    def _try(self, spec: PageSpec, params: Params) -> tuple[tuple, Page, Params]:
-        page = Grid(self.c, spec, params, self.fonts, self.style).build()
+    def _try(self, spec: PageSpec, params: Params, beat: tuple | None = None) -> tuple[tuple, Page, Params] | None:
+        """The candidate laid out, with its rank; None when it cannot rank above ``beat``.
+
+        The columns and rows fix the page's width, the least height, the most its smallest text
+        can print at and the fewest lines it can have; the free space (the costly part) is packed
+        only when those could still beat the best so far.  Exact: the choice is what laying out
+        every candidate in full would choose.
+        """
+        grid = Grid(self.c, spec, params, self.fonts, self.style, self.memo)
+        grid.frame()
+        if beat is not None:
+            lines, smallest, width, height = grid.bound()
+            scale = self._scale(width, height)
+            printed = round(round(smallest * scale, 2), 1)
+            if (min(printed, COMFORT_PT), -lines, printed, -round(width * height)) <= beat:
+                return None
+        page = grid.complete()
         page.scale = self.scale(page)
         # Largest print first (to 0.1 pt) up to COMFORT_PT; then the fewest wrapped lines (text
         # that reads on), then larger print, then the smaller sheet.
         printed = round(page.printed_min, 1)
         return (min(printed, COMFORT_PT), -page.line_count, printed, -round(page.width * page.height)), page, params
 
+    def _scale(self, width: float, height: float) -> float:
+        if self.paper is None:
+            return 1.0
+        pw, ph = self.paper.printable
+        return min(pw / width, ph / height, MAX_SCALE)
+
+    def _fits_at_all(self, spec: PageSpec, params: Params) -> bool:
+        """Whether the candidate prints at MIN_PT; the free space is packed only when it could."""
+        grid = Grid(self.c, spec, params, self.fonts, self.style, self.memo)
+        grid.frame()
+        _, smallest, width, height = grid.bound()
+        if round(smallest * self._scale(width, height), 2) < MIN_PT - 1e-6:
+            return False
+        page = grid.complete()
+        page.scale = self.scale(page)
+        return self.fits(page)
+
+    def _best_of(self, spec: PageSpec, candidates, best=None):
+        """The first candidate that ranks highest (as ``max`` picks), skipping those that cannot."""
+        for params in candidates:
+            found = self._try(spec, params, best[0] if best else None)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
+        return best
+
     def best(self, spec: PageSpec, quick: bool = False) -> Page:
         """The layout that prints largest: a grid of choices, then lane by lane; each step keeps the best."""
         if quick:
-            return max((self._try(spec, p) for p in _params(self.fonts, **QUICK)), key=lambda t: t[0])[1]
+            return self._best_of(spec, _params(self.fonts, **QUICK))[1]
         # 1. Every label wrap width, with room for none, one or two columns of measure list in
         #    the lanes that have one, with and without an empty column beside the boxes.
         # (The widths the page split tries are among them: a page found to fit is laid out to fit.)
         chars = tuple(sorted({*LABEL_CHARS, *QUICK["label_chars"]}))
-        best = max((self._try(spec, p) for p in _params(self.fonts, chars, rooms=(False, True))), key=lambda t: t[0])
+        best = self._best_of(spec, _params(self.fonts, chars, rooms=(False, True)))
         # 2. Lane by lane: room for two, one or no columns of measure list beside the boxes.
         for lane in self.c.lanes:
             if not any(h.callout for h in lane.holders):
@@ -131,14 +172,10 @@ class Fitter:
             for cols in (0, 1, 2):
                 params = best[2]
                 trial = replace(params, lane_cols=tuple(sorted({**dict(params.lane_cols), lane.id: cols}.items())))
-                found = self._try(spec, trial)
-                if found[0] > best[0]:
-                    best = found
+                best = self._best_of(spec, [trial], best)
         # 3. Measure lists that may reach lower, to wrap less where the page has the room.
         for slack in (40.0, 80.0, 160.0):
-            found = self._try(spec, replace(best[2], callout_slack=slack))
-            if found[0] > best[0]:
-                best = found
+            best = self._best_of(spec, [replace(best[2], callout_slack=slack)], best)
         return best[1]
 
     def fits(self, page: Page) -> bool:
@@ -176,7 +213,7 @@ class Fitter:
         while i < n:
             def ok(j: int) -> bool:
                 spec = self.spec(i, j)
-                return any(self.fits(self._try(spec, params)[1]) for params in split_params)
+                return any(self._fits_at_all(spec, params) for params in split_params)
 
             good, bad = i + 1, None
             j = min(n, i + guess)

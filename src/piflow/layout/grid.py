@@ -63,20 +63,27 @@ class PageSpec:
 
 
 class Grid(FreeSpace):
-    def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict):
+    def __init__(self, content: FigureContent, spec: PageSpec, params: Params, fonts: Fonts, style: dict,
+                 memo: dict | None = None):
         self.c, self.spec, self.p, self.fonts, self.style = content, spec, params, fonts, style
+        self.memo = {} if memo is None else memo  # shapes the candidates of one fit share (layout.fit)
         self.holders = content.holders
         self.sizes: set[str] = set()
 
     # --- text ---------------------------------------------------------------------------
 
     def block(self, paras: list[Para], limit: float) -> Block:
-        for p in paras:
-            for s in p.spans:
-                if s.text.strip():
-                    self.sizes.add(s.size)
-        # A label never wraps narrower than its longest unbreakable word would allow.
-        return Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body))
+        # Looked up by the paragraphs' identity (they are kept with the block, so no other paragraph
+        # can take their ids while the memo lives): hashing paragraphs costs more than wrapping them
+        # once, and the candidates of a fit ask for the same blocks again and again.
+        key = (*map(id, paras), limit)
+        made = self.memo.get(key)
+        if made is None:
+            sizes = frozenset(s.size for p in paras for s in p.spans if s.text.strip())
+            # A label never wraps narrower than its longest unbreakable word would allow.
+            made = self.memo[key] = (tuple(paras), Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body)), sizes)
+        self.sizes |= made[2]
+        return made[1]
 
     # --- columns -------------------------------------------------------------------------
 
@@ -123,6 +130,11 @@ class Grid(FreeSpace):
 
     def build(self) -> Page:
         """Place everything, phase by phase; each phase reads what the earlier ones placed."""
+        self.frame()
+        return self.complete()
+
+    def frame(self) -> None:
+        """The columns, rows, boxes, arrows and lines: all but the free space and the boxes under the figure."""
         self._measure()
         self._lay_columns()
         self._assign_gaps()
@@ -135,8 +147,40 @@ class Grid(FreeSpace):
         self._arrows_and_notes()
         self._break_bars()
         self._links()
+
+    def complete(self) -> Page:
+        """After ``frame``: the measure lists and idle boxes in free space, the legend, the page."""
         self._pack()
         return self._finish()
+
+    def bound(self) -> tuple[int, float, int, int]:
+        """After ``frame``, what the finished page cannot exceed or fall short of: at least this many
+        lines of text, its smallest text no larger than this, exactly this wide, at least this tall.
+
+        Every later phase only adds text (each paragraph at least one line) and only grows the
+        figure downwards, so a layout search can skip a candidate that cannot win (``layout.fit``).
+        """
+        lines = sum(len(c.lines) for b in (self.title_box, self.tagbox, *self.extras) for c in b.columns)
+        lines += sum(len(b.lines) for b in self.header_blocks)
+        lines += sum(len(a.label.columns[0].lines) for a in self.arrows)
+        lines += sum(len(n.columns[0].lines) for n in self.note_boxes)
+        lines += sum(len(h.title.lines) for h in self.holder_boxes)
+        # Still to come, each paragraph one line at least: the idle boxes packed later, the measure
+        # lists and the footnotes (their first paragraph is the box's head, not counted), the
+        # legend (its head and one line per style).
+        if not self.banded:
+            lines += sum(len(self.holders[k].title) for k in self.idle_titles)
+        lines += sum(len(h.callout) - 1 for lane in self.c.lanes for h in lane.holders
+                     if h.key in self.spec.callouts and h.callout)
+        used = {a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes} | (
+            {"operates"} if self.link_lines else set())
+        entries = legend_entries(self.style, sorted(used))
+        if entries:
+            lines += 1 + len(entries)
+        lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
+        smallest = min((self.fonts.size(s) for s in self.sizes), default=math.inf)
+        bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
+        return lines, smallest, math.ceil(self.fig_w), math.ceil(bottom + MARGIN)
 
     # --- phases -----------------------------------------------------------------------------
 

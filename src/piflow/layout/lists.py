@@ -173,6 +173,18 @@ class FreeSpace:
         return best[1] if best else None
 
     def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
+        """A measure list wrapped to ``cw`` in ``k`` columns; made once per fit (``Grid.memo``): the
+        candidates of a layout search ask for the same shapes again and again."""
+        key = (id(head), tuple(map(id, bullets)), cw, k)
+        made = self.memo.get(key)
+        if made is None:
+            # The paragraphs are kept with the shape, so their ids stay theirs while the memo lives.
+            sizes = {s.size for p in (head, *bullets) for s in p.spans if s.text.strip()}
+            made = self.memo[key] = (head, tuple(bullets), self._callout_shape_made(head, bullets, cw, k), sizes)
+        self.sizes |= made[3]
+        return made[2]
+
+    def _callout_shape_made(self, head: Para, bullets: list[Para], cw: float, k: int):
         hb = self.block([head], cw * k + 6 * (k - 1))
         per = -(-len(bullets) // k)
         cols = tuple(self.block(bullets[i * per:(i + 1) * per], cw) for i in range(k) if bullets[i * per:(i + 1) * per])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
+import math
 from functools import lru_cache
 
 from piflow.layout.phrases import phrase_starts
@@ -119,6 +120,7 @@ def _phrases(fonts: Fonts, para: Para, limit: float) -> list[list[Span]]:
         phrase.clear()
 
     for tok in _characters(para):
+        tok = list(tok)
         if phrase and offset in starts:
             flush()
         phrase.append(tok)
@@ -128,8 +130,15 @@ def _phrases(fonts: Fonts, para: Para, limit: float) -> list[list[Span]]:
     return out
 
 
-def _characters(para: Para) -> list[list[Span]]:
-    """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on."""
+@lru_cache(maxsize=16384)
+def _characters(para: Para) -> tuple[tuple[Span, ...], ...]:
+    """Unbreakable pieces: one CJK character, an ASCII word, a space; 禁則 characters glued on.
+
+    The same for every wrap width, so made once per paragraph (a fit wraps each at many widths)."""
+    return tuple(tuple(piece) for piece in _character_lists(para))
+
+
+def _character_lists(para: Para) -> list[list[Span]]:
     pieces: list[list[Span]] = []
     glue_next = False
     for span in para.spans:
@@ -225,26 +234,46 @@ def _wrap(fonts: Fonts, para: Para, limit: float) -> tuple[Line, ...]:
     """
     parts: list[Line] = []
     # Explicit newlines stay breaks.
-    for chunk in _split_newlines(para):
-        tokens = _phrases(fonts, chunk, limit)
-        if not tokens:
-            parts.append((Span("", chunk.spans[0].size if chunk.spans else "body"),))
-            continue
-        indent = Span("　", chunk.spans[0].size) if chunk.hang else None
-        lines = _greedy(fonts, tokens, limit, indent) or []
-        if len(lines) > 1:
-            total = sum(fonts.span_width(s) for t in tokens for s in t)
-            low = total / len(lines)
-            step = fonts.size(chunk.spans[0].size) * 0.5
-            trial = low
-            while trial < limit:
-                candidate = _greedy(fonts, tokens, trial, indent, cut=False)
-                if candidate is not None and len(candidate) <= len(lines):
-                    lines = candidate
-                    break
-                trial += step
-        parts += [_merge(line) for line in lines]
+    for chunk in _chunks(para):
+        one_line, width = _unwrapped(fonts, chunk)
+        if width <= limit - 1e-6:
+            # Narrower than the line: every phrase whole and no break, whatever the width (the
+            # margin keeps the sums' rounding from deciding), so made once for every width.
+            parts += one_line
+        else:
+            parts += _wrap_chunk(fonts, chunk, limit)
     return tuple(parts)
+
+
+@lru_cache(maxsize=16384)
+def _chunks(para: Para) -> tuple[Para, ...]:
+    return tuple(_split_newlines(para))
+
+
+@lru_cache(maxsize=65536)
+def _unwrapped(fonts: Fonts, chunk: Para) -> tuple[list[Line], float]:
+    """A newline-free paragraph on one line, and its width."""
+    return _wrap_chunk(fonts, chunk, math.inf), sum(fonts.span_width(s) for s in chunk.spans)
+
+
+def _wrap_chunk(fonts: Fonts, chunk: Para, limit: float) -> list[Line]:
+    tokens = _phrases(fonts, chunk, limit)
+    if not tokens:
+        return [(Span("", chunk.spans[0].size if chunk.spans else "body"),)]
+    indent = Span("　", chunk.spans[0].size) if chunk.hang else None
+    lines = _greedy(fonts, tokens, limit, indent) or []
+    if len(lines) > 1:
+        total = sum(fonts.span_width(s) for t in tokens for s in t)
+        low = total / len(lines)
+        step = fonts.size(chunk.spans[0].size) * 0.5
+        trial = low
+        while trial < limit:
+            candidate = _greedy(fonts, tokens, trial, indent, cut=False)
+            if candidate is not None and len(candidate) <= len(lines):
+                lines = candidate
+                break
+            trial += step
+    return [_merge(line) for line in lines]
 
 
 def _split_newlines(para: Para) -> list[Para]:
@@ -290,7 +319,7 @@ def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
     lines: list[Line] = []
     continued: list[bool] = []
     for p in paras:
-        for chunk in _split_newlines(p):
+        for chunk in _chunks(p):
             wrapped = _wrap(fonts, chunk, limit)
             lines += wrapped
             continued += [k > 0 for k in range(len(wrapped))]

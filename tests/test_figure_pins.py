@@ -1,0 +1,118 @@
+"""The seed figures' DOT, pinned by hash: a faster layout search must choose the same layout.
+
+The layout search (piflow.layout.fit) skips candidates that cannot win and caches
+text wrapping; these hashes say it still picks exactly what the full search picked.
+After an intended change of the figures, print the new hashes with
+``PIFLOW_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_figure_pins.py -s``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+
+import pytest
+
+from conftest import FLOWS
+from piflow.draw.figure import figure_dot, figure_pages, render_page, render_pages
+from piflow.draw.style import load_style
+from piflow.loader import load, loads
+
+UPDATE = os.environ.get("PIFLOW_UPDATE_GOLDEN") == "1"
+
+PINS = {
+    '01-tape-hanyaku-box.yaml:transcription:a4-portrait': '7bbf61f22b14776c',
+    '01-tape-hanyaku-box.yaml:transcription:none': '0dc5f58d2a290dc8',
+    '01-tape-hanyaku-box.yaml:transcription:a4-landscape': '0dc5f58d2a290dc8',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:lgwan:a4-landscape': 'f5f12ebed5f34cfd',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:dvd:a4-landscape': 'f1fa9084cdf057b5',
+    '23-kumin-iken-faq-dynamics365.yaml:internet:a4-landscape': '51150ee335255769',
+    '23-kumin-iken-faq-dynamics365.yaml:internet_post:a4-landscape': '09c9ef7b33a94570',
+    '23-kumin-iken-faq-dynamics365.yaml:other_channels:a4-landscape': '325f26fa1535fe20',
+    '49-kosodate-ouen-teate.yaml:push:a4-landscape': 'b573548fefb901f1',
+    '49-kosodate-ouen-teate.yaml:application:a4-landscape': '97b8a8f20c9b0c3a',
+    '49-kosodate-ouen-teate.yaml:printing:a4-landscape': '4fe7b474525f06ab',
+    'synthetic-90-5:s:a4-landscape': '1c96f2ad0568ea7d',
+    'synthetic-40-12:s:a4-landscape': 'e1a218fd6f92cbe6',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:lgwan:a4-portrait': 'd7530f231a0f49ce',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:dvd:a4-portrait': '3869e385d3722639',
+    '23-kumin-iken-faq-dynamics365.yaml:internet:a4-portrait': '3b95cb320290d31f',
+    '23-kumin-iken-faq-dynamics365.yaml:internet_post:a4-portrait': 'e536fafa205d3514',
+    '23-kumin-iken-faq-dynamics365.yaml:other_channels:a4-portrait': '32312bc21c3f5cec',
+    '49-kosodate-ouen-teate.yaml:push:a4-portrait': 'cff22cc89ef87c07',
+    '49-kosodate-ouen-teate.yaml:application:a4-portrait': '345e800f6f7e2f50',
+    '49-kosodate-ouen-teate.yaml:printing:a4-portrait': '048fc1af0bddf9eb',
+    'synthetic-90-5:s:a4-portrait': '85471289fdb2ad9d',
+    'synthetic-40-12:s:a4-portrait': '95462dbef4ce2e1a',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:lgwan:none': '2676f4ead4e1db1b',
+    '07-kaigo-hokenryo-lgwan-asp.yaml:dvd:none': 'aea9b29c7644a33d',
+    '23-kumin-iken-faq-dynamics365.yaml:internet:none': 'bc369a16076aa2f7',
+    '23-kumin-iken-faq-dynamics365.yaml:internet_post:none': '10032e2fcb60aef8',
+    '23-kumin-iken-faq-dynamics365.yaml:other_channels:none': '27196053ab95dd0b',
+    '49-kosodate-ouen-teate.yaml:push:none': '5b12143bbea56a0e',
+    '49-kosodate-ouen-teate.yaml:application:none': '05c0240f29e3a50c',
+    '49-kosodate-ouen-teate.yaml:printing:none': '22ed236fd8b01f4d',
+    'synthetic-90-5:s:none': '897cb392aac4dab6',
+    'synthetic-40-12:s:none': '625ab3fa2c76cbad',
+}
+
+
+def synthetic(steps: int, parties: int = 12) -> str:
+    """A flow of many steps among many parties: the figure continues on several pages."""
+    lines = ["piflow: 1", "proposal: {title: 合成フロー, section: ベンチマーク課, bases: [業務委託, 外部結合]}", "data:"]
+    lines += [f"  - {{id: d{i}, name: 項目{i}}}" for i in range(8)]
+    lines += ["parties:", "  - {id: ward, name: 区, role: 区, data: [d0, d1, d2, d3, d4, d5, d6, d7],"
+              " systems: [{id: sys, name: システム, measures: [通信内容の暗号化]}]}",
+              "  - {id: people, name: 対象者, role: 対象者}"]
+    for i in range(parties - 2):
+        lines.append(f"  - {{id: c{i}, name: 委託先{i}, role: 委託先, measures: [特記事項等の遵守, 個人情報の返却]}}")
+    lines += ["scenarios:", "  - {id: s, tag: 資料0-1, title: 合成, steps: ["]
+    channels = ["LGWAN", "手渡し", "インターネット", "郵送", "専用回線"]
+    media = ["電子データ", "紙", "電磁的媒体", "紙", "電子データ"]
+    ends = ["ward", "sys", "people"] + [f"c{i}" for i in range(parties - 2)]
+    for n in range(1, steps + 1):
+        a, b = ends[n % len(ends)], ends[(n * 7 + 3) % len(ends)]
+        k = n % len(channels)
+        data = "" if n % 3 else f", data: [d{n % 8}, d{(n + 1) % 8}]"
+        lines.append(f"      {{n: {n}, id: st{n}, from: {a}, to: {b}, text: 手順{n}, channel: {channels[k]},"
+                     f" medium: {media[k]}{data}}},")
+    lines.append("    ]}")
+    return "\n".join(lines) + "\n"
+
+
+def figures():
+    for path in sorted(FLOWS.glob("*.yaml")):
+        doc = load(path)
+        for sc in doc.flow.scenarios:
+            yield path.name, doc, sc
+    for steps, parties in ((90, 5), (40, 12)):
+        doc = loads(synthetic(steps, parties))
+        yield f"synthetic-{steps}-{parties}", doc, doc.flow.scenarios[0]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("page", ["a4-landscape", "a4-portrait", "none"])
+def test_seed_figures_are_unchanged(page):
+    got = {f"{name}:{sc.id}:{page}": digest(figure_dot(doc, sc, load_style(None), None, page))
+           for name, doc, sc in figures()}
+    if UPDATE:
+        for k, v in got.items():
+            print(f"    {k!r}: {v!r},")
+        return
+    assert got == {k: v for k, v in PINS.items() if k.endswith(f":{page}")}
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+def test_one_graphviz_process_draws_the_same_bytes_as_one_each():
+    """SVG pages drawn together by one dot run are byte for byte the pages drawn one at a time."""
+    pages = []
+    for name, doc, sc in figures():
+        if name.startswith("synthetic-90") or name.startswith("23-"):
+            pages += figure_pages(doc, sc, load_style(None))[0]
+    assert len(pages) > 4
+    together = render_pages(pages, "svg")
+    assert together == [render_page(p, "svg") for p in pages]
