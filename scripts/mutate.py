@@ -59,7 +59,8 @@ TARGETS = (
     "piflow/checklist.py",
 )
 TESTS = ("tests/test_rules.py", "tests/test_proposals.py", "tests/test_audit_engine.py", "tests/test_real_papers.py",
-         "tests/test_checklist_parts.py", "tests/test_paper_checklists.py", "tests/test_checklist_report.py")
+         "tests/test_checklist_parts.py", "tests/test_paper_checklists.py", "tests/test_checklist_report.py",
+         "tests/test_checklist_conditions.py")
 DESELECT = "not renders"  # drawing the figures is slow and does not test the audit
 
 COMPARE_SWAP = {
