@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 
 import pytest
 
-from conftest import FLOWS
+from conftest import FLOWS, ROOT
 from piflow.draw.figure import figure_dot, figure_pages, render_page, render_pages
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench import synthetic  # noqa: E402 - the benchmark's generated flows, pinned here as figures
 
 UPDATE = os.environ.get("PIFLOW_UPDATE_GOLDEN") == "1"
 
@@ -56,29 +60,6 @@ PINS = {
     'synthetic-90-5:s:none': '897cb392aac4dab6',
     'synthetic-40-12:s:none': '625ab3fa2c76cbad',
 }
-
-
-def synthetic(steps: int, parties: int = 12) -> str:
-    """A flow of many steps among many parties: the figure continues on several pages."""
-    lines = ["piflow: 1", "proposal: {title: 合成フロー, section: ベンチマーク課, bases: [業務委託, 外部結合]}", "data:"]
-    lines += [f"  - {{id: d{i}, name: 項目{i}}}" for i in range(8)]
-    lines += ["parties:", "  - {id: ward, name: 区, role: 区, data: [d0, d1, d2, d3, d4, d5, d6, d7],"
-              " systems: [{id: sys, name: システム, measures: [通信内容の暗号化]}]}",
-              "  - {id: people, name: 対象者, role: 対象者}"]
-    for i in range(parties - 2):
-        lines.append(f"  - {{id: c{i}, name: 委託先{i}, role: 委託先, measures: [特記事項等の遵守, 個人情報の返却]}}")
-    lines += ["scenarios:", "  - {id: s, tag: 資料0-1, title: 合成, steps: ["]
-    channels = ["LGWAN", "手渡し", "インターネット", "郵送", "専用回線"]
-    media = ["電子データ", "紙", "電磁的媒体", "紙", "電子データ"]
-    ends = ["ward", "sys", "people"] + [f"c{i}" for i in range(parties - 2)]
-    for n in range(1, steps + 1):
-        a, b = ends[n % len(ends)], ends[(n * 7 + 3) % len(ends)]
-        k = n % len(channels)
-        data = "" if n % 3 else f", data: [d{n % 8}, d{(n + 1) % 8}]"
-        lines.append(f"      {{n: {n}, id: st{n}, from: {a}, to: {b}, text: 手順{n}, channel: {channels[k]},"
-                     f" medium: {media[k]}{data}}},")
-    lines.append("    ]}")
-    return "\n".join(lines) + "\n"
 
 
 def figures():
