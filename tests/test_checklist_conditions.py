@@ -128,3 +128,50 @@ def test_a_party_with_two_forms_is_told_both():
     doc = loads(CLOUD.replace("    role: 委託先", "    role: [委託先, 結合先]"), "t.yaml")
     uses = measure_uses(doc)
     assert {u.numbers for u in uses["vendor"].values()} == {(4, 6)}
+
+
+def test_a_medium_makes_the_flow_electronic_without_any_system():
+    no_system = MINIMAL.replace("    systems:\n      - {id: sys, name: 業務システム}\n", "").replace(
+        "      - {n: 1, from: sys, to: ward, text: 抽出}\n", "").replace("{n: 2,", "{n: 1,").replace("medium: 紙", "medium: 電磁的媒体")
+    _, facts = _facts(no_system)
+    assert TESTS["electronic"](facts, None)
+
+
+def test_counts_include_the_items_the_audit_finds_missing():
+    from piflow.audit.engine import audit
+
+    doc = loads(MINIMAL, "t.yaml")
+    forms = fill(doc, audit(doc))
+    assert sum(form.counts["missing"] for form in forms) >= 1
+    assert all(sum(form.counts.values()) == sum(len(s.items) for s in form.sections) for form in forms)
+
+
+def test_the_source_of_a_second_systems_mark_is_that_systems_line():
+    text = MINIMAL.replace("      - {id: sys, name: 業務システム}",
+                           "      - {id: sys, name: 業務システム}\n"
+                           "      - {id: db, name: 住民DB, kind: DB, checklist_measures: [アクセス制御]}").replace(
+        "bases: [業務委託]", "bases: [電算処理, 業務委託]").replace("    role: 委託先", "    role: 委託先\n    operates: [sys]")
+    doc = loads(text, "t.yaml")
+    db_line = text.count("\n", 0, text.index("{id: db")) + 1
+    assert any(f"住民DB（t.yaml:{db_line}）" in src for f in fill(doc, []) for s in f.sections for i in s.items
+               for src in i.sources)
+
+
+def test_an_item_with_every_part_waived_prints_the_first_reason_and_notes_the_others():
+    """The mark says the first part's reason; the others stay visible in the note (nothing hidden)."""
+    text = MINIMAL.replace("channel: 手渡し, medium: 紙", "channel: LGWAN, medium: 電子データ")  # checklist 5
+    doc = loads(text, "t.yaml")
+    pairs = [i.measures for f in fill(doc, []) if f.side == "partner" for s in f.sections for i in s.items
+             if len(i.measures) == 2]
+    assert pairs
+    both_noted = 0
+    for measures in pairs:
+        waivers = ", ".join(f"{doc.catalog[m].label}: 理由{k}" for k, m in enumerate(measures))
+        waived = loads(text.replace("    role: 委託先", f"    role: 委託先\n    waivers: {{{waivers}}}"), "t.yaml")
+        item = next(i for f in fill(waived, []) if f.side == "partner" for s in f.sections for i in s.items
+                    if i.measures == measures)
+        assert item.status in ("waived", "inapplicable")
+        if item.status == "waived":
+            assert item.mark.startswith("－（理由")
+        both_noted += "理由0" in item.mark and "理由1" in item.note
+    assert both_noted >= 1
