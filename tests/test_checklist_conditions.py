@@ -175,3 +175,13 @@ def test_an_item_with_every_part_waived_prints_the_first_reason_and_notes_the_ot
             assert item.mark.startswith("－（理由")
         both_noted += "理由0" in item.mark and "理由1" in item.note
     assert both_noted >= 1
+
+
+def test_an_item_behind_an_exception_prints_its_basis():
+    from test_audit_cli import EXCEPTED
+
+    from piflow.audit.engine import audit
+
+    doc = loads(EXCEPTED, "t.yaml")
+    items = [i for f in fill(doc, audit(doc)) for s in f.sections for i in s.items if "handover-ledger" in i.measures]
+    assert items and all(i.status == "waived" and i.mark.startswith("－（例外: 文書管理規程第12条") for i in items)
