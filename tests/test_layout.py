@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import pytest
 
 from conftest import FLOWS
-from piflow.layout.checks import problems
+from piflow.layout.checks import paragraphs, problems
 from piflow.layout.content import Options, figure_content
 from piflow.layout.fit import MIN_PT, PAGES, lay_out
 from piflow.layout.text import Fonts, Para, Span, wrap
@@ -235,17 +235,6 @@ def test_a_word_is_cut_by_characters_only_where_kinsoku_allows():
                 assert a[-1] not in "（「", (limit, texts)
 
 
-def _paragraphs(block) -> list[str]:
-    out: list[str] = []
-    for line, cont in zip(block.lines, block.continued):
-        text = "".join(s.text for s in line).strip("\u3000")
-        if cont and out:
-            out[-1] += text
-        else:
-            out.append(text)
-    return out
-
-
 @pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)
 def test_the_figure_prints_each_measure_as_the_flow_wrote_it(path):
     """資料49's 「アクセスログ取得」 prints as written, not as the catalog's 「アクセスログ取得、分析」."""
@@ -269,7 +258,7 @@ def test_the_figure_prints_each_measure_as_the_flow_wrote_it(path):
         for page in lay_out(doc.flow, sc, STYLE).pages:
             for box in [*page.callouts, *(a.label for a in page.arrows)]:
                 for block in box.columns:
-                    printed |= {p.removeprefix("・") for p in _paragraphs(block)}
+                    printed |= {p.removeprefix("・") for p in paragraphs(block)}
     assert written - printed == set()
 
 
@@ -280,7 +269,7 @@ def test_a_figure_lists_the_measures_its_paper_prints():
     for sc in doc.flow.scenarios[:2]:
         page = lay_out(doc.flow, sc, STYLE).pages[0]
         box = next(c for c in page.callouts if c.owner == "party:densan")
-        lists[sc.tag] = {p for col in box.columns for p in _paragraphs(col)}
+        lists[sc.tag] = {p for col in box.columns for p in paragraphs(col)}
     assert "・受渡し時の管理簿への記載" not in lists["資料49-1"]
     assert "・受渡し時の管理簿への記載" in lists["資料49-2"]
     # The audit still counts the vendor's own measures.

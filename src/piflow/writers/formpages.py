@@ -77,6 +77,17 @@ HTML_SIZES = (10, 9.5, 9, 8.5, 8)
 HTML_LINE = 1.4
 
 
+def section_heights(form: FormResult, size: float, inner: list[float], row) -> list[float]:
+    """Each section's height in mm: its rows (item text or mark, whichever wraps to more lines), at least its
+    区分 cell.  ``inner``: the three columns' text widths; ``row(lines, pt)``: a row's height in that writer."""
+    body = []
+    for section in form.sections:
+        rows = sum(row(max(wrapped_lines(i.text, inner[2], size), wrapped_lines(i.mark, inner[1], size)), size)
+                   for i in section.items)
+        body.append(max(rows, row(wrapped_lines(form.division(section), inner[0], size), size)))
+    return body
+
+
 def _html_heights(form: FormResult, size: float) -> tuple[float, list[float]]:
     pad_w, pad_h = HTML_PAD_MM
     inner = [w - 2 * pad_w for w in HTML_WIDTHS_MM]
@@ -84,12 +95,7 @@ def _html_heights(form: FormResult, size: float) -> tuple[float, list[float]]:
     head = (wrapped_lines(form_heading(form), sum(HTML_WIDTHS_MM), 12) * 12 * HTML_LINE * PT_MM + 1
             + wrapped_lines(form_subject(form), sum(HTML_WIDTHS_MM), size) * size * HTML_LINE * PT_MM + 1.5
             + max(row(wrapped_lines(MARK_HEADER, inner[1], 8), 8), row(1, size)))
-    body = []
-    for section in form.sections:
-        rows = sum(row(max(wrapped_lines(i.text, inner[2], size), wrapped_lines(i.mark, inner[1], size)), size)
-                   for i in section.items)
-        body.append(max(rows, row(wrapped_lines(form.division(section), inner[0], size), size)))
-    return head, body
+    return head, section_heights(form, size, inner, row)
 
 
 def html_plan(form: FormResult) -> Plan:

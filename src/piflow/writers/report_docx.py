@@ -21,7 +21,7 @@ from piflow.audit.finding import SEVERITY_JA
 from piflow.report import REVIEW_NOTE, Figure, Report
 from piflow.writers.audit_text import summary_line
 from piflow.writers.checklist_words import DIVISION_HEADER, MARK_HEADER, form_heading, form_label, form_subject
-from piflow.writers.formpages import PT_MM, plan, wrapped_lines
+from piflow.writers.formpages import PT_MM, plan, section_heights, wrapped_lines
 from piflow.writers.zipnorm import normalise
 
 BODY_FONT = "游明朝"  # Word's Japanese default; LibreOffice on Linux falls back to Noto Serif CJK
@@ -279,12 +279,7 @@ def _form_heights(form, size: float) -> tuple[float, list[float]]:
     head = (row(wrapped_lines(form_heading(form), sum(inner) + 4 * pad_w, TITLE_PT), TITLE_PT)
             + row(wrapped_lines(form_subject(form), sum(inner) + 4 * pad_w, size), size)
             + max(row(wrapped_lines(MARK_HEADER, inner[1], MARK_HEADER_PT), MARK_HEADER_PT), row(1, size)))
-    body = []
-    for section in form.sections:
-        rows = sum(row(max(wrapped_lines(i.text, inner[2], size), wrapped_lines(i.mark, inner[1], size)), size)
-                   for i in section.items)
-        body.append(max(rows, row(wrapped_lines(form.division(section), inner[0], size), size)))
-    return head, body
+    return head, section_heights(form, size, inner, row)
 
 
 def _form_table(document, form, sections, size: float):
