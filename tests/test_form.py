@@ -239,8 +239,9 @@ def _rich() -> str:
          "    role: [委託先, 結合先]\n    location: 国内\n    zone: LGWAN接続系\n    cloud: Box\n"
          "    certifications: [ISMS, プライバシーマーク]\n    operates: [sys]\n    note: \"二行の\\n備考\"\n"),
         ("      - {id: sys, name: 業務システム}\n",
-         "      - {id: sys, name: 業務システム, kind: DB, zone: マイナンバー利用事務系, data: [],\n"
-         "         checklist_measures: [テストはダミーデータ], waivers: {ウイルス対策: 'スタンドアロンのため: 外部接続なし'}}\n"),
+         "      - {id: sys, name: 業務システム, kind: DB, zone: マイナンバー利用事務系, location: 大阪府, data: [],\n"
+         "         checklist_measures: [テストはダミーデータ], waivers: {ウイルス対策: 'スタンドアロンのため: 外部接続なし',\n"
+         "         鍵付きカバン等による運搬: {reason: 窓口で直接受け渡すため, for: [vendor]}}}\n"),
         ("channel: 手渡し, medium: 紙}\n",
          "channel: 手渡し, medium: 紙, occasion: 引渡し1,\n"
          "         waivers: {データの暗号化: 紙のみ}, measures: [鍵付きカバン等による運搬, 受渡し時の管理簿への記載]}\n"),
@@ -254,8 +255,38 @@ def test_every_field_round_trips(tmp_path):
     original = loads(_rich()).flow
     vendor, system = original.party_by_id["vendor"], original.system_by_id["sys"]
     assert vendor.location and vendor.operates and system.waivers and original.accepted  # the flow uses them
+    assert system.location == "大阪府" and system.waiver_scope == {"locked-bag": ("vendor",)}
     assert original.scenarios[0].steps[1].waivers
     path = tmp_path / "rich.xlsx"
     path.write_bytes(to_xlsx(original))
     assert load(path).flow == original
     assert loads(to_yaml(original)).flow == original
+
+
+def test_a_waivers_scope_and_a_systems_location_are_cells_of_the_form(tmp_path):
+    """「不要が及ぶ相手」 holds a ward waiver's ``for:``; a system row has its own 所在地 (both lost before)."""
+    original = loads(_rich()).flow
+    path = tmp_path / "rich.xlsx"
+    path.write_bytes(to_xlsx(original))
+    book = load_workbook(path)
+    parties, measures = book[layout.PARTIES], book[layout.MEASURES]
+    headers = {c.value: c.column for c in parties[1]}
+    system_row = next(r for r in parties.iter_rows(min_row=2) if r[0].value == "sys")
+    assert system_row[headers["所在地・準拠法"] - 1].value == "大阪府"
+    headers = {c.value: c.column for c in measures[1]}
+    row = next(r for r in measures.iter_rows(min_row=2) if r[1].value == "鍵付きカバン等による運搬")
+    assert row[headers["不要が及ぶ相手（区の行）"] - 1].value == "vendor"
+    assert "for: [vendor]" in to_yaml(original)
+
+
+def test_a_scope_on_a_row_that_is_not_waived_is_refused_at_its_cell(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(to_xlsx(loads(_rich()).flow))
+    book = load_workbook(path)
+    measures = book[layout.MEASURES]
+    headers = {c.value: c.column for c in measures[1]}
+    row = next(r for r in measures.iter_rows(min_row=2) if r[2].value == layout.HOW_CHECKLIST)
+    row[headers["不要が及ぶ相手（区の行）"] - 1].value = "vendor"
+    book.save(path)
+    doc_errors = pytest.raises(Exception, load, path)
+    assert "不要が及ぶ相手は扱いが「不要（理由を書く）」の行にだけ書きます" in str(doc_errors.value)

@@ -97,7 +97,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("クラウドサービス", "cloud", width=11, prompt="例: Box"),
         Column("認証", "certifications", "vocabs", 11, "認証", SEP_HELP),
         Column("ネットワーク区分", "zone", "vocab", 11, "ネットワーク区分"),
-        Column("所在地・準拠法", "location", width=9),
+        Column("所在地・準拠法", "location", width=9,
+               prompt="サーバ・データセンターの所在地（例: 国内、東京都、シンガポール）。システムの行は空欄なら当事者のもの"),
         Column("運用保守するシステム", "operates", "refs", 11, ENDPOINT_IDS, "システムの ID。" + SEP_HELP),
         Column("取り扱う情報項目", "data", "refs", 20, DATA_IDS,
                f"情報項目の ID。{SEP_HELP}。取り扱わないときは「{NONE_WORD}」"),
@@ -133,9 +134,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     MEASURES: (
         Column("対象（当事者・システムのID）", "target", "ref", 16, ENDPOINT_IDS),
-        Column("保護対策", "measure", "text", 44, "保護対策", "カタログの名称を一覧から選ぶ"),
+        Column("保護対策", "measure", "text", 38, "保護対策", "カタログの名称を一覧から選ぶ"),
         Column("扱い", "how", "text", 16, "扱い", f"空欄は「{HOW_FIGURE}」"),
-        Column("不要とする理由", "reason", "text", 36, prompt=f"扱いが「{HOW_WAIVED}」のとき必須"),
+        Column("不要とする理由", "reason", "text", 30, prompt=f"扱いが「{HOW_WAIVED}」のとき必須"),
+        Column("不要が及ぶ相手（区の行）", "for", "refs", 12, ENDPOINT_IDS,
+               f"区・区のシステムの「{HOW_WAIVED}」の行だけ: その理由が及ぶ相手の当事者 ID。空欄はすべての相手。" + SEP_HELP),
         Column("この図だけの一覧（資料番号）", "figure", "text", 16,
                prompt="原本の図がこの対象の一覧を違えて書くときだけ。その図に書く保護対策を 1 行ずつ"),
     ),
@@ -153,7 +156,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-PARTY_ONLY = ("role", "lane", "contractor", "consent", "cloud", "certifications", "location", "operates")
+PARTY_ONLY = ("role", "lane", "contractor", "consent", "cloud", "certifications", "operates")
 SYSTEM_ONLY = ("kind", "originates")
 
 FIXED_LISTS = {"扱い": (HOW_FIGURE, HOW_CHECKLIST, HOW_WAIVED), "はい・いいえ": (YES, NO)}

@@ -573,17 +573,23 @@ def _measures(b: _Builder, rows, holders: dict, endpoints: _Names, scenarios: li
         if key == "waivers":
             waivers = holder.setdefault("waivers", {})
             reason, reason_cell = rec.get("reason", ("", (MEASURES, r, 4)))
-            waivers[label] = reason
             b.cells.setdefault((*path, key), label_cell)
             b.cells[(*path, key, label)] = reason_cell if reason else label_cell
+            if "for" in rec:  # a ward waiver limited to some partners: {reason, for: [ids]}
+                text, cell = rec["for"]
+                waivers[label] = {"reason": reason, "for": [endpoints.resolve(part) for part in _split(text)]}
+                b.cells[(*path, key, label, "for")] = cell
+            else:
+                waivers[label] = reason
         else:
             listed = holder.setdefault(key, [])
             b.cells.setdefault((*path, key), label_cell)
             b.cells[(*path, key, len(listed))] = label_cell
             listed.append(label)
-            if "reason" in rec:
-                b.error(rec["reason"][1], "P101", f"理由は扱いが「{HOW_WAIVED}」の行にだけ書きます",
-                        "a reason is for waived measures only")
+            for column, said in (("reason", "理由"), ("for", "不要が及ぶ相手")):
+                if column in rec:
+                    b.error(rec[column][1], "P101", f"{said}は扱いが「{HOW_WAIVED}」の行にだけ書きます",
+                            f"{'a reason' if column == 'reason' else 'for'} is for waived measures only")
 
 
 _SHEET_BY_CODE = {code: sheet for sheet, code in SHEET_CODES.items()}

@@ -104,7 +104,8 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         measures.extend({"target": target, "measure": text, "how": HOW_FIGURE}
                         for text in written_measures(holder.measures, label))
         measures.extend({"target": target, "measure": label(m), "how": HOW_CHECKLIST} for m in holder.checklist_measures)
-        measures.extend({"target": target, "measure": label(m), "how": HOW_WAIVED, "reason": r}
+        measures.extend({"target": target, "measure": label(m), "how": HOW_WAIVED, "reason": r,
+                         "for": "、".join(holder.waiver_scope[m]) if m in holder.waiver_scope else None}
                         for m, r in holder.waivers.items())
 
     for p in flow.parties:
@@ -117,7 +118,7 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         holder_measures(p.id, p)
         for s in p.systems:
             parties.append({"id": s.id, "name": s.name, "owner": p.id, "kind": s.kind, "zone": s.zone,
-                            "data": _ids(s.data), "originates": "、".join(s.originates), "note": s.note})
+                            "location": s.location, "data": _ids(s.data), "originates": "、".join(s.originates), "note": s.note})
             holder_measures(s.id, s)
     figures, steps = [], []
     names = Counter(normalize(n) for sc in flow.scenarios for n in {sc.id, sc.tag})

@@ -28,7 +28,9 @@ def _drop_empty(d: dict) -> dict:
 def _holder(d: dict, holder, catalog: Catalog) -> dict:
     d["measures"] = _Lines(written_measures(holder.measures, lambda m: _label(catalog, m)))
     d["checklist_measures"] = _Lines(_label(catalog, m) for m in holder.checklist_measures)
-    d["waivers"] = {_label(catalog, m): r for m, r in holder.waivers.items()}
+    scope = holder.waiver_scope
+    d["waivers"] = {_label(catalog, m): {"reason": r, "for": list(scope[m])} if m in scope else r
+                    for m, r in holder.waivers.items()}
     return d
 
 
@@ -48,7 +50,7 @@ def flow_data(flow: Flow, catalog: Catalog | None = None) -> dict:
     for party in flow.parties:
         systems = [_keep_data(_holder({"id": s.id, "name": s.name,
                                        "kind": None if s.kind is SystemKind.SYSTEM else str(s.kind),
-                                       "zone": s.zone and str(s.zone), "data": _ids(s.data),
+                                       "zone": s.zone and str(s.zone), "location": s.location, "data": _ids(s.data),
                                        "originates": list(s.originates)}, s, catalog) | {"note": s.note})
                    for s in party.systems]
         parties.append(_keep_data(_holder({
