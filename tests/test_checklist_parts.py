@@ -193,12 +193,32 @@ def test_ward_waiver_never_reaches_the_partners_form():
 def test_partner_waiver_counts_on_the_wards_guiding_item_only():
     extra = {"checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m != "handler-report"] + ["locked-bag"],
              "waivers": {"handler-report": "取扱者は区職員のみのため", "handover-ledger": "受渡しは区が記録するため"}}
-    forms = filled(_with_ward(None, {}, extra))
+    doc = _with_ward(None, {}, extra)
+    forms = filled(doc)
     # 運用4 「…区に報告するよう指導する」: the ward guides the partner's duty, so the partner's waiver counts.
     assert cell(forms, 5, "ward", "a", "運用", 4).mark == "－（取扱者は区職員のみのため）"
     assert cell(forms, 5, "partner", "a", "運用", 4).mark == "－（取扱者は区職員のみのため）"
     # 運用9 (管理簿) is the ward's own duty: the partner's waiver does not answer it.
     assert cell(forms, 5, "ward", "a", "運用", 9).mark == BLANK_MARK
+    # ... and the blank's fix says why and where to write it.
+    blank = next(f for f in completeness(doc, audit(doc)) if f.key == "C301@checklist:5/a/ward#運用上の対策-9")
+    assert "委託先A の waivers（受渡し時の管理簿への記載）は、区が自ら行うこの項目には効きません" in blank.fix
+    assert not [f for f in completeness(doc, audit(doc)) if f.key == "C301@checklist:5/a/partner#運用上の対策-9"]
+
+
+def test_partner_waiver_answers_the_wards_items_about_its_systems():
+    """A 指定管理者 waives サーバ冗長化 and 国内法 for its counter PC (the server is another party's): the
+    ward's form says the same, rather than a blank the ward could clear only by writing the waiver twice."""
+    extra = {"checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m not in ("redundancy", "domestic-law")]
+             + ["locked-bag"],
+             "waivers": {"redundancy": "サーバは結合先のシステムのため", "domestic-law": "サーバは結合先のシステムのため"}}
+    forms = filled(_with_ward(None, {}, extra))
+    for side in ("ward", "partner"):
+        assert cell(forms, 5, side, "a", "システム", 11).mark == "－（サーバは結合先のシステムのため）"
+        nine = cell(forms, 5, side, "a", "システム", 9)  # バックアップ declared, 冗長化 waived: ○ with the note
+        assert (nine.mark, nine.status) == ("○", "done") and "サーバは結合先のシステムのため" in nine.note
+    # B waived nothing: its forms are not touched by A's waiver.
+    assert cell(forms, 5, "ward", "b", "システム", 11).mark == "○"
 
 
 def test_a_waiver_never_overrides_a_declaration():

@@ -283,7 +283,8 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
             for section in form["sections"]:
                 items = []
                 for k, item in enumerate(section["items"], start=1):
-                    waivers = guided if item.get("guides") else own
+                    # The partner's waivers answer the ward's 指導 items and its items about the partner's systems.
+                    waivers = guided if item.get("partner_waivers") else own
                     parts = []
                     notes: dict[str, str] = {}
                     for part in item["parts"]:

@@ -54,6 +54,7 @@ def normalise(checklist: dict, municipality: str) -> dict:
             for item in section["items"]:
                 new = {"text": localised(item["text"], municipality), "parts": parts_of(item),
                        "guides": bool(item.get("guides")),
+                       "partner_waivers": bool(item.get("guides") or section.get("partner_waivers")),
                        "text_recipient": localised(item["text_recipient"], municipality)
                        if item.get("text_recipient") else None}
                 new["measures"] = [p["measure"] for p in new["parts"]]

@@ -81,6 +81,7 @@ class ItemEntry(_Strict):
 
 class SectionEntry(_Strict):
     name: str = Field(min_length=1)
+    partner_waivers: bool = False  # ward-side items about the partner's systems: its waivers answer them too
     items: list[ItemEntry] = Field(min_length=1)
 
 

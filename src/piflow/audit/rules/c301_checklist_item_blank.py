@@ -107,6 +107,14 @@ def check(ctx):
                          f"相手方の様式も「－」にするなら、{form.partner} の waivers に同じ理由を書いてください"
                          f" (a ward waiver now counts on the ward's form only; repeat it on the partner)"
                          if ward_waived else "")
+                # The partner's waiver does not answer an item the ward does itself (管理簿, 運搬): say so.
+                partner = ctx.flow.parties[where]
+                partner_waived = [m for m in item.measures if form.side == "ward"
+                                  and any(m in h.waivers for h in (partner, *partner.systems))]
+                if partner_waived:
+                    moved += (f"。{form.partner} の waivers（{'、'.join(ctx.label(m) for m in partner_waived)}）は、"
+                              f"区が自ら行うこの項目には効きません。区も行わないなら区の waivers に理由を書いてください"
+                              f" (the partner's waiver does not answer the ward's own duty; waive it on the ward)")
                 yield Problem(
                     subject,
                     f"【{section.name}】{item.number}「{item.text}」が未記入です（○ も －（理由）もありません）"
