@@ -584,3 +584,37 @@ def test_format_doc_lists_every_party_and_system_key():
     for name, f in System.model_fields.items():
         assert f"`{f.alias or name}`" in table, name
     assert "`for`" in text or "for:" in text
+
+
+def _abroad(exceptions=()):
+    """A 再委託先 (checklist 5, not 4) whose API server is in the United States."""
+    vendor = _vendor()
+    sub = {"id": "sub", "name": "生成AI事業者", "role": "再委託先", "contractor": "vendor", "consent": True,
+           "location": "米国", "checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m != "domestic-law"],
+           "systems": [{"id": "api", "name": "生成AI API", "data": ["name"]}]}
+    text = yaml.safe_dump({
+        "piflow": 1,
+        "proposal": {"title": "テスト", "section": "テスト課", "bases": ["業務委託", "再委託"]},
+        "data": [{"id": "name", "name": "氏名"}],
+        "parties": [{"id": "ward", "name": "区", "role": "区", "data": ["name"]}, vendor, sub],
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "text": "提供", **online()}, {"n": 2, "from": "vendor", "to": "api", "text": "送信", "channel": "インターネット",
+                                   "data": ["name"], "measures": ["comm-encryption"]}]}],
+        "exceptions": list(exceptions),
+    }, allow_unicode=True, sort_keys=False)
+    return loads(text, "abroad.yaml")
+
+
+def test_server_abroad_cites_the_form_its_party_gets_and_its_exception_marks_the_item():
+    doc = _abroad()
+    g241 = next(f for f in audit(doc) if f.code == "G241")
+    assert g241.key == "G241@system:api" and g241.checklist == ("チェックリスト5 システム上の対策 11",)
+    forms = filled(doc)
+    for side in ("ward", "partner"):  # not a silent blank: the open finding is behind the item
+        c = cell(forms, 5, side, "sub", "システム", 11)
+        assert (c.status, c.findings) == ("missing", ("G241@system:api",))
+    excepted = _abroad([{"key": "G241@system:api", "basis": "委託契約書第15条", "controls": ["学習への利用禁止"]}])
+    assert not [f for f in completeness(excepted, audit(excepted)) if "システム上の対策-11" in f.key]
+    for side in ("ward", "partner"):
+        c = cell(filled(excepted), 5, side, "sub", "システム", 11)
+        assert c.mark == "－（例外: 委託契約書第15条。代わりの管理策: 学習への利用禁止）"

@@ -240,6 +240,13 @@ def measure_uses(doc: Document, facts: FlowFacts | None = None) -> dict[str, dic
     return out
 
 
+def measure_uses_once(ctx) -> dict[str, dict[str, MeasureUse]]:
+    """``measure_uses`` for an audit's context (its ``doc`` and ``facts``), worked out once per audit."""
+    if getattr(ctx, "measure_uses", None) is None:
+        ctx.measure_uses = measure_uses(ctx.doc, ctx.facts)
+    return ctx.measure_uses
+
+
 @dataclass(frozen=True)
 class Part:
     """One measure of an item, as judged for one form."""
@@ -257,7 +264,8 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
     forms_data = checklists_in(pack_folder(doc.path), municipality)
     reasons = {name: c["reason"] for name, c in conditions_in(pack_folder(doc.path), municipality).items()}
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
-    open_findings = [f for f in findings if (not f.accepted or f.excepted) and f.measure and not f.incomplete]
+    open_findings = [f for f in findings if (not f.accepted or f.excepted) and (f.measure or f.part)
+                     and not f.incomplete]
     forms: list[FormResult] = []
     everywhere = [h for p in flow.parties for h in _holders_of(facts, p)] + _step_holders(facts, facts.steps)
     everywhere_index = _Index(everywhere)
@@ -362,7 +370,7 @@ class _ByMeasure:
         self.order = {id(f): i for i, f in enumerate(findings)}
         self.by_measure: dict[str | None, list[Finding]] = {}
         for f in findings:
-            self.by_measure.setdefault(f.measure, []).append(f)
+            self.by_measure.setdefault(f.measure or f.part, []).append(f)
 
     def about(self, measures: list[str]) -> list[Finding]:
         found = [f for mid in dict.fromkeys(measures) for f in self.by_measure.get(mid, ())]

@@ -26,6 +26,7 @@ class Problem:
     measure: str | None = None
     detail: str = ""  # see Finding.detail
     checklist: tuple[str, ...] = ()  # the checklist item(s) behind it, when the rule knows better than its declaration
+    part: str | None = None  # see Finding.part
 
 
 class Context:

@@ -15,7 +15,7 @@ from piflow.audit.facts import matches
 from piflow.audit.finding import Finding, Subject
 from piflow.audit.rules import all_rules
 from piflow.catalog import Catalog, default_catalog
-from piflow.checklist import measure_uses
+from piflow.checklist import measure_uses_once
 from piflow.gcpause import gc_paused
 from piflow.loader import Document
 from piflow.policy import Policy, Requirement, policy_for
@@ -67,7 +67,7 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
                 subject = ctx.step(ref)
                 yield from (Problem(subject, *texts[mid]["step"], mid) for mid in req.requires if mid not in declared)
     else:
-        uses = _measure_uses(ctx)
+        uses = measure_uses_once(ctx)
         for party in ctx.flow.parties:
             if not matches(req.conditions, facts.party_facts(party)):
                 continue
@@ -89,13 +89,6 @@ def _check_requirement(ctx: Context, req: Requirement) -> Iterable[Problem]:
                 else:
                     cite = ()
                 yield Problem(subject, *texts[mid]["party"], mid, checklist=cite)
-
-
-def _measure_uses(ctx: Context) -> dict:
-    """The checklist parts' conditions for every party, worked out once per audit."""
-    if getattr(ctx, "measure_uses", None) is None:
-        ctx.measure_uses = measure_uses(ctx.doc, ctx.facts)
-    return ctx.measure_uses
 
 
 def _missing_text(ctx: Context, req: Requirement, mid: str) -> dict[str, tuple[str, str, str]]:
@@ -126,7 +119,7 @@ def _stamp(ctx: Context, p: Problem, code: str, severity: str, checklist: tuple[
         checklist = ctx.catalog.source_labels(p.measure) or checklist
     return Finding(code, severity, p.subject, p.message, p.message_en, ctx.doc.source.words(p.fix), checklist,
                    p.measure, ctx.doc.path, line, col, rule_name=name, kind=kind, detail=p.detail,  # type: ignore[arg-type]
-                   place=ctx.doc.place(p.subject.path))
+                   place=ctx.doc.place(p.subject.path), part=p.part)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -47,6 +47,9 @@ class Finding:
     detail: str = ""  # tells apart several findings of one rule on one subject (a checklist item, a field)
     # Where it is, as the input names places: flows/x.yaml:24:5, or book.xlsx!手順!E7 for the Excel form.
     place: str = field(default="", compare=False)
+    # The checklist part (a measure id) behind a finding that names no measure of its own: G241's server
+    # abroad stands behind 国内法 (so its exception prints 「－（例外 …）」 there).  Not part of the key.
+    part: str | None = None
 
     @property
     def location(self) -> str:

@@ -12,6 +12,12 @@
     A system without a location takes its party's.  Settled only by an exception
     with its basis; declaring 国内法が適用されるサーバ環境 does not settle it (a
     server abroad is under that country's law — G242 reports the contradiction).
+    指摘はその当事者が受けるチェックリストのシステム上の対策 11（再委託先ならチェックリスト5）を示し、
+    その項目（国内法）の裏付けになります: 例外があれば項目は「－（例外: 根拠。代わりの管理策: …）」、
+    なければ「未対応」です（空欄にはなりません）。
+    The finding cites system item 11 of the forms its party gets (checklist 5 for a
+    subcontractor) and stands behind that item's 国内法 part: with an exception the
+    item prints 「－（例外: …）」, without one 未対応 (never a silent blank).
 
 なぜ (Why)
     チェックリスト3〜5・7 システム上の対策 11: サーバは日本国内の法が適用される環境に置きます。国外のデータセンターでは、
@@ -39,17 +45,23 @@
 
 from piflow.audit.context import Problem
 from piflow.audit.declare import rule
+from piflow.checklist import measure_uses_once
 
 
 @rule(code="G241", name="server-abroad", severity="error",
       title="サーバ・データセンターが国外にある", title_en="server or data centre outside Japan",
       checklist=("チェックリスト4 システム上の対策 11",))
 def check(ctx):
+    uses = measure_uses_once(ctx)
     for party, holder, place in ctx.facts.abroad:
         subject = ctx.party(party) if holder is party else ctx.system(holder)
+        # The item of the forms this party gets (a 再委託先's is checklist 5, not 4), and the part it stands
+        # behind, so that an exception prints 「－（例外: …）」 on 国内法 rather than leaving it blank.
+        use = uses.get(party.id, {}).get("domestic-law")
         yield Problem(subject,
                       f"個人情報を置くサーバ・データセンターが国外（{place}）にあります（日本国内の法が適用されません）",
                       f"personal data is kept on servers outside Japan ({place})",
                       "国内のデータセンターを使う（location: 国内）か、国外に置く根拠があるなら exceptions に根拠と"
                       "代わりの管理策（準拠法を日本法・管轄を国内の裁判所とする契約条項など）を書いてください "
-                      "(use a data centre in Japan, or state an exception with its basis and controls)")
+                      "(use a data centre in Japan, or state an exception with its basis and controls)",
+                      checklist=use.items if use else (), part="domestic-law")
