@@ -1,12 +1,18 @@
 """C303 party-without-measures: a party that declares no measure at all.
 
 何を調べるか (What it does)
-    区・対象者・その他・他の行政機関等 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます。
-    他の行政機関等への提供・目的外利用のチェックリスト1・2 は区側だけの様式なので、提供先の行政機関等には求めません）。
-    A party (other than the ward, 対象者, その他 and a public body, whose checklists 1
-    and 2 have the ward's side only) that, on itself and its
-    systems, declares no ``measures``, no ``checklist_measures`` and no ``waivers``.
-    (The ward's own side of each checklist is checked item by item by C301.)
+    区・対象者・その他・他の行政機関等・提供先・金融機関 以外の当事者で、自身にもそのシステムにも ``measures``・``checklist_measures``・``waivers`` が一つもないもの（区側の各項目は C301 が項目ごとに調べます。
+    外部提供・目的外利用のチェックリスト1・2 は区側だけの様式なので、提供先（行政機関等でも、民生委員・町会・事業者でも）には
+    求めません。提供の対策は区が行い、欠ければ M114・M115 がその提供先を名指しします。金融機関は取引の記録を自らの法令上の義務で
+    保存するので、何も求めません（G204）。その他 が個人情報を受け取れば G206 です）。
+    A party (other than the ward, 対象者, その他, a public body, a 提供先 and a
+    金融機関) that, on itself and its systems, declares no ``measures``, no
+    ``checklist_measures`` and no ``waivers``.  (The ward's own side of each checklist
+    is checked item by item by C301.)  Checklists 1 and 2 have the ward's side only,
+    so a recipient (a public body, or a 民生委員, 町会 or company) is asked nothing: the
+    ward takes the provision's measures, and M114 / M115 name the recipient when they
+    are missing.  A 金融機関 keeps its records under its own legal duty and is asked
+    nothing (G204); その他 receiving data is G206.
 
 なぜ (Why)
     区が関わる当事者はどれかのチェックリストに載り、図にはその横に保護対策が出ます。一つもない当事者は、
@@ -30,7 +36,8 @@ from piflow.audit.context import Problem
 from piflow.audit.declare import rule
 from piflow.vocab import Role
 
-NO_MEASURES_EXPECTED = (Role.WARD, Role.SUBJECT, Role.OTHER, Role.PUBLIC_BODY)
+# No form of their own asks these parties for a measure (see the module's docstring).
+NO_MEASURES_EXPECTED = (Role.WARD, Role.SUBJECT, Role.OTHER, Role.PUBLIC_BODY, Role.RECIPIENT, Role.FINANCIAL_INSTITUTION)
 
 
 def _does(ctx, party) -> tuple[str, str]:
