@@ -57,6 +57,18 @@ def test_dash_refuses_binary_and_several_outputs(tmp_path, monkeypatch, args, wh
     assert not (tmp_path / "-").exists() and not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("command", [["checklist", "-f", "md"], ["draw", "-f", "svg"]])
+def test_dash_with_an_invalid_input_says_only_what_is_wrong_with_it(tmp_path, monkeypatch, command):
+    """No output because the only input is invalid: its located error and exit 2, not a usage error about 0 outputs."""
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("piflow: 1\nproposal: {title: t, section: s, bases: [業務委託]}\nparties: []\nscenarios: []\n",
+                   encoding="utf-8")
+    result = runner.invoke(app, [command[0], str(bad), *command[1:], "-o", "-"])
+    assert result.exit_code == 2, result.output
+    assert "bad.yaml:3:" in result.output and "0 個" not in result.output and "-o -" not in result.output
+
+
 @needs_dot
 def test_strict_refuses_a_paper_with_unanswered_items(tmp_path):
     target = tmp_path / "r.html"

@@ -199,6 +199,8 @@ def output_targets(output: str | None, names: list[str], fmt: str, sources: list
     sources = sources if sources is not None else names
     if output == STDOUT:
         refuse_binary_stdout(fmt)
+        if not names:  # every input was invalid: its errors say so, and there is nothing to write
+            return [], None
         if len(names) != 1:
             listed = "、".join(sources[:5]) + (" …" if len(sources) > 5 else "")
             raise UsageError(f"-o - で標準出力に書けるのは 1 つだけですが、出力は {len(names)} 個あります（{listed}）。"
