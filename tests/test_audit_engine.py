@@ -561,3 +561,12 @@ def test_sort_ties_fall_to_key_then_severity_then_code():
         "error", "warning"]
     assert [f.code for f in sorted([finding("party:a", code="G2"), finding("party:a")], key=Finding.sort_key)] == [
         "G1", "G2"]
+
+
+def test_a_stale_entry_suggests_the_key_of_the_same_rule_it_likely_meant():
+    """An exception written for the party when the finding is on its system (G241@party:x vs @system:x_api)."""
+    text = TWO_GAPS + ("exceptions:\n  - {key: 'M103@step:s/gives:handover-ledger', basis: 規程第1条, controls: [記録]}\n"
+                       "accepted:\n  - {key: 'G999@party:nobody', reason: 理由, by: 課, date: '2026-01-16'}\n")
+    found = {f.code: f for f in audit(loads(text, "f.yaml")) if f.code in ("A001", "A002")}
+    assert f"キーを「{GIVE}」に直すか、exceptions から削除してください" in found["A002"].fix
+    assert found["A001"].fix.startswith("accepted から削除してください")  # no finding of that rule: nothing to suggest

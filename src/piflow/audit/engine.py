@@ -8,6 +8,7 @@ rules stay small and know nothing about output.
 from __future__ import annotations
 
 from dataclasses import replace
+from difflib import get_close_matches
 from typing import Iterable
 
 from piflow.audit.context import Context, Problem
@@ -137,17 +138,26 @@ def _apply_acceptances(ctx: Context, findings: list[Finding]) -> list[Finding]:
     for f in findings:
         a = by_key.get(f.key)
         out.append(replace(f, accepted_reason=a.reason, accepted_by=a.by, accepted_date=a.date) if a else f)
-    keys = {f.key for f in findings}
+    keys = sorted({f.key for f in findings})
     for i, a in enumerate(ctx.flow.accepted):
         if a.key not in keys:
-            line, col = ctx.doc.where(("accepted", i))
-            subject = Subject("flow", f"accepted:{a.key}", f"accepted[{i}]", ("accepted", i), (-1, i))
-            out.append(Finding("A001", "warning", subject,
-                               f"承認済みとされた指摘「{a.key}」は、今は出ていません。記録を消すか、キーを確認してください",
-                               f"accepted finding {a.key!r} no longer occurs", ctx.doc.source.words("accepted から削除してください (remove it)"),
-                               (), None, ctx.doc.path, line, col, rule_name="stale-acceptance",
-                               place=ctx.doc.place(("accepted", i))))
+            out.append(_stale(ctx, "A001", "accepted", i, a.key, keys, (-1, i), "stale-acceptance",
+                              f"承認済みとされた指摘「{a.key}」は", f"accepted finding {a.key!r} no longer occurs"))
     return out
+
+
+def _stale(ctx: Context, code: str, where: str, i: int, key: str, keys: list[str], order: tuple, name: str,
+           said: str, said_en: str) -> Finding:
+    """A001 / A002: a record (accepted / exceptions) whose key no finding has, with the likely key it meant."""
+    line, col = ctx.doc.where((where, i))
+    subject = Subject("flow", f"{where.rstrip('s')}:{key}", f"{where}[{i}]", (where, i), order)
+    same_rule = [k for k in keys if k.split("@")[0] == key.split("@")[0]]
+    near = get_close_matches(key, same_rule, n=1, cutoff=0.5)
+    fix = (f"キーを「{near[0]}」に直すか、{where} から削除してください (did you mean {near[0]}? or remove it)" if near
+           else f"{where} から削除してください (remove it)")
+    return Finding(code, "warning", subject, f"{said}、今は出ていません。記録を消すか、キーを確認してください", said_en,
+                   ctx.doc.source.words(fix), (), None, ctx.doc.path, line, col, rule_name=name,
+                   place=ctx.doc.place((where, i)))
 
 
 
@@ -157,16 +167,11 @@ def _apply_exceptions(ctx: Context, findings: list[Finding]) -> list[Finding]:
     by_key = {e.key: e for e in ctx.flow.exceptions}
     out = [replace(f, exception_basis=e.basis, exception_controls=e.controls) if (e := by_key.get(f.key)) else f
            for f in findings]
-    keys = {f.key for f in findings}
+    keys = sorted({f.key for f in findings})
     for i, e in enumerate(ctx.flow.exceptions):
         if e.key not in keys:
-            line, col = ctx.doc.where(("exceptions", i))
-            subject = Subject("flow", f"exception:{e.key}", f"exceptions[{i}]", ("exceptions", i), (-1, 1, i))
-            out.append(Finding("A002", "warning", subject,
-                               f"例外とされた指摘「{e.key}」は、今は出ていません。記録を消すか、キーを確認してください",
-                               f"exception for {e.key!r}, which no longer occurs", ctx.doc.source.words("exceptions から削除してください (remove it)"),
-                               (), None, ctx.doc.path, line, col, rule_name="stale-exception",
-                               place=ctx.doc.place(("exceptions", i))))
+            out.append(_stale(ctx, "A002", "exceptions", i, e.key, keys, (-1, 1, i), "stale-exception",
+                              f"例外とされた指摘「{e.key}」は", f"exception for {e.key!r}, which no longer occurs"))
     return out
 
 
