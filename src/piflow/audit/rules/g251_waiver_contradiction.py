@@ -14,6 +14,8 @@
     - 「郵送しない」: 郵送・簡易書留・宅配便・バイク便の手順がある
     - 指定管理者 が「個人情報の返却」「個人情報の消去」を「次期事業で利用するため」「引き続き利用」として不要にする:
       指定管理者の持つ個人情報は指定期間の終わりに区へ返す・消すもので、次の期間の指定管理者は別の者になり得ます
+    - 理由が何であれ、同じ当事者・システム・手順がその保護対策を ``measures``・``checklist_measures`` にも書いている
+      （○ になり、理由は黙って捨てられます）
 
     A waiver's reason states facts (a claim); each claim is checked against the
     flow by the table ``CLAIMS`` (adding a claim is adding a row): electronic only
@@ -21,7 +23,9 @@
     internet channel; no cloud vs a ``cloud`` party; no 再委託 vs a 再委託先; no
     media vs a removable medium; no post vs a mail or courier step; a 指定管理者
     waiving return or erasure 「次期事業で利用するため」 although the data goes
-    back to the ward at the end of the designation.
+    back to the ward at the end of the designation.  Whatever the reason, the same
+    holder declaring the measure it waives is reported too (the item prints ○ and the
+    reason is silently dropped).
 
 なぜ (Why)
     「－（電子データのみの取扱いのため）」は紙も DVD も動かないときだけ正しい理由です。「－」は会議が頼りにする申告なので、
@@ -134,8 +138,15 @@ def check(ctx):
     facts = ctx.facts
     everyone = tuple(ctx.flow.parties)
 
-    def judge(subject, waivers, scope):
+    def judge(subject, waivers, scope, declared=()):
+        declared = set(facts.catalog.closure(declared))
         for mid, reason in waivers.items():
+            if mid in declared:  # the same holder says it does it and that it is not needed
+                yield Problem(subject, f"「{ctx.label(mid)}」を宣言しながら「{reason}」として不要にもしています"
+                              "（チェックリストは宣言の ○ になり、この理由は使われません）",
+                              "the same holder declares and waives this measure",
+                              "measures（checklist_measures）と waivers のどちらか一方にしてください", mid)
+                continue
             for claim in CLAIMS:
                 if claim.says.search(reason) and (fact := claim.contradicted(scope, mid)):
                     yield Problem(subject, f"「{ctx.label(mid)}」を「{reason}」として不要にしていますが、{fact}",
@@ -149,12 +160,13 @@ def check(ctx):
     for party in ctx.flow.parties:
         if party.waivers:
             refs = tuple(r for e in facts.endpoints_of(party) for r in touching.get(e, ()))
-            yield from judge(ctx.party(party), party.waivers, Scope(refs, concerned(party), (party,), everyone))
+            yield from judge(ctx.party(party), party.waivers, Scope(refs, concerned(party), (party,), everyone),
+                             (*party.measures, *party.checklist_measures))
         for system in party.systems:
             if system.waivers:
                 scope = Scope(tuple(touching.get(system.id, ())), concerned(party), (party,), everyone)
-                yield from judge(ctx.system(system), system.waivers, scope)
+                yield from judge(ctx.system(system), system.waivers, scope, (*system.measures, *system.checklist_measures))
     for ref in facts.steps:
         if ref.step.waivers:
             ends = (facts.owner(ref.step.from_), facts.owner(ref.step.to))
-            yield from judge(ctx.step(ref), ref.step.waivers, Scope((ref,), ends, ends[1:], everyone))
+            yield from judge(ctx.step(ref), ref.step.waivers, Scope((ref,), ends, ends[1:], everyone), ref.step.measures)
