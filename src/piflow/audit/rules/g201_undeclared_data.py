@@ -34,6 +34,17 @@ def check(ctx):
         extra = sorted(ctx.facts.party_holdings(party) - set(party.data))
         if extra:
             names = "、".join(ctx.flow.data_by_id[d].name for d in extra)
+            # A vendor that only maintains a ward system handles what is in it; it receives nothing.
+            run = [s for s in party.operates if set(extra) & ctx.facts.holdings.get(s, set())]
+            if run and set(extra) <= set().union(*(ctx.facts.holdings.get(s, set()) for s in run)):
+                systems = "、".join(ctx.flow.system_by_id[s].name for s in run)
+                yield Problem(
+                    ctx.party(party),
+                    f"運用保守するシステム（{systems}）にある、宣言されていない情報項目（{names}）を取り扱います",
+                    f"maintains a system holding data items not declared for it: {', '.join(extra)}",
+                    "当事者の data に加えてください（運用保守で触れる項目も、様式の「処理させる情報項目」に書きます）",
+                )
+                continue
             yield Problem(
                 ctx.party(party),
                 f"宣言されていない情報項目（{names}）を受け取ります",
