@@ -21,7 +21,10 @@ from piflow.writers.audit_json import finding_dict
 from test_properties import flows
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "src" / "piflow" / "templates" / "init"
-ALL_FLOWS = sorted(FLOWS.glob("*.yaml")) + [TEMPLATE_DIR / f"{t}.yaml" for t in TEMPLATES]
+PROPOSALS = Path(__file__).resolve().parent.parent / "docs" / "proposals"
+# The example flows, the templates and the complete example proposals (waiver scopes, locations abroad, exceptions).
+ALL_FLOWS = (sorted(FLOWS.glob("*.yaml")) + [TEMPLATE_DIR / f"{t}.yaml" for t in TEMPLATES]
+             + sorted(p for p in PROPOSALS.glob("*.yaml") if not p.name.endswith(".defects.yaml")))
 
 
 def _export(path: Path, tmp_path: Path) -> Path:

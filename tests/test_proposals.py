@@ -42,6 +42,12 @@ DEFECTS = {
     "09-denshi-shinsei-saas": [
         "G232@step:apply/fetch", "G241@system:saas_db", "G242@system:saas_db", "G251@party:ward:cloud-guideline",
     ],
+    "10-shitei-kanri-toshokan-cloud": ["G241@system:backup", "G242@system:backup", "G251@party:manager:erasure"],
+    "11-itaku-chatbot-saikitaku": ["G203@party:llm", "G241@system:llm_api", "M111@party:saas:subcontract-inspection"],
+    "12-gaibu-teikyou-tokuchou": [
+        "G241@system:eltax_sys", "G242@system:eltax_sys", "G251@party:ward:onsite-survey",
+        "M115@party:employers:written-agreement",
+    ],
 }
 
 # Complete proposals whose ``audit --strict`` is not yet 0 only because of checklist-form
@@ -89,3 +95,22 @@ def test_every_checklist_has_a_proposal():
 
     numbers = {form.number for name in DEFECTS for form in fill(load(PROPOSALS / f"{name}.yaml"), [])}
     assert numbers >= set(range(1, 9)), sorted(numbers)
+
+
+def test_what_the_newer_proposals_show_on_their_forms():
+    """10: the 指定管理者's waivers of its systems' items reach the ward's form; 11: the exception of the server
+    abroad marks the subcontractor's 国内法 item; 12: a waiver limited by for: marks the one recipient's form."""
+    from piflow.checklist import fill
+
+    def item(name, number, side, partner, section, k):
+        doc = load(PROPOSALS / f"{name}.yaml")
+        form = next(f for f in fill(doc, audit(doc)) if (f.number, f.side, f.partner_id) == (number, side, partner))
+        return next(s for s in form.sections if s.name == section).items[k - 1].mark
+
+    for side in ("ward", "partner"):
+        assert item("10-shitei-kanri-toshokan-cloud", 7, side, "manager", "システム上の対策", 11) == \
+            "－（サーバは結合先のクラウド型図書館システムのため）"
+        assert item("11-itaku-chatbot-saikitaku", 5, side, "llm", "システム上の対策", 11).startswith(
+            "－（例外: 委託契約書第15条")
+    assert item("12-gaibu-teikyou-tokuchou", 2, "ward", "employers", "運用上の対策", 4) == \
+        "－（地方税法に基づく通知で、事業者への実地調査は行わないため）"
