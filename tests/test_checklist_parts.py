@@ -474,7 +474,7 @@ def test_pack_unknown_condition_is_located_with_did_you_mean(tmp_path):
         raise AssertionError("an unknown condition must be a located error")
 
 
-def _slip(channel):
+def _slip(channel, medium="電磁的媒体", handover="手渡し"):
     doc = yaml.safe_dump({
         "piflow": 1, "proposal": {"title": "t", "section": "s", "bases": ["業務委託"]},
         "data": [{"id": "name", "name": "氏名"}, {"id": "pw", "name": "パスワード", "class": "認証情報"}],
@@ -482,8 +482,8 @@ def _slip(channel):
                     {"id": "vendor", "name": "委託先", "role": "委託先",
                      "checklist_measures": ["data-encryption", "password-slip-separate"]}],
         "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
-            {"n": 1, "id": "dvd", "from": "ward", "to": "vendor", "text": "媒体", "channel": "手渡し",
-             "medium": "電磁的媒体", "data": ["name"], "occasion": "1日目"},
+            {"n": 1, "id": "dvd", "from": "ward", "to": "vendor", "text": "媒体", "channel": handover,
+             "medium": medium, "data": ["name"], "occasion": "1日目"},
             {"n": 2, "id": "slip", "from": "ward", "to": "vendor", "text": "パスワード通知書", "channel": channel,
              "medium": "紙", "data": ["pw"], "occasion": "2日目"}]}],
     }, allow_unicode=True, sort_keys=False)
@@ -494,6 +494,15 @@ def test_handing_over_by_hand_is_not_met_by_registered_mail():
     by_post = cell(filled(_slip("簡易書留")), 5, "partner", "vendor", "運用", 7)
     assert by_post.mark != "○" and "簡易書留" in by_post.note and "手渡しではありません" in by_post.note
     assert cell(filled(_slip("手渡し")), 5, "partner", "vendor", "運用", 7).mark == "○"
+
+
+def test_a_hand_delivery_note_keeps_the_items_own_note():
+    """No medium is handed over (the slip part does not apply: its own note) and the slip goes by 簡易書留
+    (the hand-delivery note): the item's remarks carry both, neither replaces the other."""
+    c = cell(filled(_slip("簡易書留", medium="電子データ", handover="LGWAN")), 5, "partner", "vendor", "運用", 7)
+    assert (c.mark, c.status) == ("○", "done")  # the encryption is declared
+    assert "「パスワード通知書は媒体と別の機会に手渡し」－（電磁的媒体の受渡しがないため）" in c.note
+    assert "簡易書留" in c.note and "手渡しではありません" in c.note
 
 
 def test_waiver_scope_naming_no_party_is_located_with_did_you_mean():
