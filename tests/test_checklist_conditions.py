@@ -1,5 +1,5 @@
 """The checklist code's corners that mutation testing found untested (make mutate ONLY="checklist conditions"):
-conditions asked of the flow as a whole, a partner that uses someone else's cloud, the paper-and-speech switch,
+conditions asked of each party, a partner that uses someone else's cloud, the paper-and-speech switch,
 the system vendor among several contractors, counts, the municipality's word, and where a mark's source is."""
 
 from __future__ import annotations
@@ -39,15 +39,19 @@ def test_a_partner_that_puts_data_into_someones_cloud_uses_that_cloud():
     doc, facts = _facts(CLOUD)
     assert TESTS["cloud"](facts, _party(doc, "vendor"))  # not a cloud itself: it sends into Box
     assert TESTS["cloud"](facts, _party(doc, "box"))
-    assert TESTS["cloud"](facts, None)
+    assert not TESTS["cloud"](facts, _party(doc, "ward"))  # the ward sends nothing into Box here
     plain_doc, plain = _facts(MINIMAL)
     assert not TESTS["cloud"](plain, _party(plain_doc, "vendor"))
-    assert not TESTS["cloud"](plain, None)
+
+
+def test_a_partner_that_takes_data_from_someones_cloud_uses_that_cloud():
+    doc, facts = _facts(CLOUD.replace("{n: 3, from: vendor, to: box, text: 保存", "{n: 3, from: box, to: vendor, data: [name], text: 取得"))
+    assert TESTS["cloud"](facts, _party(doc, "vendor"))
 
 
 def test_electronic_for_the_flow_as_a_whole_and_for_a_partner():
     doc, facts = _facts(MINIMAL)  # the ward keeps a system; the vendor gets paper only
-    assert TESTS["electronic"](facts, None)  # a system somewhere
+    assert TESTS["electronic"](facts, _party(doc, "ward"))  # its own system
     assert not TESTS["electronic"](facts, _party(doc, "vendor"))
     media_doc, media = _facts(MINIMAL.replace("medium: 紙", "medium: 電磁的媒体"))
     assert TESTS["electronic"](media, _party(media_doc, "vendor"))  # a DVD-R counts as electronic data
@@ -55,18 +59,18 @@ def test_electronic_for_the_flow_as_a_whole_and_for_a_partner():
     no_system = MINIMAL.replace("    systems:\n      - {id: sys, name: 業務システム}\n", "").replace(
         "      - {n: 1, from: sys, to: ward, text: 抽出}\n", "").replace("{n: 2,", "{n: 1,")
     bare_doc, bare = _facts(no_system)
-    assert not TESTS["electronic"](bare, None)  # paper only, no system anywhere
-    assert TESTS["physical"](bare, None) and TESTS["physical"](bare, _party(bare_doc, "vendor"))
+    assert not TESTS["electronic"](bare, _party(bare_doc, "ward"))  # paper only, no system
+    assert TESTS["physical"](bare, _party(bare_doc, "ward")) and TESTS["physical"](bare, _party(bare_doc, "vendor"))
 
 
 def test_stores_and_operates_for_the_flow_and_for_a_party():
     doc, facts = _facts(MINIMAL)
-    assert TESTS["stores"](facts, None) and TESTS["stores"](facts, _party(doc, "ward"))
-    assert not TESTS["operates"](facts, None)
+    assert TESTS["stores"](facts, _party(doc, "ward")) and TESTS["stores"](facts, _party(doc, "vendor"))
+    assert not TESTS["operates"](facts, _party(doc, "vendor"))
     op_doc, op = _facts(MINIMAL.replace("    role: 委託先", "    role: 委託先\n    operates: [sys]"))
-    assert TESTS["operates"](op, None) and TESTS["operates"](op, _party(op_doc, "vendor"))
+    assert TESTS["operates"](op, _party(op_doc, "vendor")) and not TESTS["operates"](op, _party(op_doc, "ward"))
     assert TESTS["stores"](op, _party(op_doc, "vendor"))
-    assert holds(op, None, None) and holds(op, "operates", _party(op_doc, "vendor"))
+    assert holds(op, None, _party(op_doc, "ward")) and holds(op, "operates", _party(op_doc, "vendor"))
 
 
 def test_a_partner_that_gets_paper_and_speech_only_is_paper_only():
@@ -133,8 +137,8 @@ def test_a_party_with_two_forms_is_told_both():
 def test_a_medium_makes_the_flow_electronic_without_any_system():
     no_system = MINIMAL.replace("    systems:\n      - {id: sys, name: 業務システム}\n", "").replace(
         "      - {n: 1, from: sys, to: ward, text: 抽出}\n", "").replace("{n: 2,", "{n: 1,").replace("medium: 紙", "medium: 電磁的媒体")
-    _, facts = _facts(no_system)
-    assert TESTS["electronic"](facts, None)
+    doc, facts = _facts(no_system)
+    assert TESTS["electronic"](facts, _party(doc, "vendor")) and TESTS["electronic"](facts, _party(doc, "ward"))
 
 
 def test_counts_include_the_items_the_audit_finds_missing():
@@ -185,3 +189,10 @@ def test_an_item_behind_an_exception_prints_its_basis():
     doc = loads(EXCEPTED, "t.yaml")
     items = [i for f in fill(doc, audit(doc)) for s in f.sections for i in s.items if "handover-ledger" in i.measures]
     assert items and all(i.status == "waived" and i.mark.startswith("－（例外: 文書管理規程第12条") for i in items)
+
+
+def test_electronic_data_received_makes_a_partner_without_systems_electronic():
+    doc, facts = _facts(MINIMAL.replace("channel: 手渡し, medium: 紙", "channel: LGWAN, medium: 電子データ"))
+    vendor = _party(doc, "vendor")
+    assert not vendor.systems and TESTS["electronic"](facts, vendor)
+    assert not TESTS["physical"](facts, vendor) and not TESTS["media"](facts, vendor)

@@ -5,7 +5,7 @@ An item of the ward's checklists often asks for a measure only in some cases:
 The bundled forms (``data/checklists.yaml``) name the condition of each such part;
 the form filler (``piflow.checklist``) and the audit's measure requirements
 (``piflow.audit.engine``) both evaluate it here, for the partner a form is about
-(or, for a form about no partner, for the flow as a whole).
+(every form is about one partner).
 
 Each condition is a small declared unit: its name, what it means and the reason a form
 prints when it does not hold (as the papers write it: 「－（電子データのみの取扱いのため）」)
@@ -23,22 +23,18 @@ from piflow.model import Party
 from piflow.vocab import Medium
 
 
-def _exchanges(facts: FlowFacts, party: Party | None) -> list[StepRef]:
-    """Cross-party steps that carry data to or from ``party`` (any party's, for None)."""
-    if party is None:
-        return [r for r in facts.steps if facts.cross_party(r) and facts.carried(r)]
+def _exchanges(facts: FlowFacts, party: Party) -> list[StepRef]:
+    """Cross-party steps that carry data to or from ``party``."""
     ids = set(facts.endpoints_of(party))
     return [r for r in facts.steps
             if facts.cross_party(r) and facts.carried(r) and ({r.step.from_, r.step.to} & ids)]
 
 
-def _media(facts: FlowFacts, party: Party | None) -> set[Medium]:
+def _media(facts: FlowFacts, party: Party) -> set[Medium]:
     return {r.step.medium or Medium.ELECTRONIC for r in _exchanges(facts, party)}
 
 
-def _cloud(facts: FlowFacts, party: Party | None) -> bool:
-    if party is None:
-        return any(p.cloud for p in facts.flow.parties)
+def _cloud(facts: FlowFacts, party: Party) -> bool:
     if party.cloud:
         return True
     # A partner that puts data into (or takes it from) someone's cloud uses that cloud service.
@@ -46,38 +42,31 @@ def _cloud(facts: FlowFacts, party: Party | None) -> bool:
     return any(p.cloud for p in facts.flow.parties if p.id in ends)
 
 
-def _subcontractor(facts: FlowFacts, party: Party | None) -> bool:
-    if party is None:
-        return any(p.contractor for p in facts.flow.parties)
+def _subcontractor(facts: FlowFacts, party: Party) -> bool:
     return any(p.contractor == party.id for p in facts.flow.parties)
 
 
-def _physical(facts: FlowFacts, party: Party | None) -> bool:
+def _physical(facts: FlowFacts, party: Party) -> bool:
     return bool(_media(facts, party) & {Medium.PAPER, Medium.REMOVABLE})
 
 
-def _removable(facts: FlowFacts, party: Party | None) -> bool:
+def _removable(facts: FlowFacts, party: Party) -> bool:
     return Medium.REMOVABLE in _media(facts, party)
 
 
-def _electronic(facts: FlowFacts, party: Party | None) -> bool:
-    if party is None:
-        return any(p.systems or p.operates for p in facts.flow.parties) or bool(
-            _media(facts, None) & {Medium.ELECTRONIC, Medium.REMOVABLE})
+def _electronic(facts: FlowFacts, party: Party) -> bool:
     return bool(party.systems or party.operates or _media(facts, party) & {Medium.ELECTRONIC, Medium.REMOVABLE})
 
 
-def _stores(facts: FlowFacts, party: Party | None) -> bool:
-    parties = facts.flow.parties if party is None else [party]
-    return any(p.systems or p.operates or facts.party_holdings(p) for p in parties)
+def _stores(facts: FlowFacts, party: Party) -> bool:
+    return bool(party.systems or party.operates or facts.party_holdings(party))
 
 
-def _operates(facts: FlowFacts, party: Party | None) -> bool:
-    parties = facts.flow.parties if party is None else [party]
-    return any(p.operates for p in parties)
+def _operates(facts: FlowFacts, party: Party) -> bool:
+    return bool(party.operates)
 
 
-TESTS: dict[str, Callable[[FlowFacts, Party | None], bool]] = {
+TESTS: dict[str, Callable[[FlowFacts, Party], bool]] = {
     "cloud": _cloud,
     "subcontractor": _subcontractor,
     "physical": _physical,
@@ -88,13 +77,13 @@ TESTS: dict[str, Callable[[FlowFacts, Party | None], bool]] = {
 }
 
 
-def holds(facts: FlowFacts, name: str | None, party: Party | None) -> bool:
+def holds(facts: FlowFacts, name: str | None, party: Party) -> bool:
     """True when the condition ``name`` holds for ``party`` (no condition: always)."""
     if name is None:
         return True
     # Asked once per part of every form; a flow has 10,000 steps at most, parties few: memoise per facts.
     memo = facts.__dict__.setdefault("_condition_memo", {})
-    key = (name, party.id if party is not None else None)
+    key = (name, party.id)
     if key not in memo:
         memo[key] = TESTS[name](facts, party)
     return memo[key]
