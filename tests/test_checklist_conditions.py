@@ -196,3 +196,19 @@ def test_electronic_data_received_makes_a_partner_without_systems_electronic():
     vendor = _party(doc, "vendor")
     assert not vendor.systems and TESTS["electronic"](facts, vendor)
     assert not TESTS["physical"](facts, vendor) and not TESTS["media"](facts, vendor)
+
+
+def test_counts_of_forms_with_every_kind_of_mark():
+    """A complete proposal: ○, －（理由） and －（条件） items are each counted under their status."""
+    from conftest import ROOT
+    from piflow.audit.engine import audit
+    from piflow.loader import load
+
+    assert STATUSES == ("done", "waived", "inapplicable", "missing", "blank")
+    doc = load(ROOT / "docs" / "proposals" / "11-itaku-chatbot-saikitaku.yaml")
+    forms = fill(doc, audit(doc))
+    for form in forms:
+        counts = form.counts
+        assert sum(counts.values()) == sum(len(s.items) for s in form.sections)
+        assert counts == {k: sum(i.status == k for s in form.sections for i in s.items) for k in STATUSES}
+    assert all(sum(f.counts[k] for f in forms) >= 1 for k in ("done", "waived", "inapplicable"))
