@@ -212,3 +212,18 @@ def test_counts_of_forms_with_every_kind_of_mark():
         assert sum(counts.values()) == sum(len(s.items) for s in form.sections)
         assert counts == {k: sum(i.status == k for s in form.sections for i in s.items) for k in STATUSES}
     assert all(sum(f.counts[k] for f in forms) >= 1 for k in ("done", "waived", "inapplicable"))
+
+
+def test_a_proposal_for_the_subcontracting_alone_files_checklist_5():
+    """資料23 asks the council only to approve a 再委託: its basis is 再委託, and the forms are checklist 5's."""
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [再委託]").replace("""  - id: vendor
+    name: 委託先
+    role: 委託先""", """  - id: vendor
+    name: 委託先
+    role: 委託先
+  - id: sub
+    name: 再委託先
+    role: 再委託先
+    contractor: vendor
+    consent: true""").replace("medium: 紙}", "medium: 紙}\n      - {n: 3, from: vendor, to: sub, text: 再委託, channel: LGWAN, data: [name]}")
+    assert [(n, p.id) for n, p in applicable(loads(text, "t.yaml"))] == [(6, "vendor"), (5, "sub")]
