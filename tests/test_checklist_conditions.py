@@ -227,3 +227,23 @@ def test_a_proposal_for_the_subcontracting_alone_files_checklist_5():
     contractor: vendor
     consent: true""").replace("medium: 紙}", "medium: 紙}\n      - {n: 3, from: vendor, to: sub, text: 再委託, channel: LGWAN, data: [name]}")
     assert [(n, p.id) for n, p in applicable(loads(text, "t.yaml"))] == [(6, "vendor"), (5, "sub")]
+
+
+def test_an_approved_finding_leaves_its_item_unanswered_not_missing():
+    """accepted: (approved, no basis) settles the audit, not the form: the item is 未記入, not 未対応 —
+    while an open finding of another item still makes that one 未対応."""
+    from piflow.audit.engine import audit
+
+    text = MINIMAL + ("accepted:\n  - {key: 'M110@party:vendor:special-terms', reason: 契約で別に定める, by: 情報政策課,"
+                      " date: '2026-01-16'}\n")
+    doc = loads(text, "t.yaml")
+    form = next(f for f in fill(doc, audit(doc)) if (f.number, f.side) == (6, "partner"))
+    first, second = form.sections[0].items[:2]
+    assert (first.status, first.findings) == ("blank", ())
+    assert (second.status, second.findings) == ("missing", ("M110@party:vendor:inspection",))
+
+
+def test_a_measure_asked_on_two_forms_cites_both():
+    doc = loads(CLOUD.replace("    role: 委託先", "    role: [委託先, 結合先]"), "t.yaml")
+    items = measure_uses(doc)["vendor"]["incident-consult"].items
+    assert [i.split()[0] for i in items] == ["チェックリスト4", "チェックリスト6"], items
