@@ -247,3 +247,26 @@ def test_a_measure_asked_on_two_forms_cites_both():
     doc = loads(CLOUD.replace("    role: 委託先", "    role: [委託先, 結合先]"), "t.yaml")
     items = measure_uses(doc)["vendor"]["incident-consult"].items
     assert [i.split()[0] for i in items] == ["チェックリスト4", "チェックリスト6"], items
+
+
+def test_a_mark_cites_at_most_two_declarations_of_a_part():
+    text = MINIMAL.replace("    role: 委託先", """    role: 委託先
+    checklist_measures: [入退室管理]
+    systems:
+      - {id: pc1, name: 作業PC1, kind: PC, checklist_measures: [入退室管理]}
+      - {id: pc2, name: 作業PC2, kind: PC, checklist_measures: [入退室管理]}""")
+    form = next(f for f in fill(loads(text, "t.yaml"), []) if (f.number, f.side) == (5, "partner"))
+    entry = next(s for s in form.sections if s.name == "システム上の対策").items[9]
+    assert entry.mark == "○" and [s.split("（")[0] for s in entry.sources] == ["委託先", "作業PC1"]
+
+
+def test_an_item_none_of_whose_parts_applies_names_the_others_in_its_note():
+    """A 指定管理者 that only reports to the ward (receives nothing, keeps no system): checklist 7's 運用5 has
+    two parts, neither applies; the mark gives the first reason, the remarks the second."""
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [指定管理]").replace("role: 委託先", "role: 指定管理者").replace(
+        "{n: 2, from: ward, to: vendor, text: 提供, channel: 手渡し, medium: 紙}",
+        "{n: 2, from: vendor, to: ward, text: 報告, channel: メール, medium: 電子データ, data: []}")
+    form = next(f for f in fill(loads(text, "t.yaml"), []) if (f.number, f.side) == (7, "partner"))
+    five = form.sections[0].items[4]
+    assert (five.status, five.mark) == ("inapplicable", "－（紙のみの取扱いのため）")
+    assert five.note == "「パスワード通知書は媒体と別の機会に手渡し」－（電磁的媒体の受渡しがないため）"
