@@ -270,3 +270,50 @@ def test_an_item_none_of_whose_parts_applies_names_the_others_in_its_note():
     five = form.sections[0].items[4]
     assert (five.status, five.mark) == ("inapplicable", "－（紙のみの取扱いのため）")
     assert five.note == "「パスワード通知書は媒体と別の機会に手渡し」－（電磁的媒体の受渡しがないため）"
+
+
+def _at(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """(line, column) of the nth occurrence of needle, 1-based."""
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(needle, i + 1)
+    return text.count("\n", 0, i) + 1, i - text.rfind("\n", 0, i)
+
+
+def test_a_missing_counterparty_is_found_at_its_basis_and_sorted_by_its_checklist():
+    """bases [業務委託, 指定管理] with no 指定管理者: C301 at 「指定管理」 in bases, after the checklist 6 blanks."""
+    from piflow.audit.engine import audit, completeness
+
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [業務委託, 指定管理]") + (
+        "accepted:\n  - {key: 'M110@party:vendor:special-terms', reason: 契約で別に定める, by: 課, date: '2026-01-16'}\n")
+    doc = loads(text, "t.yaml")  # the accepted finding leaves checklist 6's 運用1 blank (C301)
+    found = [f for f in completeness(doc, audit(doc)) if f.code == "C301"]
+    gap = next(f for f in found if f.subject.key == "checklist:7/-")
+    assert (gap.line, gap.column) == _at(text, "指定管理]")
+    assert found[-1] is gap and any(f.subject.key.startswith("checklist:6/") for f in found[:-1])
+
+
+def test_the_hint_names_at_most_two_parties_of_other_bases():
+    from piflow.audit.engine import audit, completeness
+
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [業務委託, 指定管理]").replace("""  - id: vendor""", """  - {id: v2, name: 委託先二, role: 委託先}
+  - {id: v3, name: 委託先三, role: 委託先}
+  - id: vendor""")
+    # the 委託先 play the roles of bases the proposal does not list (電算処理, 業務委託): likely the one meant
+    text = text.replace("bases: [業務委託, 指定管理]", "bases: [指定管理]")
+    doc = loads(text, "t.yaml")
+    gap = next(f for f in completeness(doc, audit(doc)) if f.subject.key == "checklist:7/-")
+    assert gap.message.count("。当事者「") == 2  # three candidates, two named
+
+
+def test_a_systems_scope_naming_no_party_is_found_at_the_systems_waivers():
+    from piflow.audit.engine import audit, completeness
+
+    text = MINIMAL.replace("      - {id: sys, name: 業務システム}",
+                           "      - id: sys\n        name: 業務システム\n"
+                           "        waivers: {ウイルス対策: {reason: スタンドアロンのため, for: [vendr]}}")
+    doc = loads(text, "t.yaml")
+    found = [f for f in completeness(doc, audit(doc)) if f.subject.key.startswith("waiver-scope:")]
+    assert [f.subject.key for f in found] == ["waiver-scope:sys/antivirus"]
+    assert "did you mean): vendor" in found[0].message
+    assert found[0].line == _at(text, "waivers: {ウイルス対策")[0]
