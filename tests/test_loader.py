@@ -154,3 +154,16 @@ def test_discover_expands_folders_sorted(tmp_path):
 @pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_flows_validate(path):
     assert load(path).flow.scenarios
+
+
+def test_a_key_left_empty_says_how_to_write_none():
+    """`measures:` / `waivers:` with nothing after them (left empty while editing): located, with how to say 'none'."""
+    text = MINIMAL.replace("    role: 委託先", "    role: 委託先\n    measures:\n    waivers:")
+    try:
+        loads(text, "empty.yaml")
+    except InputError as exc:
+        out = str(exc)
+    else:
+        raise AssertionError("an empty key must be an error")
+    assert "empty.yaml:18:14: エラー[P101] parties[1].measures: リスト" in out, out
+    assert "無いときは [] と書くか、この行を消してください" in out and "無いときは {} と書くか" in out

@@ -230,6 +230,12 @@ def _from_pydantic(source: Source, err: dict) -> Diagnostic:
             ja, en = ctx["ja"], ctx.get("en", "")
         elif kind in _TYPE_MESSAGES:
             ja, en = _TYPE_MESSAGES[kind]
+            if err.get("input", ...) is None and kind in ("tuple_type", "list_type", "dict_type"):
+                # `waivers:` with nothing after it (a key left empty while editing): say how to write "none".
+                empty = "{}" if kind == "dict_type" else "[]"
+                hint = hint or (f"値がありません。無いときは {empty} と書くか、この行を消してください "
+                                f"(write {empty} for none, or remove the line)")
+                en = f"{en}, but the key has no value"
         elif kind == "too_short":
             n = ctx.get("min_length", 1)
             ja, en = (f"少なくとも {n} 個必要です" if n > 1 else "空にはできません"), err["msg"]
