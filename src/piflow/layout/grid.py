@@ -91,7 +91,18 @@ class Grid(FreeSpace):
         return self.c.holder_of(endpoint).key
 
     def columns(self) -> list[list[str]]:
-        """Holder keys per lane, left to right, ordered to keep arrows off boxes."""
+        """Holder keys per lane, left to right, ordered to keep arrows off boxes.
+
+        The order depends on the page's rows only, so the candidates of one page share it
+        (kept with the spec in the memo, so no other spec can take its id while the memo lives).
+        """
+        key = ("columns", id(self.spec))
+        made = self.memo.get(key)
+        if made is None:
+            made = self.memo[key] = (self.spec, self._columns())
+        return [list(cols) for cols in made[1]]
+
+    def _columns(self) -> list[list[str]]:
         rows = self.spec.rows
         active = {self._endpoint_key(e) for r in rows for e in (r.tail, r.head)}
         lanes = [[h.key for h in lane.holders if h.key in active] for lane in self.c.lanes]
@@ -118,6 +129,14 @@ class Grid(FreeSpace):
         return lanes
 
     def row_spans(self) -> dict[str, tuple[int, int]]:
+        """Holder key -> its first and last row on this page (shared like ``columns``; not to be changed)."""
+        key = ("spans", id(self.spec))
+        made = self.memo.get(key)
+        if made is None:
+            made = self.memo[key] = (self.spec, self._row_spans())
+        return made[1]
+
+    def _row_spans(self) -> dict[str, tuple[int, int]]:
         span: dict[str, tuple[int, int]] = {}
         for i, r in enumerate(self.spec.rows):
             for e in (r.tail, r.head):
@@ -246,11 +265,7 @@ class Grid(FreeSpace):
         fonts, p = self.fonts, self.p
         lane_min = [0.0] * len(self.lanes_cols)
         for li, lane in enumerate(self.c.lanes):
-            # The header wraps, but never narrower than 4 characters or its longest word.
-            words = _words(lane.header[0].text)
-            header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
-            header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
-            lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
+            lane_min[li] = self._header_minimum(lane)
             for k, blk in self.idle_titles.items():
                 if self.holders[k].lane == lane.id:
                     lane_min[li] = max(lane_min[li], blk.width + 2 * PAD + 2 * LANE_PAD)
@@ -263,6 +278,17 @@ class Grid(FreeSpace):
                 want = cols * (p.callout_widths[1] + 8) + 2 * PAD + 2 * LANE_PAD
                 lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
         return lane_min
+
+    def _header_minimum(self, lane) -> float:
+        """The header wraps, but never narrower than 4 characters or its longest word (the same for every page)."""
+        key = ("header", lane.id)
+        if key not in self.memo:
+            fonts = self.fonts
+            words = _words(lane.header[0].text)
+            header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
+            header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
+            self.memo[key] = max(0.0, header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
+        return self.memo[key]
 
     def _place_columns(self) -> None:
         """x of every column; lane borders in the middle of the gaps between lanes."""
