@@ -189,17 +189,32 @@ class Grid(FreeSpace):
         # legend (its head and one line per style).
         if not self.banded:
             lines += sum(len(self.holders[k].title) for k in self.idle_titles)
-        lines += sum(len(h.callout) - 1 for lane in self.c.lanes for h in lane.holders
-                     if h.key in self.spec.callouts and h.callout)
+        lists = [(li, h) for li, lane in enumerate(self.c.lanes) for h in lane.holders
+                 if h.key in self.spec.callouts and h.callout]
+        lines += sum(self._list_lines(li, h) for li, h in lists)
         used = {a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes} | (
             {"operates"} if self.link_lines else set())
         entries = legend_entries(self.style, sorted(used))
         if entries:
             lines += 1 + len(entries)
         lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
-        smallest = min((self.fonts.size(s) for s in self.sizes), default=math.inf)
+        # The measure lists' text sizes are certain to be printed (``_callout_shape`` adds them).
+        sizes = self.sizes | {s.size for _, h in lists for p in h.callout for s in p.spans if s.text.strip()}
+        smallest = min((self.fonts.size(s) for s in sizes), default=math.inf)
         bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
         return lines, smallest, math.ceil(self.fig_w), math.ceil(bottom + MARGIN)
+
+    def _list_lines(self, li: int, h: HolderContent) -> int:
+        """The fewest lines a measure list can take (not its head): the fewest of the shapes
+        ``_place_callout`` tries, or one per item where its lane may be too narrow for all of them
+        (then the list is wrapped to the lane, which the shapes do not tell)."""
+        head, bullets = h.callout[0], list(h.callout[1:])
+        shapes = [self._callout_shape(head, bullets, cw, k) for cw in self.p.callout_widths
+                  for k in (1, 2) if k == 1 or len(bullets) >= 6]
+        lane_w = (self.bounds[li][1] - 3) - (self.bounds[li][0] + 3)
+        if min(w for w, _, _, _ in shapes) > lane_w:
+            return len(h.callout) - 1
+        return min(sum(len(c.lines) for c in cols) for _, _, _, cols in shapes)
 
     # --- phases -----------------------------------------------------------------------------
 
