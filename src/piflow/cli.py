@@ -231,11 +231,13 @@ def checklist(
     ] = None,
     output: OutputOpt = None,
     policy: PolicyOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="未記入・未対応の項目があるフローは書かずに終了コード 1 (refuse unanswered items; exit 1)")] = False,
 ) -> None:
     """別紙チェックリストを記入する (fill checklists 1-8: ○ / －（理由） / 未対応)."""
     from piflow.commands import checklist as command
 
-    raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
+    raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy, strict))
 
 
 @app.command(epilog="piflow report flows/ -o out/report\n"
