@@ -191,14 +191,14 @@ def _merge(spans: list[Span]) -> Line:
     return tuple(out)
 
 
-def _greedy(fonts: Fonts, tokens: list[list[Span]], limit: float, indent: Span | None,
+def _greedy(fonts: Fonts, tokens: list[list[Span]], widths: list[float], limit: float, indent: Span | None,
             cut: bool = True) -> list[list[Span]] | None:
-    """Fill lines token by token; a token wider than the line is cut between characters where
-    禁則 allows (or, with ``cut`` false, the lines are refused: None)."""
+    """Fill lines token by token (``widths``: each token's width, the same at every trial);
+    a token wider than the line is cut between characters where 禁則 allows (or, with ``cut``
+    false, the lines are refused: None)."""
     lines: list[list[Span]] = [[]]
     width = 0.0
-    for tok in tokens:
-        w = sum(fonts.span_width(s) for s in tok)
+    for tok, w in zip(tokens, widths):
         if lines[-1] and width + w > limit:
             if all(not s.text.strip() for s in tok):
                 continue  # a space at a break disappears
@@ -266,14 +266,15 @@ def _wrap_chunk(fonts: Fonts, chunk: Para, limit: float) -> list[Line]:
     if not tokens:
         return [(Span("", chunk.spans[0].size if chunk.spans else "body"),)]
     indent = Span("　", chunk.spans[0].size) if chunk.hang else None
-    lines = _greedy(fonts, tokens, limit, indent) or []
+    widths = [sum(fonts.span_width(s) for s in tok) for tok in tokens]
+    lines = _greedy(fonts, tokens, widths, limit, indent) or []
     if len(lines) > 1:
         total = sum(fonts.span_width(s) for t in tokens for s in t)
         low = total / len(lines)
         step = fonts.size(chunk.spans[0].size) * 0.5
         trial = low
         while trial < limit:
-            candidate = _greedy(fonts, tokens, trial, indent, cut=False)
+            candidate = _greedy(fonts, tokens, widths, trial, indent, cut=False)
             if candidate is not None and len(candidate) <= len(lines):
                 lines = candidate
                 break
