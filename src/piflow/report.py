@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
-from piflow.checklist import FormResult, ItemResult, SectionResult, fill
+from piflow.checklist import UNFILLED, FormResult, ItemResult, SectionResult, fill, unfilled
 from piflow.draw.figure import figure_pages, render_page
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
@@ -38,7 +38,7 @@ class Report:
     @property
     def unfilled(self) -> list[tuple[FormResult, SectionResult, ItemResult]]:
         """The checklist items not yet answered (未記入) or required and missing (未対応), in the forms' order."""
-        return [(f, s, i) for f in self.forms for s in f.sections for i in s.items if i.status in UNFILLED]
+        return unfilled(self.forms)
 
     @property
     def unfilled_by_form(self) -> list[tuple[FormResult, list[tuple[SectionResult, ItemResult]]]]:
@@ -47,7 +47,6 @@ class Report:
         return [(f, items) for f, items in grouped if items]
 
 
-UNFILLED = ("blank", "missing")
 REVIEW_NOTE = ("確認用の資料です。提出する付議資料（図とチェックリスト）には含めません"
                "（for the section and the reviewer; not part of the filed paper）")
 
