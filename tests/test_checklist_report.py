@@ -263,3 +263,18 @@ def test_checklist_strict_writes_a_complete_proposal(tmp_path):
     result = runner.invoke(app, ["checklist", str(PROPOSAL_05), "--strict", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.exists() and "○" in target.read_text(encoding="utf-8-sig")
+
+
+def test_checklist_strict_refuses_an_item_nobody_has_answered(tmp_path):
+    """A blank (未記入) item, required by no rule, is unanswered too: --strict refuses the forms."""
+    text = PROPOSAL_05.read_text(encoding="utf-8")
+    # 5-運用6 of the 再委託先 (its checklist_measures): no rule requires it, so without it the item is blank
+    dropped = "    checklist_measures: [取扱う個人情報の定期的な確認, データの暗号化, パスワード通知書"
+    assert dropped in text
+    flow = tmp_path / "05-blank.yaml"
+    flow.write_text(text.replace(dropped, "    checklist_measures: [データの暗号化, パスワード通知書", 1), encoding="utf-8")
+    gaps = unfilled(fill(load(flow), audit(load(flow))))
+    assert gaps and {i.status for _, _, i in gaps} == {"blank"}
+    target = tmp_path / "05.csv"
+    refused = runner.invoke(app, ["checklist", str(flow), "--strict", "-o", str(target)])
+    assert refused.exit_code == 1 and not target.exists(), refused.output
