@@ -317,3 +317,22 @@ def test_a_systems_scope_naming_no_party_is_found_at_the_systems_waivers():
     assert [f.subject.key for f in found] == ["waiver-scope:sys/antivirus"]
     assert "did you mean): vendor" in found[0].message
     assert found[0].line == _at(text, "waivers: {ウイルス対策")[0]
+
+
+def test_scope_findings_sort_by_holder_after_the_parties_and_before_the_forms():
+    """Completeness findings in file order: a party without measures (C303), then each holder's scope naming no
+    party (the ward, its system, the vendor: not the keys' alphabetical order), then the forms and the missing
+    counterparty."""
+    from piflow.audit.engine import audit, completeness
+
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [業務委託, 指定管理]").replace(
+        "    role: 区\n", "    role: 区\n    waivers: {実地調査: {reason: 提供しないため, for: [x1]}}\n").replace(
+        "      - {id: sys, name: 業務システム}",
+        "      - {id: sys, name: 業務システム, waivers: {ウイルス対策: {reason: 単独のため, for: [x2]}}}").replace(
+        "    role: 委託先", "    role: 委託先\n    waivers: {バックアップ: {reason: 保存しないため, for: [x3]}}").replace(
+        "scenarios:", "  - {id: v2, name: 委託先二, role: 委託先}\nscenarios:")
+    doc = loads(text, "t.yaml")
+    keys = [f.subject.key for f in completeness(doc, audit(doc))]
+    scope = [k for k in keys if k.startswith("waiver-scope:")]
+    assert scope == ["waiver-scope:ward/onsite-survey", "waiver-scope:sys/antivirus", "waiver-scope:vendor/backup"]
+    assert keys.index("party:v2") < keys.index(scope[0]) and keys.index(scope[-1]) < keys.index("checklist:7/-")
