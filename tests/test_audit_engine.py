@@ -570,3 +570,27 @@ def test_a_stale_entry_suggests_the_key_of_the_same_rule_it_likely_meant():
     found = {f.code: f for f in audit(loads(text, "f.yaml")) if f.code in ("A001", "A002")}
     assert f"キーを「{GIVE}」に直すか、exceptions から削除してください" in found["A002"].fix
     assert found["A001"].fix.startswith("accepted から削除してください")  # no finding of that rule: nothing to suggest
+
+
+@pytest.mark.parametrize("steps, ja, en", [
+    ("      - {n: 1, id: give, from: ward, to: vendor, text: 提供, channel: LGWAN, data: [name]}\n",
+     "「委託先」は個人情報を受け取り、保管しますが、保護対策が一つも書かれていません",
+     "委託先 receives personal data, stores it but declares no measure"),
+    ("      - {n: 1, id: none, from: ward, to: ward, text: 確認}\n",
+     "保護対策が一つも書かれていません", "no measure is declared for this party or its systems"),
+])
+def test_a_party_without_measures_is_told_in_both_languages_what_it_does(steps, ja, en):
+    text = HEAD + textwrap.dedent("""\
+        parties:
+          - {id: ward, name: 区, role: 区, data: [name]}
+          - {id: vendor, name: 委託先, role: 委託先}
+        scenarios:
+          - id: s
+            tag: 資料1-1
+            title: テスト
+            steps:
+        """) + steps
+    doc = loads(text, "f.yaml")
+    c303 = next(f for f in completeness(doc, audit(doc)) if f.code == "C303")
+    assert (c303.message, c303.message_en) == (ja, en)
+    assert c303.fix == "講じる保護対策を measures に書くか、不要なものを waivers に理由つきで書いてください"

@@ -65,9 +65,8 @@ def check(ctx):
         holders = (party, *party.systems)
         if not any(h.measures or h.checklist_measures or h.waivers for h in holders):
             does, does_en = _does(ctx, party)
-            yield Problem(ctx.party(party),
-                          f"「{party.name}」は{does}ますが、保護対策が一つも書かれていません" if does
-                          else "保護対策が一つも書かれていません",
-                          f"{party.name} {does_en} but declares no measure" if does_en
-                          else "no measure is declared for this party or its systems",
+            said = ((f"「{party.name}」は{does}ますが、保護対策が一つも書かれていません",
+                     f"{party.name} {does_en} but declares no measure") if does
+                    else ("保護対策が一つも書かれていません", "no measure is declared for this party or its systems"))
+            yield Problem(ctx.party(party), *said,
                           "講じる保護対策を measures に書くか、不要なものを waivers に理由つきで書いてください")
