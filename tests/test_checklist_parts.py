@@ -7,6 +7,7 @@ and whose waiver counts on which side of a form.
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -627,3 +628,48 @@ def test_server_abroad_cites_the_form_its_party_gets_and_its_exception_marks_the
     for side in ("ward", "partner"):
         c = cell(filled(excepted), 5, side, "sub", "システム", 11)
         assert c.mark == "－（例外: 委託契約書第15条。代わりの管理策: 学習への利用禁止）"
+
+
+def _blank_fix(doc, key):
+    return next(f for f in completeness(doc, audit(doc)) if f.key == key).fix
+
+
+@pytest.mark.parametrize("scope", [None, []])
+def test_a_partners_blank_item_says_the_wards_waiver_no_longer_reaches_it(scope):
+    waiver = "窓口で直接受け渡すため" if scope is None else {"reason": "窓口で直接受け渡すため", "for": scope}
+    doc = _with_ward(None, {"locked-bag": waiver})
+    fix = _blank_fix(doc, "C301@checklist:5/a/partner#運用上の対策-8")
+    assert "区の waivers（鍵付きカバン等による運搬）は区の様式にだけ効きます" in fix
+    assert "区が自ら行うこの項目には効きません" not in fix
+
+
+def test_the_hints_of_a_blank_item_speak_only_of_the_waivers_that_do_not_reach_it():
+    """運用4/システム9 with one part waived and one unanswered: on the ward's form the ward's own waiver is no
+    news; on the partner's form the partner's own waiver is no news either."""
+    extra = {"checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m not in ("redundancy", "backup")],
+             "systems": [{"id": "a_pc", "name": "作業PC", "kind": "PC", "waivers": {"redundancy": "単一構成のため"}}]}
+    doc = _with_ward(None, {"locked-bag": "窓口で直接受け渡すため", "handover-ledger": "台帳は別に定めるため"}, extra)
+    partner_fix = _blank_fix(doc, "C301@checklist:5/a/partner#システム上の対策-9")
+    assert "区が自ら行う" not in partner_fix and "区の様式にだけ" not in partner_fix
+    ward_fix = _blank_fix(doc, "C301@checklist:5/a/ward#システム上の対策-9")
+    assert "区の様式にだけ" not in ward_fix
+
+
+def test_a_partners_system_waiver_of_the_wards_own_duty_is_named():
+    extra = {"systems": [{"id": "a_pc", "name": "作業PC", "kind": "PC", "waivers": {"handover-ledger": "区が記録するため"}}]}
+    doc = _with_ward(None, {}, extra)
+    fix = _blank_fix(doc, "C301@checklist:5/a/ward#運用上の対策-9")
+    assert "委託先A の waivers（受渡し時の管理簿への記載）は、区が自ら行うこの項目には効きません" in fix
+
+
+def test_a_blank_items_note_is_in_its_message():
+    doc = _slip("簡易書留")
+    c301 = [f for f in completeness(doc, audit(doc)) if f.key.endswith("#運用上の対策-7")]
+    assert c301 and all("手渡しではありません" in f.message for f in c301)
+
+
+def test_the_wards_own_waiver_is_no_news_on_its_own_blank_item():
+    extra = {"checklist_measures": [m for m in [*PARTNER_OPS, *SYSTEM] if m not in ("redundancy", "backup")]}
+    doc = _with_ward(None, {"redundancy": "単一構成のため"}, extra)
+    assert "区の様式にだけ" not in _blank_fix(doc, "C301@checklist:5/a/ward#システム上の対策-9")
+    assert "区の waivers（サーバ冗長化）は区の様式にだけ効きます" in _blank_fix(doc, "C301@checklist:5/a/partner#システム上の対策-9")
