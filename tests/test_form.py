@@ -293,3 +293,14 @@ def test_a_scope_on_a_row_that_is_not_waived_is_refused_at_its_cell(tmp_path):
     book.save(path)
     doc_errors = pytest.raises(Exception, load, path)
     assert "不要が及ぶ相手は扱いが「不要（理由を書く）」の行にだけ書きます" in str(doc_errors.value)
+
+
+def test_a_stale_exception_in_the_workbook_is_located_at_its_row(tmp_path):
+    from piflow.audit.engine import audit
+
+    text = MINIMAL + ("exceptions:\n  - {key: 'G998@party:x', basis: 規程第1条, controls: [c]}\n"
+                      "  - {key: 'G997@party:y', basis: 規程第2条, controls: [d]}\n")
+    path = tmp_path / "stale.xlsx"
+    path.write_bytes(to_xlsx(loads(text).flow))
+    stale = sorted(f.location for f in audit(load(path)) if f.code == "A002")
+    assert [re.sub(r"^.*!例外!", "", s) for s in stale] == ["A2", "A3"], stale

@@ -152,8 +152,8 @@ def _stale(ctx: Context, code: str, where: str, i: int, key: str, keys: list[str
     line, col = ctx.doc.where((where, i))
     subject = Subject("flow", f"{where.rstrip('s')}:{key}", f"{where}[{i}]", (where, i), order)
     same_rule = [k for k in keys if k.split("@")[0] == key.split("@")[0]]
-    near = get_close_matches(key, same_rule, n=1, cutoff=0.5)
-    fix = (f"キーを「{near[0]}」に直すか、{where} から削除してください (did you mean {near[0]}? or remove it)" if near
+    best = next(iter(get_close_matches(key, same_rule, cutoff=0.5)), None)  # the closest, if any is close
+    fix = (f"キーを「{best}」に直すか、{where} から削除してください (did you mean {best}? or remove it)" if best
            else f"{where} から削除してください (remove it)")
     return Finding(code, "warning", subject, f"{said}、今は出ていません。記録を消すか、キーを確認してください", said_en,
                    ctx.doc.source.words(fix), (), None, ctx.doc.path, line, col, rule_name=name,
