@@ -161,7 +161,7 @@ def test_reason_ending_in_a_bracket_keeps_it():
 
 # --- waiver scope ------------------------------------------------------------------------------
 
-def _with_ward(parties_doc, ward_waivers, extra=None):
+def _with_ward(parties_doc, ward_waivers, extra=None, ward_systems=()):
     a = {"id": "a", "name": "委託先A", "role": "委託先", "checklist_measures": [*PARTNER_OPS, *SYSTEM], **(extra or {})}
     b = {"id": "b", "name": "委託先B", "role": "委託先", "checklist_measures": [*PARTNER_OPS, *SYSTEM]}
     hand = {"channel": "手渡し", "medium": "電磁的媒体", "data": ["name"], "from": "ward"}
@@ -169,7 +169,8 @@ def _with_ward(parties_doc, ward_waivers, extra=None):
         "piflow": 1,
         "proposal": {"title": "テスト", "section": "テスト課", "bases": ["業務委託"]},
         "data": [{"id": "name", "name": "氏名"}],
-        "parties": [{"id": "ward", "name": "区", "role": "区", "data": ["name"], "waivers": ward_waivers}, a, b],
+        "parties": [{"id": "ward", "name": "区", "role": "区", "data": ["name"], "waivers": ward_waivers,
+                     **({"systems": list(ward_systems)} if ward_systems else {})}, a, b],
         "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
             {"n": 1, "id": "x", "to": "a", "text": "受渡し", **hand}, {"n": 2, "id": "y", "to": "b", "text": "受渡し", **hand}]}],
     }, allow_unicode=True, sort_keys=False)
@@ -673,3 +674,10 @@ def test_the_wards_own_waiver_is_no_news_on_its_own_blank_item():
     doc = _with_ward(None, {"redundancy": "単一構成のため"}, extra)
     assert "区の様式にだけ" not in _blank_fix(doc, "C301@checklist:5/a/ward#システム上の対策-9")
     assert "区の waivers（サーバ冗長化）は区の様式にだけ効きます" in _blank_fix(doc, "C301@checklist:5/a/partner#システム上の対策-9")
+
+
+def test_a_ward_systems_waiver_is_named_on_the_partners_blank_item():
+    doc = _with_ward(None, {}, ward_systems=[{"id": "ward_pc", "name": "区の端末", "kind": "PC",
+                                             "waivers": {"locked-bag": "窓口で直接受け渡すため"}}])
+    fix = _blank_fix(doc, "C301@checklist:5/a/partner#運用上の対策-8")
+    assert "区の waivers（鍵付きカバン等による運搬）は区の様式にだけ効きます" in fix
