@@ -428,7 +428,8 @@ class Scenario(Frozen):
     id: Id
     tag: Text = Field(description="資料番号（例: 資料49-3）")
     title: Text = Field(description="図の題（〇〇に係る個人情報の流れ）")
-    notes: tuple[str, ...] = Field((), description="図に添える注記（※…）")
+    # Stripped like every other text (the workbook form's cells are, so a round trip keeps them equal).
+    notes: tuple[Annotated[str, AfterValidator(lambda s: s.strip())], ...] = Field((), description="図に添える注記（※…）")
     lanes: tuple[Id, ...] = Field((), description="図に描く当事者とその左から右の順（id）。手順に現れる当事者は常に描く。省略時はテーマの役割順")
     steps: tuple[Step, ...] = Field(min_length=1)
     figure_measures: dict[Id, Measures] = Field(
