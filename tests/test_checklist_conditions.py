@@ -336,3 +336,40 @@ def test_scope_findings_sort_by_holder_after_the_parties_and_before_the_forms():
     scope = [k for k in keys if k.startswith("waiver-scope:")]
     assert scope == ["waiver-scope:ward/onsite-survey", "waiver-scope:sys/antivirus", "waiver-scope:vendor/backup"]
     assert keys.index("party:v2") < keys.index(scope[0]) and keys.index(scope[-1]) < keys.index("checklist:7/-")
+
+
+def test_a_missing_counterparty_sorts_before_the_forms_of_later_checklists():
+    """The C301 for 外部結合's missing 結合先 (checklist 4) comes before checklist 6's blanks."""
+    from piflow.audit.engine import audit, completeness
+
+    text = MINIMAL.replace("bases: [業務委託]", "bases: [業務委託, 外部結合]") + (
+        "accepted:\n  - {key: 'M110@party:vendor:special-terms', reason: 契約で別に定める, by: 課, date: '2026-01-16'}\n")
+    doc = loads(text, "t.yaml")
+    keys = [f.subject.key for f in completeness(doc, audit(doc)) if f.code == "C301"]
+    assert keys[0] == "checklist:4/-" and any(k.startswith("checklist:6/") for k in keys[1:]), keys
+
+
+def test_a_scope_finding_of_a_later_party_still_sorts_before_the_forms():
+    """The scope findings come before every form, even checklist 1's about an earlier party."""
+    from piflow.audit.engine import audit, completeness
+
+    text = """\
+piflow: 1
+proposal: {title: テスト, section: テスト課, bases: [目的外利用]}
+data:
+  - {id: name, name: 氏名}
+parties:
+  - {id: ward, name: 区, role: 区, data: [name],
+     checklist_measures: [相当の理由の協議, 書面の取り交わし, 提供先への措置要求, 取扱者の指定]}
+  - {id: agency, name: 他区, role: 他の行政機関等}
+  - {id: vendor, name: 委託先, role: 委託先, waivers: {鍵付キャビネット等での保管: {reason: 保管しないため, for: [nobody]}}}
+scenarios:
+  - id: s
+    tag: t
+    title: t
+    steps:
+      - {n: 1, id: give, from: ward, to: agency, text: 提供, channel: LGWAN, data: [name], measures: [通信内容の暗号化]}
+"""
+    doc = loads(text, "t.yaml")
+    keys = [f.subject.key for f in completeness(doc, audit(doc)) if f.code == "C301"]
+    assert keys[0] == "waiver-scope:vendor/locked-storage" and "checklist:1/agency/ward" in keys[1:], keys

@@ -681,3 +681,15 @@ def test_a_ward_systems_waiver_is_named_on_the_partners_blank_item():
                                              "waivers": {"locked-bag": "窓口で直接受け渡すため"}}])
     fix = _blank_fix(doc, "C301@checklist:5/a/partner#運用上の対策-8")
     assert "区の waivers（鍵付きカバン等による運搬）は区の様式にだけ効きます" in fix
+
+
+def test_a_scoped_ward_waiver_is_named_only_on_the_partner_it_covers():
+    doc = _with_ward(None, {"locked-bag": {"reason": "窓口で直接受け渡すため", "for": ["a"]}})
+    assert "区の waivers（鍵付きカバン等による運搬）" in _blank_fix(doc, "C301@checklist:5/a/partner#運用上の対策-8")
+    assert "区の waivers" not in _blank_fix(doc, "C301@checklist:5/b/partner#運用上の対策-8")
+
+
+def test_a_partys_scope_naming_no_party_is_found_at_its_waivers():
+    doc = _with_ward(None, {"locked-bag": {"reason": "窓口で直接受け渡すため", "for": ["aa"]}})
+    (found,) = [f for f in completeness(doc, audit(doc)) if f.subject.key.startswith("waiver-scope:")]
+    assert (found.line, found.column) == doc.where(("parties", 0, "waivers"))
