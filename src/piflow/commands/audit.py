@@ -38,7 +38,8 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     if fmt == "json":
         from piflow.writers import audit_json
 
-        out.write(audit_json.render(results, settings))
+        for piece in audit_json.pieces(results, settings):  # written as they come, never all at once
+            out.write(piece)
     elif fmt == "sarif":
         from piflow.audit.catalogue import all_rule_infos
         from piflow.writers import audit_sarif
