@@ -214,6 +214,20 @@ class FlowFacts:
         return out
 
     @cached_property
+    def exchanges(self) -> list[StepRef]:
+        """The steps between two parties that carry data."""
+        return [r for r in self.steps if self.cross_party(r) and self.carried(r)]
+
+    @cached_property
+    def exchanges_at(self) -> dict[str, list[StepRef]]:
+        """Endpoint id -> the ``exchanges`` that start or end there."""
+        out: dict[str, list[StepRef]] = {}
+        for r in self.exchanges:
+            out.setdefault(r.step.from_, []).append(r)
+            out.setdefault(r.step.to, []).append(r)
+        return out
+
+    @cached_property
     def _incoming(self) -> dict[str, list[StepRef]]:
         out: dict[str, list[StepRef]] = {p.id: [] for p in self.flow.parties}
         for r in self.steps:
