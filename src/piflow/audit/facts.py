@@ -56,6 +56,7 @@ class FlowFacts:
         self._carried: dict[tuple[int, int], frozenset[str]] = {}
         self._party_measures: dict[str, dict[str, str | None]] = {}
         self._step_measures: dict[tuple, dict[str, str | None]] = {}
+        self._sets: dict[frozenset, frozenset] = {}
 
     # --- structure -----------------------------------------------------------------
 
@@ -192,16 +193,22 @@ class FlowFacts:
         key = (ref.scenario_index, ref.step_index)
         if key not in self._carried:
             data = ref.step.data
-            self._carried[key] = frozenset(data if data is not None else self.holdings.get(ref.step.from_, ()))
+            self._carried[key] = self.shared(data if data is not None else self.holdings.get(ref.step.from_, ()))
         return self._carried[key]
 
     @cached_property
     def _class_of(self) -> dict[str, str]:
         return {d.id: d.class_.value for d in self.flow.data}
 
-    def data_classes(self, ref: StepRef) -> set[str]:
+    def data_classes(self, ref: StepRef) -> frozenset[str]:
         class_of = self._class_of
-        return {class_of[d] for d in self.carried(ref)}
+        return self.shared(class_of[d] for d in self.carried(ref))
+
+    def shared(self, values) -> frozenset:
+        """``values`` as a frozenset, one object for all equal ones: a step's facts (what it carries, its
+        channels) take a few values over and over, and 100,000 steps held as many copies."""
+        found = frozenset(values)
+        return self._sets.setdefault(found, found)
 
     @cached_property
     def steps_touching(self) -> dict[str, list[StepRef]]:
@@ -302,7 +309,11 @@ class FlowFacts:
         return out
 
     def step_measures(self, ref: StepRef, where: tuple[str, ...]) -> dict[str, str | None]:
-        key = (ref.scenario_index, ref.step_index, where)
+        step = ref.step
+        if "step" in where and (step.measures or step.waivers):
+            key: tuple = (ref.scenario_index, ref.step_index, where)
+        else:  # nothing of the step's own: the same as every step between the same two parties
+            key = (self.owner(step.from_).id, self.owner(step.to).id, where)
         if key not in self._step_measures:
             self._step_measures[key] = self._compute_step_measures(ref, where)
         return self._step_measures[key]
@@ -376,8 +387,8 @@ class LazyFacts(dict):
 _SUBJECT = Role.SUBJECT.value
 _STEP_FACTS = {
     # Sets: a step with channel: [郵送, 窓口] meets the conditions of either (requirements are the union).
-    "channel": lambda f, r: {c.value for c in r.step.channels},
-    "channel_class": lambda f, r: {c.klass.value for c in r.step.channels},
+    "channel": lambda f, r: f.shared(c.value for c in r.step.channels),
+    "channel_class": lambda f, r: f.shared(c.klass.value for c in r.step.channels),
     "medium": lambda f, r: r.step.medium.value if r.step.medium else None,
     "data_class": lambda f, r: f.data_classes(r),
     "cross_party": lambda f, r: f.cross_party(r),
