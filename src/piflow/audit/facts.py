@@ -6,6 +6,7 @@ any number of hops), what each step carries, who declares which measures.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -377,7 +378,9 @@ class LazyFacts(dict):
 
     def __init__(self, table: dict, facts: "FlowFacts", subject):
         super().__init__()
-        self._table, self._facts, self._subject = table, facts, subject
+        # Weak: the facts keep their steps' tables, and a strong reference back made every FlowFacts (its
+        # graph, caches and the flow behind them) a cycle that only the cycle collector could free.
+        self._table, self._facts, self._subject = table, weakref.proxy(facts), subject
 
     def __missing__(self, name: str):
         value = self[name] = self._table[name](self._facts, self._subject)
