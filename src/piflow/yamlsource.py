@@ -1,9 +1,10 @@
 """Read a flow file's bytes into plain data plus the position of every value.
 
-PyYAML's composer gives nodes with marks; we walk them ourselves instead of
-constructing, which lets us (a) never build arbitrary objects, (b) bound what
-aliases may expand to (billion-laughs), (c) reject duplicate keys, and
-(d) remember ``path -> (line, column)`` for located error messages.
+PyYAML's parser gives events with marks; we build the data from them ourselves
+(no composed node tree, no constructor run over it), which lets us (a) never build
+arbitrary objects, (b) bound what aliases may expand to (billion-laughs), (c) reject
+duplicate keys, and (d) remember where every value and key is, compactly (``Marks``),
+for located error messages.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Positions:
                 i = marks.keys.get(part)
                 if i is None:
                     break
-                found = (marks.lines[4 * i + 2], marks.lines[4 * i + 3]) if key else (marks.lines[4 * i], marks.lines[4 * i + 1])
+                at = 4 * i + 2 if key else 4 * i
+                found = (marks.lines[at], marks.lines[at + 1])
             elif isinstance(part, int) and 0 <= part < len(marks.lines) // 2:
                 i = part
                 found = (marks.lines[2 * i], marks.lines[2 * i + 1])
@@ -93,19 +95,19 @@ class Positions:
 class Source:
     """A parsed file: the data and where each path sits (1-based).
 
-    A YAML file's positions are ``marks``; a workbook's cells come as the two dictionaries.
+    A YAML file's positions are ``yaml_positions``; a workbook's cells come as the two dictionaries.
     """
 
     file: str
     data: object
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    marks: Positions | None = None
+    yaml_positions: Positions | None = None
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Position of ``path``, falling back to its nearest located ancestor."""
-        if self.marks is not None:
-            return self.marks.where(path, key)
+        if self.yaml_positions is not None:
+            return self.yaml_positions.where(path, key)
         path = tuple(path)
         while True:
             if key and path in self.key_positions:
@@ -665,7 +667,7 @@ def parse(file: str, text: str) -> tuple[Source | None, list[Diagnostic]]:
         return None, [_diag(file, "P007", "ファイルが空です", "the file is empty",
                             hint="piflow init で雛形を作れます (piflow init makes a template)")]
     data, marks = built
-    return Source(file, data, marks=marks), walker.errors
+    return Source(file, data, yaml_positions=marks), walker.errors
 
 
 def _syntax_hint(problem: str) -> str:
