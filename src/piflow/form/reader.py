@@ -19,7 +19,7 @@ from piflow.form.layout import (
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
 from piflow.inputfile import read_bytes
-from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix
+from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix, declares_form_sheets
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
 
@@ -149,6 +149,10 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
     try:
         names = _form_sheets(wb)
         if PARTIES not in names or STEPS not in names:
+            if declares_form_sheets(raw):  # listed by the book, but openpyxl found no part for it
+                raise Refused("P001", "Excel ブックの一部が壊れていて読めません（シートの中身がありません）。"
+                              "Excel で開いて保存し直してください", "damaged workbook: a sheet's part is missing",
+                              "直らないときは piflow form new で新しいブックを作り、内容を写してください")
             raise Refused("P007", f"piflow の記入用ブックではありません（「{PARTIES}」「{STEPS}」のシートがありません）",
                           "not a piflow form (no 当事者/手順 sheets)",
                           "piflow form new 名前.xlsx で記入用ブックを作れます (make one with: piflow form new)")

@@ -97,6 +97,24 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                       f"corrupt part: {exc}") from None
 
 
+def _declares(archive: zipfile.ZipFile) -> bool:
+    """Whether the book's own list of sheets (xl/workbook.xml, at most 1 MB) names 当事者 and 手順."""
+    info = archive.getinfo("xl/workbook.xml")
+    if info.file_size > 1024 * 1024:
+        return False
+    names = archive.read(info).decode("utf-8", "replace")
+    return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))
+
+
+def declares_form_sheets(raw: bytes) -> bool:
+    """Whether the workbook in ``raw`` lists the form's sheets, whatever their parts hold."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return _declares(archive)
+    except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return False
+
+
 def looks_like_form(path) -> bool:
     """A workbook in a folder is read as a flow only when it is the piflow form (has 当事者 and 手順 sheets).
 
@@ -107,10 +125,6 @@ def looks_like_form(path) -> bool:
         if path.stat().st_size > MAX_TOTAL_BYTES:
             return False
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("xl/workbook.xml")
-            if info.file_size > 1024 * 1024:
-                return False
-            names = archive.read(info).decode("utf-8", "replace")
+            return _declares(archive)
     except (OSError, KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
         return False
-    return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))
