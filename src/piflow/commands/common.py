@@ -135,11 +135,15 @@ def bounded_name(name: str) -> str:
 
 
 def safe_name(text: str) -> str:
-    """A file name from user text (a 資料 tag): no separators, controls or reserved names, bounded length."""
+    """A file name from user text (a 資料 tag): no separators, controls, invisible characters or reserved
+    names, bounded length."""
     import re
     import unicodedata
 
     name = unicodedata.normalize("NFC", text)
+    # Invisible format characters (zero-width spaces and joiners, direction marks, BOM, soft hyphen, tag
+    # characters): a name holding one looks the same as one without and is another file.
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
     name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]+', "_",
                   name).strip("_. ")
     name = bounded_name(name).rstrip("_. ")
