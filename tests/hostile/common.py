@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from piflow.cli import app
 
-# file:line:col in a flow or theme file; book.xlsx!sheet!cell in a workbook, or the book alone
-LOCATED = re.compile(r"^(\S+?):(\d+):(\d+): エラー\[(P\d{3})\]", re.M)
+# file:line:col in a flow or theme file (a name may hold spaces); book.xlsx!sheet!cell in a workbook, or the book alone
+LOCATED = re.compile(r"^(.+?):(\d+):(\d+): エラー\[(P\d{3})\]", re.M)
 LOCATED_IN_BOOK = re.compile(r"^\S+\.xls[xm](?:!\S+!\S+)?: エラー\[(P\d{3})\]", re.M)
 
 _runner = CliRunner()
