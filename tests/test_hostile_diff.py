@@ -54,7 +54,7 @@ def history(tmp_path_factory) -> Path:
     commit(repo, "sjis.yaml", MINIMAL.encode("cp932"), "shift_jis")
     commit(repo, "broken.yaml", MINIMAL.replace("piflow: 1", "piflow: [1"), "broken")
     commit(repo, "bidi.yaml", MINIMAL.replace("text: 抽出", "text: 抽\u202e出"), "bidi")
-    commit(repo, "big.yaml", "# " + "x" * 3000 + "\n" + MINIMAL, "big")
+    commit(repo, "big.yaml", "# " + "x" * (1024 * 1024) + "\n" + MINIMAL, "big")
     git(repo, "rm", "-q", "gone.yaml")
     git(repo, "commit", "-qm", "delete gone.yaml")
     for name in ("sjis.yaml", "broken.yaml", "bidi.yaml", "big.yaml"):
@@ -80,7 +80,7 @@ CASES = {
     "a file deleted since": ("gone.yaml", "v1", (2,), "P001", None),
     "a file deleted at that revision": ("gone.yaml", "HEAD", (2,), "P001", None),
     "a file never committed": ("untracked.yaml", "HEAD", (2,), "P001", None),
-    "a blob over the size limit": ("big.yaml", "HEAD~1", (2,), "P005", {"PIFLOW_MAX_SIZE": "0.002"}),
+    "a blob over the size limit": ("big.yaml", "HEAD~1", (2,), "ファイルが大きすぎます", {"PIFLOW_MAX_SIZE": "1"}),
     "a path with spaces and Japanese": ("my flows/資料 1.yaml", "HEAD", (0,), "資料 1.yaml@HEAD", None),
     "a file in a subfolder": ("sub/dir/deep.yaml", "HEAD", (0,), "deep.yaml@HEAD", None),
     "a symbolic link to a tracked file": ("link.yaml", "HEAD", (0, 1), "@HEAD", None),

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from hostile.common import run
+from hostile.scan import scan
 from hostile.workbooks import CASES, build
 
 AT_BOOK = re.compile(r"^\S*book\.\w+: エラー\[(P\d{3})\]", re.M | re.I)
@@ -39,3 +40,8 @@ def test_hostile_workbook(tmp_path, case):
     assert code == (0 if case.expect == "ok" else 2), output[-1500:]
     assert case.expect in outcome(code, output), output[-1500:]
     assert case.says in output
+    if code == 0 and case.suffix == ".xlsx":  # and a correct result: the flow it holds, drawn and written back
+        code, output = run(["draw", path, "-f", "dot", "-o", tmp_path / "fig.dot"])
+        assert code == 0 and scan(tmp_path / "fig.dot") == [], output[-1500:]
+        code, output = run(["form", "import", path, "-o", tmp_path / "flow.yaml"])
+        assert code == 0 and run(["validate", tmp_path / "flow.yaml"])[0] == 0, output[-1500:]
