@@ -231,3 +231,26 @@ def test_the_scanner_sees_a_formula_and_a_link_in_a_workbook(tmp_path):
     wb.save(tmp_path / "x.xlsx")
     found = " ".join(scan(tmp_path / "x.xlsx"))
     assert "formula" in found and "external relationship" in found
+
+
+def test_every_payload_as_init_title_makes_a_flow_that_validates_or_is_refused_first():
+    """`init --title` and `form new --title` write the title into a new flow file: it must come back as
+    written, or be refused before anything is written (a NUL or a lone surrogate once ended in a traceback)."""
+    from piflow.commands.common import title_problem
+    from piflow.scaffold import template_text
+
+    for label in LABELS:
+        problem = title_problem(label)
+        assert (problem is not None) == refused(label), (label, problem)
+        if problem is None:
+            doc = loads(template_text("dvd-outsourcing", label), "new.yaml")
+            assert doc.flow.proposal.title == label.strip()
+
+
+@pytest.mark.parametrize("command", [["init", "{t}.yaml", "-t", "dvd-outsourcing"],
+                                     ["form", "new", "{t}.xlsx", "-t", "dvd-outsourcing"]])
+@pytest.mark.parametrize("title", ["a\ud800b", "x\x00y", "\u202egpj.exe", "　", "長" * 2001])
+def test_a_title_no_flow_can_hold_is_refused_before_writing(tmp_path, command, title):
+    code, output = run([a.replace("{t}", str(tmp_path / "new")) for a in command] + ["--title", title])
+    assert code == 2 and "--title" in output, output
+    assert list(tmp_path.iterdir()) == []

@@ -116,6 +116,25 @@ class Loaded:
         return files
 
 
+def title_problem(title: str | None) -> str | None:
+    """Why ``--title`` cannot be a flow's title (None when it can): checked before a file is written, so
+    init and form new never make a flow that does not validate."""
+    from piflow.loader import MAX_TEXT
+    from piflow.yamlsource import FORBIDDEN
+
+    if title is None:
+        return None
+    bad = FORBIDDEN.search(title)
+    if bad:
+        return (f"--title に使えない文字 (U+{ord(bad.group()):04X}) があります。打ち直してください "
+                "(a control, bidirectional or line-separator character in --title)")
+    if not title.strip():
+        return "--title が空です (an empty --title)"
+    if len(title.strip()) > MAX_TEXT:
+        return f"--title が長すぎます（{MAX_TEXT:,} 文字まで） (--title is longer than {MAX_TEXT:,} characters)"
+    return None
+
+
 def threshold_hit(findings, fail_on: str) -> bool:
     from piflow.audit.finding import SEVERITY_RANK
 
