@@ -18,6 +18,7 @@ import pytest
 
 from conftest import MINIMAL
 from hostile.common import run
+from hostile.scan import scan_name
 
 # command name -> (arguments with {flow}, {book} and {t} for the target, the target's file name)
 GENERATED = {
@@ -187,3 +188,30 @@ def test_a_binary_output_is_never_sent_to_a_terminal(tmp_path, fmt):
     command = "report" if fmt == "docx" else "checklist"
     code, output = run([command, flow, "-f", fmt, "-o", "-"])
     assert code == 2 and "PK\x03\x04" not in output
+
+
+# Flow files a careless user (or a script) named: the outputs named after them hold no control, format or
+# reordering character, no reserved name; a name no output can carry is refused at the file.
+FLOW_NAMES = {
+    "a\nb.yaml": "ok", "-rf.yaml": "ok", "--output=x.yaml": "ok", "sp ace.yaml": "ok", "x" * 240 + ".yaml": "ok",
+    "CON.yaml": "ok", "\u200bzw.yaml": "ok", "$(id).yaml": "ok", "y.yml": "ok", "資料 1.yaml": "ok",
+    "\u202egpj.yaml": "P001", "\x1b[31mred.yaml": "P001", "bell\x07.yaml": "P001",
+}
+
+
+def test_outputs_named_after_hostile_flow_names(tmp_path):
+    flows, out = tmp_path / "flows", tmp_path / "out"
+    flows.mkdir()
+    for name in FLOW_NAMES:
+        (flows / name).write_text(MINIMAL, encoding="utf-8")
+    for args in (["checklist", flows, "-f", "md", "-o", out / "md"], ["report", flows, "-f", "html", "-o", out / "html"],
+                 ["draw", flows, "-f", "dot", "-o", out / "dot"]):
+        code, output = run(args)
+        assert code == 2, output[-1500:]  # the refused names
+        refused = {name for name, want in FLOW_NAMES.items() if want != "ok"}
+        assert len([line for line in output.splitlines() if "エラー[P001] ファイル名に制御文字" in line]) == len(refused)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len([p for p in written if p.suffix == ".md"]) == 10
+    problems = [problem for p in written for problem in scan_name(p, out.resolve())]
+    assert not problems, problems
+    assert not [p.name for p in written if p.name.split(".")[0].upper() == "CON"]
