@@ -45,3 +45,17 @@ def test_hostile_workbook(tmp_path, case):
         assert code == 0 and scan(tmp_path / "fig.dot") == [], output[-1500:]
         code, output = run(["form", "import", path, "-o", tmp_path / "flow.yaml"])
         assert code == 0 and run(["validate", tmp_path / "flow.yaml"])[0] == 0, output[-1500:]
+
+
+@pytest.mark.parametrize("label", ["提_x0041_供", "_x202E_", "_x005F_", "a_x0000_b_X0007_"])
+def test_text_that_looks_like_excels_escapes_comes_back_as_written(tmp_path, label):
+    """Excel shows a cell's _x0041_ as A: the writer keeps such text literal, the reader reads what Excel shows."""
+    from conftest import MINIMAL
+    from piflow.loader import load
+
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(MINIMAL.replace("text: 提供", f'text: "{label}"'), encoding="utf-8")
+    assert run(["form", "export", flow, "-o", tmp_path / "book.xlsx"])[0] == 0
+    code, output = run(["form", "import", tmp_path / "book.xlsx", "-o", tmp_path / "back.yaml"])
+    assert code == 0, output
+    assert load(str(tmp_path / "back.yaml")).flow.scenarios[0].steps[1].text == label

@@ -19,7 +19,8 @@ from piflow.form.layout import (
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
 from piflow.inputfile import read_bytes
-from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix, declares_form_sheets
+from piflow.form.safety import (MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix, declares_form_sheets,
+                                from_xstring)
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
 
@@ -251,6 +252,7 @@ class _Builder:
         self.errors.append(CellDiagnostic(self.name, cell[1], cell[2], code, ja, en, hint, cell[0]))
 
     def value(self, sheet: str, row: int, col: int, raw: object) -> str | None:
+        raw = from_xstring(raw) if isinstance(raw, str) else raw  # _x202E_ is what Excel shows as U+202E
         text = _text(raw)
         bad = FORBIDDEN.search(raw) if isinstance(raw, str) else None  # before strip(), which drops U+0085
         if bad:

@@ -27,6 +27,22 @@ _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 _CHUNK = 1 << 20
 
 
+# Excel's text escapes (ST_Xstring): a cell's "_x202E_" is shown as the character U+202E, and a literal
+# "_x0041_" is stored as "_x005F_x0041_".  openpyxl reads and writes them as they are, so piflow decodes
+# them on reading (what the clerk sees is what is read, and checked) and escapes them on writing.
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def from_xstring(text: str) -> str:
+    """A cell's text as Excel shows it: its _xHHHH_ escapes decoded."""
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def to_xstring(text: str) -> str:
+    """Text for a cell that Excel shows as written: a literal _xHHHH_ keeps its form (its _ as _x005F_)."""
+    return _XSTRING.sub(lambda m: "_x005F" + m.group(), text) if "_x" in text else text
+
+
 class Refused(Exception):
     """Why a workbook is not read: (code, Japanese, English, hint)."""
 
