@@ -173,8 +173,13 @@ def test_every_figure_and_report_of_every_payload_is_inert(tmp_path):
     written = _written(out, [["draw", flows, "-f", "svg", "-o", out / "svg"],
                              ["report", flows, "-f", "html", "-o", out / "html"],
                              ["report", flows, "-f", "html", "--review", "-o", out / "review"],
-                             ["report", flows, "-f", "docx", "-o", out / "docx"]], flows)
-    assert {".svg", ".html", ".docx", ".xlsx"} <= {p.suffix for p in written}
+                             ["report", flows, "-f", "docx", "-o", out / "docx"],
+                             ["checklist", flows, "-f", "md", "-o", out / "md"]], flows)
+    code, output = run(["audit", flows, "-f", "json"])
+    assert code in (0, 1), output[-2000:]
+    (out / "audit.json").write_text(output, encoding="utf-8")
+    written.append(out / "audit.json")
+    assert {".svg", ".html", ".docx", ".xlsx", ".md", ".json"} <= {p.suffix for p in written}
     assert sum(p.suffix == ".svg" for p in written) >= 3 * len(_batches())  # every figure, its tag a payload
     assert "alert(1)" in "".join(p.read_text(encoding="utf-8") for p in written if p.suffix == ".svg")
     _inert(written, out)

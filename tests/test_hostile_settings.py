@@ -6,7 +6,6 @@ checklist and report, never carries a control or reordering character.  Never a 
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 
