@@ -1,5 +1,5 @@
 # The two commands of the README.  Each installs what is missing first, exactly as uv.lock pins it.
-.PHONY: demo test setup bench lock test-latest mutate
+.PHONY: demo test setup bench lock test-latest mutate data
 
 setup:
 	@scripts/setup.sh
@@ -33,3 +33,7 @@ test-latest: setup
 # the modules whose path contains a word; MIN=90 fails below that ratio.  See docs/testing.md.
 mutate: setup
 	.venv/bin/python scripts/mutate.py $(foreach o,$(ONLY),--only $(o)) --min $(or $(MIN),0)
+
+# After editing src/piflow/data/*.yaml: write their JSON twins (read at start-up instead of parsing the YAML).
+data: setup
+	.venv/bin/python scripts/compile_data.py

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import FLOWS, SHARED
 from piflow.audit.engine import audit
-from piflow.checklist import applicable, fill
+from piflow.checklist import applicable, fill, unfilled
 from piflow.checklist_forms import checklist_data
 from piflow.cli import app
 from piflow.loader import load
@@ -233,3 +233,33 @@ def test_report_docx_has_figures_and_real_tables(tmp_path):
 
 
 # Printed with LibreOffice and Chromium: tests/test_documents_print.py.
+
+
+PROPOSAL_05 = Path(__file__).resolve().parents[1] / "docs" / "proposals" / "05-itaku-nyuuryoku.yaml"
+
+
+def test_checklist_strict_refuses_a_flow_with_unanswered_items(tmp_path):
+    """--strict writes nothing for a flow with 未記入/未対応 items (exit 1) and says which; without it the form is written."""
+    text = PROPOSAL_05.read_text(encoding="utf-8")
+    dropped = ", 事故発生時等の協議"  # declared by the ward and the vendor: without it an item is 未対応
+    assert dropped in text
+    flow = tmp_path / "05-gap.yaml"
+    flow.write_text(text.replace(dropped, ""), encoding="utf-8")
+    gaps = unfilled(fill(load(flow), audit(load(flow))))
+    assert gaps
+    target = tmp_path / "05.csv"
+    refused = runner.invoke(app, ["checklist", str(flow), "--strict", "-o", str(target)])
+    assert refused.exit_code == 1, refused.output
+    assert not target.exists()
+    assert "--strict" in refused.output and "チェックリストを書きません" in refused.output
+    assert f"{len(gaps)} あるため" in refused.output
+    written = runner.invoke(app, ["checklist", str(flow), "-o", str(target)])
+    assert written.exit_code == 0, written.output
+    assert target.exists()
+
+
+def test_checklist_strict_writes_a_complete_proposal(tmp_path):
+    target = tmp_path / "05.csv"
+    result = runner.invoke(app, ["checklist", str(PROPOSAL_05), "--strict", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.exists() and "○" in target.read_text(encoding="utf-8-sig")

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-
+from piflow import bundled
 from piflow.textnorm import match_key, strip_trailing_paren, suggest
 
 
@@ -139,13 +137,7 @@ def _measure_from(entry: dict) -> Measure:
     )
 
 
-def load_bundled_yaml(text: str):
-    """Our own data files: trusted, no positions needed, so the fast C loader when present."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 @cache
 def default_catalog() -> Catalog:
-    text = resources.files("piflow.data").joinpath("measures.yaml").read_text(encoding="utf-8")
-    data = load_bundled_yaml(text)
+    data = bundled.load("measures")
     return Catalog([_measure_from(e) for e in data["measures"]], data.get("combined") or {})

@@ -250,6 +250,15 @@ class Part:
     waived: tuple[str, str] | None  # (reason, where)
 
 
+UNFILLED = ("blank", "missing")  # 未記入 (nothing declared) and 未対応 (required, not declared)
+
+
+def unfilled(forms: list[FormResult]) -> list[tuple[FormResult, SectionResult, ItemResult]]:
+    """The items not yet answered (未記入) or required and missing (未対応), in the forms' order:
+    what ``--strict`` refuses to file."""
+    return [(f, s, i) for f in forms for s in f.sections for i in s.items if i.status in UNFILLED]
+
+
 def fill(doc: Document, findings: list[Finding], municipality: str | None = None) -> list[FormResult]:
     """The applicable forms, filled; texts name ``municipality`` (default: the flow's project, piflow.toml)."""
     flow, facts = doc.flow, FlowFacts(doc)

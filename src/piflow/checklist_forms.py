@@ -11,9 +11,8 @@ may still use is read as the same parts.
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
-from piflow.catalog import load_bundled_yaml
+from piflow import bundled
 from piflow.project import DEFAULT_MUNICIPALITY, localise
 
 _SHORT = ("区", "市", "町", "村")
@@ -66,8 +65,7 @@ def normalise(checklist: dict, municipality: str) -> dict:
 
 @cache
 def _bundled() -> dict:
-    text = resources.files("piflow.data").joinpath("checklists.yaml").read_text(encoding="utf-8")
-    return load_bundled_yaml(text)
+    return bundled.load("checklists")
 
 
 @cache

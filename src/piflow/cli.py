@@ -5,6 +5,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage.
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -230,11 +231,13 @@ def checklist(
     ] = None,
     output: OutputOpt = None,
     policy: PolicyOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="未記入・未対応の項目があるフローは書かずに終了コード 1 (refuse unanswered items; exit 1)")] = False,
 ) -> None:
     """別紙チェックリストを記入する (fill checklists 1-8: ○ / －（理由） / 未対応)."""
     from piflow.commands import checklist as command
 
-    raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy))
+    raise typer.Exit(command.checklist(paths, fmt.value if fmt else None, output, policy, strict))
 
 
 @app.command(epilog="piflow report flows/ -o out/report\n"
@@ -390,6 +393,9 @@ def _safe_streams() -> None:
 
 def main() -> None:
     # Usage errors exit 2 (click's convention), matching our "bad input" code.
+    # pydantic looks for plugins among every installed package's entry points on its first model
+    # (about 10 ms at each start); the command uses none.  A library caller keeps its own setting.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _safe_streams()
     stopping.install()  # SIGTERM stops a run as Ctrl+C does, with the same cleanup (exit 143)
     app()

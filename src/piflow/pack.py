@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from piflow.catalog import Catalog, _measure_from, default_catalog, load_bundled_yaml
+from piflow import bundled
+from piflow.catalog import Catalog, _measure_from, default_catalog
 from piflow.checklist_forms import checklist_data, condition_texts, localised, normalise
 from piflow.diagnostics import Diagnostic, InputError, located
 from piflow.inputfile import read_bytes
@@ -140,8 +140,7 @@ def catalog_in(folder: Path | None) -> Catalog:
     if file is None or not file.is_file():
         return default_catalog()
     user, source = _read(file, MeasuresFile)
-    text = resources.files("piflow.data").joinpath("measures.yaml").read_text(encoding="utf-8")
-    base = load_bundled_yaml(text)
+    base = bundled.load("measures")
     merged = {e["id"]: e for e in base["measures"]}
     merged.update({m.id: m.model_dump() for m in user.measures})
     combined = {**(base.get("combined") or {}), **user.combined}

@@ -9,12 +9,12 @@ audit computes for each subject (see ``piflow.audit.facts``).
 from __future__ import annotations
 
 from functools import cache, cached_property
-from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from piflow.catalog import Catalog, default_catalog, load_bundled_yaml
+from piflow import bundled
+from piflow.catalog import Catalog, default_catalog
 from piflow.diagnostics import Diagnostic, InputError, located
 from piflow.inputfile import read_bytes
 from piflow.pack import pack_folder, policy_file_in
@@ -109,8 +109,7 @@ def _parse_policy(name: str, text: str, catalog: Catalog) -> PolicyFile:
 
 @cache
 def default_policy() -> Policy:
-    text = resources.files("piflow.data").joinpath("policy.yaml").read_text(encoding="utf-8")
-    policy = PolicyFile.model_validate(load_bundled_yaml(text))
+    policy = PolicyFile.model_validate(bundled.load("policy"))
     return Policy(list(policy.requirements))
 
 

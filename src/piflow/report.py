@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
-from piflow.checklist import FormResult, ItemResult, SectionResult, fill
-from piflow.draw.figure import figure_pages, render_page
+from piflow.checklist import UNFILLED, FormResult, ItemResult, SectionResult, fill, unfilled
+from piflow.draw.figure import figure_pages, render_all
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
 
@@ -38,7 +38,7 @@ class Report:
     @property
     def unfilled(self) -> list[tuple[FormResult, SectionResult, ItemResult]]:
         """The checklist items not yet answered (未記入) or required and missing (未対応), in the forms' order."""
-        return [(f, s, i) for f in self.forms for s in f.sections for i in s.items if i.status in UNFILLED]
+        return unfilled(self.forms)
 
     @property
     def unfilled_by_form(self) -> list[tuple[FormResult, list[tuple[SectionResult, ItemResult]]]]:
@@ -47,7 +47,6 @@ class Report:
         return [(f, items) for f, items in grouped if items]
 
 
-UNFILLED = ("blank", "missing")
 REVIEW_NOTE = ("確認用の資料です。提出する付議資料（図とチェックリスト）には含めません"
                "（for the section and the reviewer; not part of the filed paper）")
 
@@ -68,12 +67,13 @@ def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = 
         ("根拠", "、".join(b.value for b in p.bases)), ("目的", p.purpose), ("対象者", p.subjects),
         ("件数", p.count), ("期間", p.period),
     ]
+    # piflow draw reports a figure too small to read; here every page of every figure is drawn by one
+    # Graphviz process per format.
+    pages = [(sc, fp) for sc in doc.flow.scenarios for fp in figure_pages(doc, sc, style)[0]]
+    svgs = render_all([fp for _, fp in pages], "svg")
+    pngs = render_all([fp for _, fp in pages], "png", dpi) if with_png else [None] * len(pages)
     figures = []
-    for sc in doc.flow.scenarios:
-        pages, _ = figure_pages(doc, sc, style)  # piflow draw reports a figure too small to read
-        for fp in pages:
-            png = render_page(fp, "png", dpi) if with_png else None
-            w, h = fp.printed_size
-            figures.append(Figure(fp.tag, sc.title, inline_svg(render_page(fp, "svg")), png,
-                                  (round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2))))
+    for (sc, fp), svg, png in zip(pages, svgs, pngs):
+        w, h = fp.printed_size
+        figures.append(Figure(fp.tag, sc.title, inline_svg(svg), png, (round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2))))
     return Report(doc, overview, figures, findings, fill(doc, findings))

@@ -338,3 +338,13 @@ def write_all(pairs, inputs, out, err, replace: bool = True) -> int:
         if not outputs.write(target, data, note):
             return exitcodes.BAD_INPUT
     return exitcodes.OK
+
+
+def unfilled_message(path: str, unfilled, what: str = "提出用の資料") -> str:
+    """Why --strict wrote nothing: how many items, and the first few by form, section and number."""
+    shown = "\n".join(f"  {form.number}{'区' if form.side == 'ward' else '相手'} 【{section.name}】{item.number} "
+                      f"{item.mark}: {item.text[:40]}" for form, section, item in unfilled[:10])
+    more = f"\n  …ほか {len(unfilled) - 10} 項目" if len(unfilled) > 10 else ""
+    return (f"{path}: --strict: チェックリストに未記入・未対応の項目が {len(unfilled)} あるため、{what}を書きません"
+            f" ({len(unfilled)} checklist items unanswered; nothing written). 一覧は piflow report --review で:\n"
+            f"{shown}{more}")

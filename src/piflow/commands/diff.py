@@ -151,7 +151,7 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     from pathlib import Path
 
     from piflow.diff import step_identity
-    from piflow.draw.figure import Options, figure_pages, render_page
+    from piflow.draw.figure import Options, figure_pages, render_all
     from piflow.draw.style import load_style
 
     theme = load_style(None)
@@ -168,5 +168,6 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for sc, fp in pages]
     targets = [Path(folder) / f"{name}.diff.svg" for name in names]
     refuse_collisions(targets, [f"{new.path} [{fp.tag}]" for _, fp in pages])
-    pairs = [(target, render_page(fp, "svg"), fp.tag) for target, (_, fp) in zip(targets, pages)]
+    drawn = render_all([fp for _, fp in pages], "svg")
+    pairs = [(target, svg, fp.tag) for target, (_, fp), svg in zip(targets, pages, drawn)]
     return write_all(pairs, (new.path,), out, err)

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from piflow import exitcodes
 from piflow.commands.common import (Outputs, choose_format, print_diagnostics, input_errors_exit_2,
-                                   load_all, output_targets, stem_name)
+                                   load_all, output_targets, stem_name, unfilled_message)
 
 
 def relative_href(name: str) -> str:
@@ -90,13 +90,3 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
     if with_index and not outputs.write(folder / f"{index}.html", report_html.index_html(rows, review), "index"):
         return exitcodes.BAD_INPUT
     return exitcodes.BAD_INPUT if failed else exitcodes.FINDINGS if refused else exitcodes.OK
-
-
-def unfilled_message(path: str, unfilled) -> str:
-    """Why --strict wrote nothing: how many items, and the first few by form, section and number."""
-    shown = "\n".join(f"  {form.number}{'区' if form.side == 'ward' else '相手'} 【{section.name}】{item.number} "
-                      f"{item.mark}: {item.text[:40]}" for form, section, item in unfilled[:10])
-    more = f"\n  …ほか {len(unfilled) - 10} 項目" if len(unfilled) > 10 else ""
-    return (f"{path}: --strict: チェックリストに未記入・未対応の項目が {len(unfilled)} あるため、提出用の資料を書きません"
-            f" ({len(unfilled)} checklist items unanswered; nothing written). 一覧は piflow report --review で:\n"
-            f"{shown}{more}")

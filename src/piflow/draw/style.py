@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from piflow import bundled
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.draw.themecheck import check as check_theme
 
@@ -19,12 +20,10 @@ def _read_builtin(name: str) -> dict | None:
 @cache
 def _parse_builtin(name: str) -> dict | None:
     # Parsed once per process: a batch draw or report uses the theme for every figure.
-    from piflow.catalog import load_bundled_yaml
-
     res = resources.files("piflow.styles").joinpath(f"{name}.yaml")
     if not res.is_file():
         return None
-    return load_bundled_yaml(res.read_text(encoding="utf-8")) or {}
+    return bundled.parse_yaml(res.read_text(encoding="utf-8")) or {}
 
 
 def builtin_names() -> list[str]:

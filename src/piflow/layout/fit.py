@@ -108,28 +108,25 @@ class Fitter:
         return PageSpec(rows, self.idle if i == 0 else set(), callouts, footnotes, j >= len(self.c.rows), tag, number,
                         count, findings)
 
-    def _try(self, spec: PageSpec, params: Params, beat: tuple | None = None) -> tuple[tuple, Page, Params] | None:
-        """The candidate laid out, with its rank; None when it cannot rank above ``beat``.
+    def _framed(self, spec: PageSpec, params: Params) -> tuple[tuple, Grid]:
+        """The candidate's columns and rows, with the most its rank can be once complete.
 
         The columns and rows fix the page's width, the least height, the most its smallest text
-        can print at and the fewest lines it can have; the free space (the costly part) is packed
-        only when those could still beat the best so far.  Exact: the choice is what laying out
-        every candidate in full would choose.
+        can print at and the fewest lines it can have; the free space (the costly part) comes later.
         """
         grid = Grid(self.c, spec, params, self.fonts, self.style, self.memo)
         grid.frame()
-        if beat is not None:
-            lines, smallest, width, height = grid.bound()
-            scale = self._scale(width, height)
-            printed = round(round(smallest * scale, 2), 1)
-            if (min(printed, COMFORT_PT), -lines, printed, -round(width * height)) <= beat:
-                return None
+        lines, smallest, width, height = grid.bound()
+        printed = round(round(smallest * self._scale(width, height), 2), 1)
+        return (min(printed, COMFORT_PT), -lines, printed, -round(width * height)), grid
+
+    def _completed(self, grid: Grid) -> tuple[tuple, Page]:
         page = grid.complete()
         page.scale = self.scale(page)
         # Largest print first (to 0.1 pt) up to COMFORT_PT; then the fewest wrapped lines (text
         # that reads on), then larger print, then the smaller sheet.
         printed = round(page.printed_min, 1)
-        return (min(printed, COMFORT_PT), -page.line_count, printed, -round(page.width * page.height)), page, params
+        return (min(printed, COMFORT_PT), -page.line_count, printed, -round(page.width * page.height)), page
 
     def _scale(self, width: float, height: float) -> float:
         if self.paper is None:
@@ -149,11 +146,24 @@ class Fitter:
         return self.fits(page)
 
     def _best_of(self, spec: PageSpec, candidates, best=None):
-        """The first candidate that ranks highest (as ``max`` picks), skipping those that cannot."""
-        for params in candidates:
-            found = self._try(spec, params, best[0] if best else None)
-            if found is not None and (best is None or found[0] > best[0]):
-                best = found
+        """The candidate that ranks highest, the first of equals (as ``max`` picks); ``best``, the
+        choice so far, stays unless one ranks strictly above it.
+
+        Best first, and exact: every candidate is framed (cheap), then completed in the order of
+        the most it can rank, highest first; one whose bound cannot beat the best so far is never
+        completed, and once one cannot, none after it can.
+        """
+        framed = [(*self._framed(spec, params), i, params) for i, params in enumerate(candidates)]
+        best_i = -1  # the choice so far came before every candidate
+        for bound, grid, i, params in sorted(framed, key=lambda f: (f[0], -f[2]), reverse=True):
+            if best is not None and bound <= best[0]:
+                if bound < best[0]:
+                    break
+                if i > best_i:
+                    continue  # at most a tie, and a later one
+            rank, page = self._completed(grid)
+            if best is None or rank > best[0] or (rank == best[0] and i < best_i):
+                best, best_i = (rank, page, params), i
         return best
 
     def best(self, spec: PageSpec, quick: bool = False) -> Page:
@@ -205,27 +215,43 @@ class Fitter:
         return self._checked(pages)
 
     def _split(self, n: int) -> list[tuple[int, int]]:
-        """Greedy: each page takes as many rows as still print at MIN_PT."""
+        """Greedy: each page takes as many rows as still print at MIN_PT.
+
+        The search for a page's end starts from the size of the page before and gallops away
+        from it (pages of one figure are mostly alike, so usually two trials: this many rows fit,
+        one more does not), then halves the interval it found.
+        """
         bounds = []
         i, guess = 0, 8
-        # Deciding where a page ends needs only a yes or no: try the likeliest widths first.
+        # Deciding where a page ends needs only a yes or no: try the likeliest widths first,
+        # the one that fitted last first of all (the answer does not depend on the order).
         split_params = _params(self.fonts, QUICK["label_chars"], cols=(1,))
         while i < n:
             def ok(j: int) -> bool:
                 spec = self.spec(i, j)
-                return any(self._fits_at_all(spec, params) for params in split_params)
+                for k, params in enumerate(split_params):
+                    if self._fits_at_all(spec, params):
+                        split_params.insert(0, split_params.pop(k))
+                        return True
+                return False
 
-            good, bad = i + 1, None
+            good, bad = i + 1, None  # a page takes one row at least
             j = min(n, i + guess)
-            while True:
-                if ok(j):
-                    good = j
-                    if j == n:
+            if j <= good or ok(j):
+                good, step = max(good, j), 1
+                while good < n:
+                    j = min(n, good + step)
+                    if not ok(j):
+                        bad = j
                         break
-                    j = min(n, i + 2 * (j - i))
-                else:
-                    bad = j
-                    break
+                    good, step = j, 2 * step
+            else:
+                bad, step = j, 1
+                while bad - step > good:
+                    if ok(bad - step):
+                        good = bad - step
+                        break
+                    bad, step = bad - step, 2 * step
             if bad is not None:
                 while bad - good > 1:
                     mid = (good + bad) // 2

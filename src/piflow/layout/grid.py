@@ -91,7 +91,18 @@ class Grid(FreeSpace):
         return self.c.holder_of(endpoint).key
 
     def columns(self) -> list[list[str]]:
-        """Holder keys per lane, left to right, ordered to keep arrows off boxes."""
+        """Holder keys per lane, left to right, ordered to keep arrows off boxes.
+
+        The order depends on the page's rows only, so the candidates of one page share it
+        (kept with the spec in the memo, so no other spec can take its id while the memo lives).
+        """
+        key = ("columns", id(self.spec))
+        made = self.memo.get(key)
+        if made is None:
+            made = self.memo[key] = (self.spec, self._columns())
+        return [list(cols) for cols in made[1]]
+
+    def _columns(self) -> list[list[str]]:
         rows = self.spec.rows
         active = {self._endpoint_key(e) for r in rows for e in (r.tail, r.head)}
         lanes = [[h.key for h in lane.holders if h.key in active] for lane in self.c.lanes]
@@ -118,6 +129,14 @@ class Grid(FreeSpace):
         return lanes
 
     def row_spans(self) -> dict[str, tuple[int, int]]:
+        """Holder key -> its first and last row on this page (shared like ``columns``; not to be changed)."""
+        key = ("spans", id(self.spec))
+        made = self.memo.get(key)
+        if made is None:
+            made = self.memo[key] = (self.spec, self._row_spans())
+        return made[1]
+
+    def _row_spans(self) -> dict[str, tuple[int, int]]:
         span: dict[str, tuple[int, int]] = {}
         for i, r in enumerate(self.spec.rows):
             for e in (r.tail, r.head):
@@ -170,17 +189,32 @@ class Grid(FreeSpace):
         # legend (its head and one line per style).
         if not self.banded:
             lines += sum(len(self.holders[k].title) for k in self.idle_titles)
-        lines += sum(len(h.callout) - 1 for lane in self.c.lanes for h in lane.holders
-                     if h.key in self.spec.callouts and h.callout)
+        lists = [(li, h) for li, lane in enumerate(self.c.lanes) for h in lane.holders
+                 if h.key in self.spec.callouts and h.callout]
+        lines += sum(self._list_lines(li, h) for li, h in lists)
         used = {a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes} | (
             {"operates"} if self.link_lines else set())
         entries = legend_entries(self.style, sorted(used))
         if entries:
             lines += 1 + len(entries)
         lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
-        smallest = min((self.fonts.size(s) for s in self.sizes), default=math.inf)
+        # The measure lists' text sizes are certain to be printed (``_callout_shape`` adds them).
+        sizes = self.sizes | {s.size for _, h in lists for p in h.callout for s in p.spans if s.text.strip()}
+        smallest = min((self.fonts.size(s) for s in sizes), default=math.inf)
         bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
         return lines, smallest, math.ceil(self.fig_w), math.ceil(bottom + MARGIN)
+
+    def _list_lines(self, li: int, h: HolderContent) -> int:
+        """The fewest lines a measure list can take (not its head): the fewest of the shapes
+        ``_place_callout`` tries, or one per item where its lane may be too narrow for all of them
+        (then the list is wrapped to the lane, which the shapes do not tell)."""
+        head, bullets = h.callout[0], list(h.callout[1:])
+        shapes = [self._callout_shape(head, bullets, cw, k) for cw in self.p.callout_widths
+                  for k in (1, 2) if k == 1 or len(bullets) >= 6]
+        lane_w = (self.bounds[li][1] - 3) - (self.bounds[li][0] + 3)
+        if min(w for w, _, _, _ in shapes) > lane_w:
+            return len(h.callout) - 1
+        return min(sum(len(c.lines) for c in cols) for _, _, _, cols in shapes)
 
     # --- phases -----------------------------------------------------------------------------
 
@@ -246,11 +280,7 @@ class Grid(FreeSpace):
         fonts, p = self.fonts, self.p
         lane_min = [0.0] * len(self.lanes_cols)
         for li, lane in enumerate(self.c.lanes):
-            # The header wraps, but never narrower than 4 characters or its longest word.
-            words = _words(lane.header[0].text)
-            header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
-            header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
-            lane_min[li] = max(lane_min[li], header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
+            lane_min[li] = self._header_minimum(lane)
             for k, blk in self.idle_titles.items():
                 if self.holders[k].lane == lane.id:
                     lane_min[li] = max(lane_min[li], blk.width + 2 * PAD + 2 * LANE_PAD)
@@ -263,6 +293,17 @@ class Grid(FreeSpace):
                 want = cols * (p.callout_widths[1] + 8) + 2 * PAD + 2 * LANE_PAD
                 lane_min[li] = max(lane_min[li], want if cols else min(p.callout_widths) + 2 * PAD + 2 * LANE_PAD)
         return lane_min
+
+    def _header_minimum(self, lane) -> float:
+        """The header wraps, but never narrower than 4 characters or its longest word (the same for every page)."""
+        key = ("header", lane.id)
+        if key not in self.memo:
+            fonts = self.fonts
+            words = _words(lane.header[0].text)
+            header_word = max(natural_width(fonts, [Para.of(w, bold=True)]) for w in words)
+            header_min = min(natural_width(fonts, [Para.of(lane.header[0].text, bold=True)]), 4 * fonts.body * 1.05)
+            self.memo[key] = max(0.0, header_word + 2 * PAD + 2, header_min + 2 * PAD + 2)
+        return self.memo[key]
 
     def _place_columns(self) -> None:
         """x of every column; lane borders in the middle of the gaps between lanes."""
