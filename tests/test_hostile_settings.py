@@ -84,3 +84,35 @@ def test_a_settings_file_that_is_a_folder_or_a_pipe_is_not_read(tmp_path):
     (tmp_path / "piflow.toml").mkdir()
     code, output = run(["audit", write(tmp_path, MINIMAL)])
     assert code in (0, 1) and "設定 (settings)" not in output
+
+
+def _script(tmp_path, body: str):
+    path = tmp_path / "fake-dot"
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+# --dot (or PIFLOW_DOT) naming something that is not Graphviz's dot: never a traceback, never an empty or
+# foreign file written as a figure.
+NOT_DOT = {
+    "a program that fails": (lambda tmp: "/bin/false", "P008"),
+    "a program that answers nothing": (lambda tmp: _script(tmp, "cat > /dev/null"), "P008"),
+    "a program that answers something else": (lambda tmp: _script(tmp, "cat > /dev/null; echo hello"), "P008"),
+    "a text file": (lambda tmp: write(tmp, "not a program", "notes.txt"), "P001"),
+    "a folder without dot": (lambda tmp: tmp, "P001"),
+}
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+@pytest.mark.parametrize("case", list(NOT_DOT))
+@pytest.mark.parametrize("how", ["--dot", "PIFLOW_DOT"])
+def test_a_dot_that_is_not_graphviz(tmp_path, case, fmt, how):
+    make, want = NOT_DOT[case]
+    dot = str(make(tmp_path))
+    flow = write(tmp_path, MINIMAL)
+    args = ["draw", flow, "-f", fmt, "-o", tmp_path / f"fig.{fmt}"]
+    code, output = run(["--dot", dot, *args] if how == "--dot" else args,
+                       env={"PIFLOW_DOT": dot} if how == "PIFLOW_DOT" else None)
+    assert code == 2 and want in [c for c, _ in located(output)], output[-1000:]
+    assert not (tmp_path / f"fig.{fmt}").exists()
