@@ -53,6 +53,8 @@ class Case(NamedTuple):
 SHEET = "xl/worksheets/sheet6.xml"  # 手順, the sixth sheet of the form
 BOOK = "xl/workbook.xml"
 RLO, LRI = "\u202e", "\u2066"
+B3 = '<c r="B3" s="8" t="n"><v>2</v></c>'  # the second step's number, as the writer makes it
+F3 = r'<c r="F3"([^>]*)t="inlineStr"><is><t>[^<]*</t></is></c>'  # the second step's text
 
 
 def _cell_xml(ref: str, text: str) -> tuple[str, str]:
@@ -130,6 +132,18 @@ CASES: list[Case] = [
     Case("hyperlink on a cell", (("link", "手順", "F3", "file:///etc/passwd"),), "ok"),
     Case("error value in a cell", (("sub", SHEET, *_cell_xml("F3", "x")), ("sub", SHEET, r'<c r="F3"([^>]*)t="inlineStr"><is><t>x</t></is></c>',
                                                                      r'<c r="F3"\1t="e"><v>#REF!</v></c>')), "ok"),
+    Case("infinity as a step number", (("sub", SHEET, B3, '<c r="B3" s="8" t="n"><v>1e309</v></c>'),), "P101@手順!B3"),
+    Case("NaN as a step number", (("sub", SHEET, B3, '<c r="B3" s="8" t="n"><v>NaN</v></c>'),), "P001"),
+    Case("text in a number cell", (("sub", SHEET, B3, '<c r="B3" s="8" t="n"><v>abc</v></c>'),), "P001"),
+    Case("a negative step number", (("sub", SHEET, B3, '<c r="B3" s="8" t="n"><v>-2</v></c>'),), "P101@手順!B3"),
+    Case("an enormous step number", (("sub", SHEET, B3, '<c r="B3" s="8" t="n"><v>1e300</v></c>'),), "P203"),
+    Case("an impossible date in a date cell", (("sub", SHEET, F3, r'<c r="F3"\1t="d"><v>2026-02-30T00:00:00</v></c>'),),
+         "P001"),
+    Case("a date cell as a step text", (("sub", SHEET, F3, r'<c r="F3"\1t="d"><v>2026-02-28T00:00:00</v></c>'),), "ok"),
+    Case("a boolean cell with an odd value", (("sub", SHEET, F3, r'<c r="F3"\1t="b"><v>7</v></c>'),), "ok"),
+    Case("a shared string that is not there", (("sub", SHEET, F3, r'<c r="F3"\1t="s"><v>99</v></c>'),), "P001"),
+    Case("the same cell twice", (("sub", SHEET, B3, B3 + '<c r="B3" s="8" t="n"><v>5</v></c>'),), "P203"),
+    Case("a style that is not there", (("sub", SHEET, B3, '<c r="B3" s="999" t="n"><v>2</v></c>'),), "ok"),
     # --- the archive --------------------------------------------------------------------------------
     Case("not a zip: text named .xlsx", (("raw", b"piflow: 1\nproposal: x\n"),), "P001"),
     Case("empty file", (("raw", b""),), "P001"),
