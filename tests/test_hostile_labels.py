@@ -20,7 +20,7 @@ from hostile.common import located, run
 from hostile.scan import scan, scan_name
 from piflow.commands.common import safe_name
 from piflow.diagnostics import InputError
-from piflow.loader import MAX_TEXT, loads
+from piflow.loader import MAX_TEXT, load, loads
 from piflow.yamlsource import FORBIDDEN
 
 LABELS_FILE = Path(__file__).parent / "hostile" / "labels.txt"
@@ -202,6 +202,11 @@ def test_every_checklist_and_audit_of_every_payload_is_inert(tmp_path):
     md = "".join(p.read_text(encoding="utf-8") for p in written if p.suffix == ".md")
     assert "evil" in md and "alert" in md  # the payloads are there, as text
     _inert(written, out)
+    for flow in sorted(flows.iterdir()):  # and the workbook form gives every payload back as it was written
+        back = out / "back" / flow.name
+        code, output = run(["form", "import", out / "form" / f"{flow.stem}.xlsx", "-o", back])
+        assert code == 0, output[-2000:]
+        assert load(str(back)).flow == load(str(flow)).flow, flow.name
 
 
 SCANNER_CATCHES = {
