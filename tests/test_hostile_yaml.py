@@ -56,3 +56,10 @@ def test_the_whole_corpus_at_once_under_lang_c():
     assert "Traceback" not in text and "UnicodeEncodeError" not in text, text[-2000:]
     answered = {name for name in EXPECTED if name in text}
     assert answered == set(EXPECTED), sorted(set(EXPECTED) - answered)[:10]
+
+
+@pytest.mark.parametrize("path", ["", " ", "/dev/zero", "/dev/null", "-", "no-such.yaml"])
+def test_a_path_that_is_no_flow_file_is_named(path):
+    """An empty argument (an unset variable in a script) is not the current folder; a device is not read."""
+    code, output = run(["validate", path])
+    assert code == 2 and {("P001", 1), ("P007", 1)} & set(located(output)), output[-500:]
