@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from hostile.common import located, run
-from hostile.scan import scan, scan_name
+from hostile.scan import REORDERING, scan, scan_name
 from piflow.commands.common import safe_name
 from piflow.diagnostics import InputError
 from piflow.loader import MAX_TEXT, load, loads
@@ -264,3 +264,20 @@ def test_a_title_no_flow_can_hold_is_refused_before_writing(tmp_path, command, t
     code, output = run([a.replace("{t}", str(tmp_path / "new")) for a in command] + ["--title", title])
     assert code == 2 and "--title" in output, output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_diff_between_flows_of_payloads_is_inert(tmp_path):
+    """Every text of one figure flow changed to other payloads: the diff (text, JSON) and its figures."""
+    batches = _batches()
+    old = _flow(batches[0], 1, set())
+    tags = iter(re.findall(r"^    tag: (.*)$", old, re.M))
+    new = re.sub(r"^    tag: .*$", lambda m: f"    tag: {next(tags)}", _flow(batches[1], 1, set()), flags=re.M)
+    (tmp_path / "old.yaml").write_text(old, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    for fmt in ("text", "json"):
+        code, output = run(["diff", tmp_path / "old.yaml", tmp_path / "new.yaml", "-f", fmt, "--figure", tmp_path / "fig"])
+        assert code in (0, 1), output[-2000:]
+        assert not REORDERING.search(output) and "\x1b" not in output
+    written = [p for p in (tmp_path / "fig").iterdir()]
+    assert len(written) >= 3
+    _inert(written, tmp_path / "fig")
