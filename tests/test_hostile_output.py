@@ -215,3 +215,18 @@ def test_outputs_named_after_hostile_flow_names(tmp_path):
     problems = [problem for p in written for problem in scan_name(p, out.resolve())]
     assert not problems, problems
     assert not [p.name for p in written if p.name.split(".")[0].upper() == "CON"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("command", [["schema"], ["validate", "{flow}"], ["audit", "{flow}", "-f", "json"],
+                                     ["checklist", "{flow}", "-f", "md", "-o", "-"]])
+def test_standard_output_on_a_full_disk_is_named_not_a_traceback(tmp_path, command):
+    import subprocess
+    import sys
+
+    flow = _inputs(tmp_path)["flow"]
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "piflow", *[a.format(flow=flow) for a in command]],
+                              stdout=full, stderr=subprocess.PIPE, timeout=120)
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 2 and "Traceback" not in err and "出力を書けません" in err, err[-1500:]
