@@ -230,3 +230,16 @@ def test_standard_output_on_a_full_disk_is_named_not_a_traceback(tmp_path, comma
                               stdout=full, stderr=subprocess.PIPE, timeout=120)
     err = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode == 2 and "Traceback" not in err and "出力を書けません" in err, err[-1500:]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_standard_error_on_a_full_disk_still_exits_2_for_bad_input(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"piflow: 1\x07\n")
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "piflow", "validate", str(bad)], stdout=subprocess.PIPE,
+                              stderr=full, timeout=120)
+    assert proc.returncode == 2

@@ -135,8 +135,11 @@ class PiflowGroup(_Help, TyperGroup):
             if exc.errno == errno.EPIPE:  # the reader went away (| head): as before
                 raise
             _stdout_to_null()
-            print(visible(f"エラー (error): 出力を書けません: {exc.strerror or exc} (cannot write the output: {exc})"),
-                  file=sys.stderr)
+            try:
+                print(visible(f"エラー (error): 出力を書けません: {exc.strerror or exc} (cannot write the output: {exc})"),
+                      file=sys.stderr)
+            except OSError:  # standard error is on the full disk too: the exit code says it
+                pass
             sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
