@@ -53,6 +53,7 @@ class Case(NamedTuple):
 SHEET = "xl/worksheets/sheet6.xml"  # 手順, the sixth sheet of the form
 BOOK = "xl/workbook.xml"
 RLO, LRI = "\u202e", "\u2066"
+DEEP = "<a>" * 200_000 + "</a>" * 200_000
 B3 = '<c r="B3" s="8" t="n"><v>2</v></c>'  # the second step's number, as the writer makes it
 F3 = r'<c r="F3"([^>]*)t="inlineStr"><is><t>[^<]*</t></is></c>'  # the second step's text
 
@@ -178,6 +179,12 @@ CASES: list[Case] = [
     Case("2,500 parts", (("many", 2500),), "P005"),
     Case("encrypted part", (("encrypt", SHEET),), "P001"),
     Case("a part named with ../", (("part", "../../evil.xml", "<x/>"),), "ok"),
+    Case("200,000 nested elements in the styles", (("sub", "xl/styles.xml", "</styleSheet>", DEEP + "</styleSheet>"),),
+         "P001"),
+    Case("200,000 nested elements in the workbook part", (("sub", BOOK, "</workbook>", DEEP + "</workbook>"),), "P001"),
+    Case("200,000 nested elements after a sheet's data", (("sub", SHEET, "</sheetData>", "</sheetData>" + DEEP),), "ok"),
+    Case("100,000 attributes on a sheet's data", (("sub", SHEET, "<sheetData>", "<sheetData " + " ".join(
+        f"a{i}='1'" for i in range(100_000)) + ">"),), "ok"),
     Case("a 1 MB shared-strings part nobody uses", (("part", "xl/sharedStrings.xml",
                                                      "<sst>" + "<si><t>" + "x" * 1_000_000 + "</t></si></sst>"),), "ok"),
 ]
