@@ -233,9 +233,7 @@ class _Walker:
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != "tag:yaml.org,2002:seq":
-                    line, col = self.at(node)
-                    self.errors.append(_diag(self.file, "P006", f"YAML タグ {node.tag} は使えません",
-                                             f"unsupported tag {node.tag}", line, col))
+                    self.bad_tag(node.tag, node)
                 return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
             return self.mapping(node, path, depth)
         finally:
@@ -264,12 +262,15 @@ class _Walker:
             if isinstance(value, str):
                 self.check_text(value, node, path)
             return value
-        line, col = self.at(node)
-        self.errors.append(
-            _diag(self.file, "P006", f"YAML タグ {tag} は使えません", f"unsupported tag {tag}", line, col,
-                  "タグ（! で始まる語）を消してください (remove the tag)")
-        )
+        self.bad_tag(tag, node, "タグ（! で始まる語）を消してください (remove the tag)")
         return None
+
+    def bad_tag(self, tag: str, node: yaml.Node, hint: str = "") -> None:
+        """P006 at the node; a tag is shown to 80 characters (a 100,000-character tag is not echoed whole)."""
+        shown = tag if len(tag) <= 80 else tag[:80] + "…"
+        line, col = self.at(node)
+        self.errors.append(_diag(self.file, "P006", f"YAML タグ {shown} は使えません", f"unsupported tag {shown}", line, col,
+                                 hint))
 
     def check_text(self, value: str, node: yaml.Node, path: Path) -> None:
         """Escapes ("\\x01", "\\uffff") let YAML carry what no writer can; refuse them here."""
@@ -283,9 +284,7 @@ class _Walker:
 
     def mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
-            line, col = self.at(node)
-            self.errors.append(_diag(self.file, "P006", f"YAML タグ {node.tag} は使えません",
-                                     f"unsupported tag {node.tag}", line, col))
+            self.bad_tag(node.tag, node)
         result: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
