@@ -43,7 +43,10 @@ Path = tuple  # tuple[str | int, ...]
 # both as typed (libyaml would only say "position 30") and as written with escapes ("\x01").
 # Bidirectional embeddings, overrides and isolates too (U+202A-202E, U+2066-2069): they make a label
 # print in another order than it was written ("Trojan Source"), in a figure, a form or a file name.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# The line and paragraph separators U+2028/U+2029: YAML counts them as line breaks and editors do not,
+# so every line number after one would be wrong.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+                       "\ud800-\udfff\ufffe\uffff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -176,6 +179,10 @@ def _forbidden_message(char: str) -> tuple[str, str, str]:
         return (f"NUL 文字 ({code}) があります。テキストファイルでないか、壊れているかもしれません",
                 f"NUL character ({code}): not a text file?",
                 "フローファイルは UTF-8 のテキストで保存してください (save the flow as UTF-8 text)")
+    if char in "\u2028\u2029":
+        return (f"行区切りの文字 ({code}) があります。エディタと行番号が食い違います",
+                f"line or paragraph separator {code} (YAML counts it as a line break, editors do not)",
+                "目に見えない文字です。その位置の文字を消すか、改行にしてください (an invisible character: delete it)")
     if _BIDI.match(char):
         return (f"文字の並ぶ向きを変える制御文字 ({code}) があります。表示と実際の文字の順番が食い違います",
                 f"bidirectional control character {code} (text would print in another order than it reads)",
@@ -221,6 +228,10 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         return None, [too_large(file)]
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        return None, [_diag(file, "P002", "UTF-32 で保存されています。UTF-8 で保存し直してください",
+                            "UTF-32 is not supported; save the file as UTF-8",
+                            hint="エディタで「UTF-8」を選んで保存し直してください (save the file as UTF-8)")]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), []
@@ -370,9 +381,14 @@ class _Walker:
 
     def tag_error(self, event: yaml.Event, default: str) -> None:
         if event.tag not in (None, "!", default):
-            line, col = self.at(event)
-            self.errors.append(_diag(self.file, "P006", f"YAML タグ {event.tag} は使えません",
-                                     f"unsupported tag {event.tag}", line, col))
+            self.bad_tag(event.tag, event)
+
+    def bad_tag(self, tag: str, event: yaml.Event, hint: str = "") -> None:
+        """P006 at the value; a tag is shown to 80 characters (a 100,000-character tag is not echoed whole)."""
+        shown = tag if len(tag) <= 80 else tag[:80] + "…"
+        line, col = self.at(event)
+        self.errors.append(_diag(self.file, "P006", f"YAML タグ {shown} は使えません", f"unsupported tag {shown}", line, col,
+                                 hint))
 
     def sequence(self, event: yaml.SequenceStartEvent, path: Path, depth: int) -> tuple[list, Marks | None]:
         self.tag_error(event, _SEQ)
@@ -411,11 +427,7 @@ class _Walker:
                 return None
             finally:
                 self.loader.constructed_objects.pop(node, None)  # the constructor's memo would keep every value
-        line, col = self.at(event)
-        self.errors.append(
-            _diag(self.file, "P006", f"YAML タグ {tag} は使えません", f"unsupported tag {tag}", line, col,
-                  "タグ（! で始まる語）を消してください (remove the tag)")
-        )
+        self.bad_tag(tag, event, "タグ（! で始まる語）を消してください (remove the tag)")
         return None
 
     def scalar_tag(self, event: yaml.ScalarEvent) -> str:

@@ -44,7 +44,15 @@ def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
                                      f"Graphviz dot failed (exit {proc.returncode})",
                                      "Graphviz を更新するか、--measures footnote で図を簡単にしてください "
                                      "(update Graphviz, or simplify the figure with --measures footnote)")])
+    if not proc.stdout.lstrip().startswith(_MAGIC[fmt]):  # an empty answer, or not the format asked for
+        raise InputError([Diagnostic("dot", 1, 1, "P008", f"Graphviz の dot が {fmt} の図を返しませんでした",
+                                     f"Graphviz dot did not return {fmt} ({len(proc.stdout)} bytes)",
+                                     "--dot や PIFLOW_DOT が Graphviz の dot を指しているか確かめてください "
+                                     "(check that --dot or PIFLOW_DOT names Graphviz's dot)")])
     return _finished(proc.stdout, fmt, dpi, scale)
+
+
+_MAGIC = {"svg": b"<", "png": b"\x89PNG", "pdf": b"%PDF-"}
 
 
 def page_options(fmt: str, dpi: int | None, scale: float, paper: tuple[float, float] | None,
