@@ -89,6 +89,22 @@ def test_sarif_validates_against_the_2_1_0_schema():
         assert res["partialFingerprints"]["piflowKey/v1"].startswith(res["ruleId"] + "@")
 
 
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_output_written_in_pieces_is_the_whole_text(fmt, monkeypatch):
+    """Issue 26: the writers hand out pieces of a few findings (lines) each; joined, they are the one text, and for
+    SARIF the bytes json.dumps(indent=2, sort_keys=True) gives for the whole document."""
+    from piflow.writers import audit_json, audit_sarif, audit_text
+
+    whole = runner.invoke(app, ["audit", "-f", fmt, str(FLOWS)]).output
+    for writer in (audit_json, audit_sarif, audit_text):
+        monkeypatch.setattr(writer, "BATCH", 2)
+    assert runner.invoke(app, ["audit", "-f", fmt, str(FLOWS)]).output == whole
+    if fmt == "sarif":
+        assert whole == json.dumps(json.loads(whole), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt == "json":
+        assert json.loads(whole)["files"]
+
+
 def test_policy_override_disables_and_replaces(tmp_path):
     policy = tmp_path / "policy.yaml"
     policy.write_text(

@@ -53,7 +53,7 @@ def test_a_file_full_of_unknown_names_gets_suggestions_for_the_first_only():
 
 
 def test_values_are_counted_while_the_events_stream_by(monkeypatch):
-    """Refused in the pre-scan, before the composer builds a node (no Walker is ever made)."""
+    """Refused in the pre-scan, before any value is built (no Walker is ever made)."""
     monkeypatch.setattr(yamlsource, "max_values", lambda: 100)
     made = []
     monkeypatch.setattr(yamlsource, "_Walker", lambda *a: made.append(a))

@@ -91,7 +91,8 @@ def test_report_index_links_are_relative_paths(tmp_path):
     assert result.exit_code == 0, result.output
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     hrefs = re.findall(r'href="([^"]*)"', index)
-    assert sorted(hrefs) == ["./b%20c%23%3F.html", "./javascript%3Aalert%281%29.html"]
+    # ? and : never reach an output name (Windows refuses them); what remains is percent-encoded
+    assert sorted(hrefs) == ["./b%20c%23.html", "./javascript_alert%281%29.html"]
 
 
 @needs_dot

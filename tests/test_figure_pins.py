@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from conftest import FLOWS, ROOT
+from piflow.draw import render as render_module
 from piflow.draw.figure import figure_dot, figure_pages, render_page, render_pages
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
@@ -88,12 +89,37 @@ def test_seed_figures_are_unchanged(page):
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
-def test_one_graphviz_process_draws_the_same_bytes_as_one_each():
-    """SVG pages drawn together by one dot run are byte for byte the pages drawn one at a time."""
+@pytest.mark.parametrize("fmt,dpi", [("svg", None), ("png", 96), ("pdf", None)])
+def test_one_graphviz_process_draws_the_same_bytes_as_one_each(fmt, dpi, monkeypatch):
+    """Pages drawn together by one dot run (each graph carrying its own size) are byte for byte the
+    pages drawn one at a time, each with its own -G options."""
     pages = []
     for name, doc, sc in figures():
         if name.startswith("synthetic-90") or name.startswith("23-"):
-            pages += figure_pages(doc, sc, load_style(None))[0]
-    assert len(pages) > 4
-    together = render_pages(pages, "svg")
-    assert together == [render_page(p, "svg") for p in pages]
+            pages += figure_pages(doc, sc, load_style(None), page="a4-landscape")[0]
+    assert len(pages) > 4 and len({p.scale for p in pages}) > 1  # pages of different sizes in one run
+    runs = []
+    real = render_module.run_dot
+    monkeypatch.setattr(render_module, "run_dot", lambda *a, **k: runs.append(a) or real(*a, **k))
+    together = render_pages(pages, fmt, dpi)
+    assert len(runs) == 1
+    assert together == [render_page(p, fmt, dpi) for p in pages]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_output_that_cannot_be_told_apart_is_drawn_page_by_page(fmt, monkeypatch):
+    """When dot's output does not split into one piece per page, each page is drawn alone (same bytes)."""
+    _, doc, sc = next(f for f in figures() if f[0].startswith("23-"))
+    pages = figure_pages(doc, sc, load_style(None))[0] * 2
+    real = render_module.run_dot
+
+    def clipped(cmd, data, *rest):
+        proc = real(cmd, data, *rest)
+        if len(rest):  # the batch (it passes a timeout): lose the last page
+            proc.stdout = proc.stdout[:len(proc.stdout) // 2 + 1]
+        return proc
+
+    monkeypatch.setattr(render_module, "run_dot", clipped)
+    assert render_module.render_batch([(p.source, p.scale, None, (p.width, p.height)) for p in pages], fmt) is None
+    assert render_pages(pages, fmt) == [render_page(p, fmt) for p in pages]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,40 +19,7 @@ runner = CliRunner()
 LOCATED = re.compile(r"^\S+:(\d+):(\d+): エラー\[(P\d{3})\]", re.M)
 
 
-# --- item 1: git option injection in diff --rev -----------------------------------------
-
-@pytest.fixture
-def repo(tmp_path):
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    write(repo, MINIMAL, "f.yaml")
-    git = ["git", "-C", str(repo), "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "f.yaml"], check=True)
-    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
-    return repo
-
-
-@pytest.mark.parametrize("rev", ["--output={target}", "-p", "--output", "", " "])
-def test_diff_rev_is_never_an_option(repo, tmp_path, rev):
-    target = tmp_path / "pwned"
-    result = runner.invoke(app, ["diff", str(repo / "f.yaml"), f"--rev={rev.format(target=target)}"])
-    assert result.exit_code == 2, result.output
-    assert not target.exists()
-    assert "None:" not in result.output
-    assert LOCATED.search(result.output) and "f.yaml" in result.output and "使えません" in result.output
-
-
-def test_diff_rev_unknown_is_located(repo):
-    result = runner.invoke(app, ["diff", str(repo / "f.yaml"), "--rev", "no-such-branch"])
-    assert result.exit_code == 2 and "見つかりません" in result.output
-
-
-def test_diff_rev_still_works(repo):
-    result = runner.invoke(app, ["diff", str(repo / "f.yaml"), "--rev", "HEAD"])
-    assert result.exit_code == 0, result.output
+# --- item 1: git option injection in diff --rev: tests/test_hostile_diff.py (the diff --rev corpus) ---
 
 
 # --- item 7: circled and superscript step numbers ----------------------------------------

@@ -109,7 +109,7 @@ def test_a_flow_called_index_does_not_overwrite_the_index_page(tmp_path):
 
 @pytest.mark.parametrize("tag,expected", [
     ("資料1/1", "資料1_1"), ("a\x00b", "a_b"), ("CON", "_CON"), ("nul.x", "_nul.x"), ("...", "figure"),
-    ("資料 49-1\t", "資料_49-1"), ("a\u202eb", "a_b"),
+    ("資料 49-1\t", "資料_49-1"), ("a\u202eb", "ab"), ("a\u200bb", "ab"),
 ])
 def test_safe_name(tag, expected):
     assert safe_name(tag) == expected

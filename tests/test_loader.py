@@ -94,6 +94,37 @@ def test_malformed_yaml(text, expected):
     assert set(expected) <= set(errors_of(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # what PyYAML's composer refused, refused now by the pre-scan with its words, at its place
+        ("a: *y\n", (1, 4, "P003", "found undefined alias")),
+        ("a: &x 1\nb: &x 2\n", (2, 4, "P003", "second occurrence")),
+        ("a: 1\n---\nb: 2\n", (2, 1, "P003", "but found another document")),
+        ("a: &x [1, *x]\n", (1, 4, "P005", "recursive alias")),
+    ],
+)
+def test_what_the_composer_refused(text, expected):
+    from piflow.yamlsource import parse
+
+    source, errors = parse("t.yaml", text)
+    assert source is None
+    assert [(d.line, d.column, d.code) for d in errors] == [expected[:3]] and expected[3] in errors[0].message_en
+
+
+def test_positions_of_values_keys_and_aliases():
+    """Every value and key is located; an alias's values where its anchor's are; a path that goes on
+    past the file's values answers with the deepest value there is."""
+    from piflow.yamlsource import parse
+
+    source, errors = parse("t.yaml", "a: &x\n  - 1\n  - {b: c}\nd: *x\ne: {}\n")
+    assert not errors and source.data == {"a": [1, {"b": "c"}], "d": [1, {"b": "c"}], "e": {}}
+    where = source.where
+    assert [where(()), where(("a",)), where(("a",), key=True), where(("a", 1, "b"))] == [(1, 1), (1, 4), (1, 1), (3, 9)]
+    assert where(("d", 1, "b")) == where(("a", 1, "b")) and where(("d",), key=True) == (4, 1)
+    assert where(("a", 5)) == where(("a", -1)) == where(("a",)) and where(("a", 0, "x")) == (2, 5)
+    assert where(("e", "f"), key=True) == (5, 1) and where(("a", "b")) == (1, 4) and where(("zz",)) == (1, 1)
+
+
 def test_alias_bomb_is_rejected():
     lines = ["a: &a [1,1,1,1,1,1,1,1,1]"]
     for prev, cur in zip("abcdefgh", "bcdefghi"):

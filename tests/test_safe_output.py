@@ -103,26 +103,5 @@ def test_replace_false_keeps_an_existing_file(tmp_path):
     assert (tmp_path / "new.yaml").read_bytes() == b"fresh"
 
 
-@pytest.mark.parametrize("command, made, suffix", [("import", "in.xlsx", ".yaml"), ("export", "in.yaml", ".xlsx")])
-def test_form_import_and_export_keep_an_existing_file_unless_forced(tmp_path, command, made, suffix):
-    source = write(tmp_path, MINIMAL, "in.yaml")
-    assert runner.invoke(app, ["form", "export", str(source), "-o", str(tmp_path / "in.xlsx")]).exit_code == 0
-    target = tmp_path / f"out{suffix}"
-    target.write_bytes(b"someone's work")
-    target.chmod(0o640)
-    result = runner.invoke(app, ["form", command, str(tmp_path / made), "-o", str(target)])
-    assert result.exit_code == 2
-    assert "--force" in result.output
-    assert target.read_bytes() == b"someone's work"
-    result = runner.invoke(app, ["form", command, str(tmp_path / made), "-o", str(target), "--force"])
-    assert result.exit_code == 0, result.output
-    assert target.read_bytes() != b"someone's work"
-    assert target.stat().st_mode & 0o777 == 0o640
-
-
-def test_form_new_never_overwrites(tmp_path):
-    target = tmp_path / "x.xlsx"
-    target.write_bytes(b"filled in")
-    result = runner.invoke(app, ["form", "new", str(target)])
-    assert result.exit_code == 2
-    assert target.read_bytes() == b"filled in"
+# Every command against every kind of target (existing, read-only, links, folders, --force, modes): the
+# output-safety corpus in tests/test_hostile_output.py.

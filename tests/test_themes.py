@@ -27,33 +27,7 @@ def test_the_bundled_themes_pass_their_own_check(name):
     assert _problems(text) == []
 
 
-HOSTILE = {
-    "an attribute smuggled in a font name": ('font: "x\\" onmouseover=\\"alert(1)"\n', "font"),
-    "markup in a font name": ('font: "<script>"\n', "font"),
-    "a local file as a colour": ('background: "url(file:///etc/passwd)"\n', "background"),
-    "a colour with a quote": ('text: "#fff\\" x=\\""\n', "text"),
-    "an enormous font": ("fontsize: 400\n", "fontsize"),
-    "a size that is text": ('small_fontsize: "9pt"\n', "small_fontsize"),
-    "a boolean as a size": ("title_fontsize: true\n", "title_fontsize"),
-    "an unknown line style": ("channels:\n  network: {style: wavy}\n", "channels.network.style"),
-    "a huge pen": ("channels:\n  hand: {penwidth: 99}\n", "channels.hand.penwidth"),
-    "markup in a legend label": ('channels:\n  mail: {label: "<img src=x>"}\n', "channels.mail.label"),
-    "a line break in a label": ('channels:\n  mail: {label: "郵送\\n書留"}\n', "channels.mail.label"),
-    "a lane that is not a role": ("lanes:\n  宇宙人: {fill: red}\n", "lanes.宇宙人"),
-    "a misspelt key": ("channels:\n  network: {penwith: 2}\n", "channels.network.penwith"),
-    "an unknown lane in lane_order": ("lane_order: [区, 宇宙人]\n", "lane_order"),
-    "a mapping replaced by a number": ("node: 3\n", "node"),
-}
-
-
-@pytest.mark.parametrize("case", list(HOSTILE))
-def test_each_bad_value_is_located(case):
-    text, where = HOSTILE[case]
-    found = _problems(text)
-    assert len(found) == 1, found
-    code, line, path = found[0]
-    assert code in ("P101", "P102") and path == where
-    assert line == text.count("\n", 0, text.index(where.split(".")[-1])) + 1
+# The hostile themes themselves are the corpus in tests/hostile/themes (tests/test_hostile_themes.py).
 
 
 def test_a_bad_theme_stops_the_command_with_its_location(tmp_path):

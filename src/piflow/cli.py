@@ -58,10 +58,9 @@ def main_options(
         set_municipality(municipality)
     except InputError as exc:
         raise typer.BadParameter(exc.diagnostics[0].message, param_hint="--municipality") from None
-    if dot is not None:
-        from piflow.draw.dotrun import set_dot
+    from piflow.draw.dotrun import set_dot
 
-        set_dot(dot)
+    set_dot(dot)  # None too: a --dot of an earlier run in the same process does not stay
 
 
 @app.command(epilog="piflow validate flows/\npiflow validate flows/x.yaml flows/y.yaml")

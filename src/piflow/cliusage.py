@@ -9,6 +9,8 @@ every command on it (a new command group should use ``App`` too).
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import sys
 from typing import Any
@@ -129,7 +131,27 @@ class PiflowGroup(_Help, TyperGroup):
         except typer.Abort:
             print("\n中断しました (aborted)", file=sys.stderr)
             sys.exit(130)
+        except OSError as exc:  # standard output on a full disk (> /dev/full) or a device that failed
+            if exc.errno == errno.EPIPE:  # the reader went away (| head): as before
+                raise
+            _stdout_to_null()
+            try:
+                print(visible(f"エラー (error): 出力を書けません: {exc.strerror or exc} (cannot write the output: {exc})"),
+                      file=sys.stderr)
+            except OSError:  # standard error is on the full disk too: the exit code says it
+                pass
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stdout_to_null() -> None:
+    """Point standard output at the null device, so what is still buffered does not fail again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file behind it (a test's capture)
+        pass
 
 
 class App(typer.Typer):

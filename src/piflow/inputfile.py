@@ -17,6 +17,9 @@ from piflow.yamlsource import FORBIDDEN, max_bytes, too_large
 def read_bytes(name: str) -> bytes:
     """The file's bytes: regular files only (not /dev/zero, a FIFO or a socket), never more than the limit."""
     p = Path(name)
+    if not name.strip():  # an unset variable in a script ("$FILE"): Path("") would be the current folder
+        raise InputError([Diagnostic('""', 1, 1, "P001", "ファイル名が空です", "an empty file name",
+                                     "読むファイルを指定してください (name the file to read)")])
     if FORBIDDEN.search(name):  # the path lands in every output (file:line); XLSX/DOCX cannot hold it
         shown = FORBIDDEN.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
         raise InputError([Diagnostic(shown, 1, 1, "P001", "ファイル名に制御文字が入っています。名前を変えてください",

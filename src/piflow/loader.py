@@ -148,7 +148,7 @@ def discover(paths: list[str]) -> list[str]:
     found: list[str] = []
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        if p.strip() and path.is_dir():  # "" is Path("."): an empty argument never means "everything here"
             found += sorted(str(f) for f in _files_below(path)
                             if f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f))
         else:

@@ -48,6 +48,9 @@ def _check_id(value: object) -> object:
 
 Id = Annotated[str, BeforeValidator(_check_id), Field(json_schema_extra={"pattern": _ID.pattern})]
 Text = Annotated[str, AfterValidator(lambda s: s.strip()), Field(min_length=1)]
+# Free text that may be left out (a note, a period): stripped like Text, as the workbook form reads a cell,
+# so a flow and its workbook hold the same text.
+Note = Annotated[str, AfterValidator(lambda s: s.strip())]
 
 
 def _catalog(info: ValidationInfo) -> Catalog:
@@ -295,12 +298,12 @@ class Proposal(Frozen):
     title: Text = Field(description="件名")
     section: Text = Field(description="担当課")
     bases: tuple[vocab(Basis), ...] = Field(min_length=1, description="要綱・条例の根拠（電算処理、業務委託 …）")
-    number: str | None = Field(None, description="資料番号（例: 資料49）")
-    business: str | None = Field(None, description="事業名")
-    purpose: str | None = Field(None, description="目的")
-    subjects: str | None = Field(None, description="対象者")
-    count: str | None = Field(None, description="件数（例: 約40,000件）")
-    period: str | None = Field(None, description="期間・時期")
+    number: Note | None = Field(None, description="資料番号（例: 資料49）")
+    business: Note | None = Field(None, description="事業名")
+    purpose: Note | None = Field(None, description="目的")
+    subjects: Note | None = Field(None, description="対象者")
+    count: Note | None = Field(None, description="件数（例: 約40,000件）")
+    period: Note | None = Field(None, description="期間・時期")
 
 
 class _WaiverScoped(Frozen):
@@ -333,13 +336,13 @@ class System(_WaiverScoped):
     name: Text
     kind: vocab(SystemKind) = SystemKind.SYSTEM
     zone: vocab(Zone) | None = Field(None, description="三層の対策のネットワーク区分")
-    location: str | None = Field(None, description="サーバ・データセンターの所在地（例: 国内、東京都、シンガポール）。省略時は当事者の location")
+    location: Note | None = Field(None, description="サーバ・データセンターの所在地（例: 国内、東京都、シンガポール）。省略時は当事者の location")
     data: tuple[Id, ...] | None = Field(None, description="記録される情報項目（data の id）")
     originates: tuple[Id, ...] = Field((), description="このシステムが作り出す情報項目（発行するパスワード、算定した税額、受付番号 …）")
     measures: Measures = Field(default_factory=MeasureIds)
     checklist_measures: Measures = Field(default_factory=MeasureIds, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict, description="不要とする保護対策: 理由")
-    note: str | None = None
+    note: Note | None = None
 
 
 class Party(_WaiverScoped):
@@ -348,20 +351,20 @@ class Party(_WaiverScoped):
     id: Id
     name: Text
     role: Roles = Field(description="役割（複数可: [委託先, 結合先]）")
-    lane: str | None = Field(None, description="図のレーン名（省略時は name）")
+    lane: Note | None = Field(None, description="図のレーン名（省略時は name）")
     contractor: Id | None = Field(None, description="再委託先の場合、委託元（委託先）の id")
     consent: bool | None = Field(None, description="再委託について区が承諾済みか")
-    cloud: str | None = Field(None, description="利用するクラウドサービス（例: Microsoft Dynamics 365, Box）")
+    cloud: Note | None = Field(None, description="利用するクラウドサービス（例: Microsoft Dynamics 365, Box）")
     certifications: tuple[vocab(Certification), ...] = ()
     zone: vocab(Zone) | None = None
-    location: str | None = Field(None, description="所在地（サーバ・データセンターの国。例: 国内、東京都、シンガポール）")
+    location: Note | None = Field(None, description="所在地（サーバ・データセンターの国。例: 国内、東京都、シンガポール）")
     operates: tuple[Id, ...] = Field((), description="開発・運用保守する他の当事者のシステムの id（番号のない線で描く）")
     data: tuple[Id, ...] | None = Field(None, description="取り扱わせる情報項目（data の id）")
     measures: Measures = Field(default_factory=MeasureIds)
     checklist_measures: Measures = Field(default_factory=MeasureIds, description=CHECKLIST_ONLY)
     waivers: Waivers = Field(default_factory=dict)
     systems: tuple[System, ...] = ()
-    note: str | None = None
+    note: Note | None = None
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.role for r in roles)
@@ -373,7 +376,7 @@ class DataItem(Frozen):
     id: Id
     name: Text
     class_: vocab(DataClass) = Field(DataClass.ORDINARY, alias="class")
-    note: str | None = None
+    note: Note | None = None
 
 
 class Step(Frozen):
@@ -388,12 +391,12 @@ class Step(Frozen):
     channels: Channels = Field((), alias="channel",
                                description="経路。複数なら [郵送, 窓口] のように（要件はそれぞれの和）")
     medium: vocab(Medium) | None = None
-    media: str | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
+    media: Note | None = Field(None, description="媒体の具体名（例: CD-R、DVD-R等）")
     data: tuple[Id, ...] | None = Field(None, description="運ぶ情報項目。省略すると送り手の保有する全項目")
     measures: Measures = Field(default_factory=MeasureIds)
     waivers: Waivers = Field(default_factory=dict)
-    occasion: str | None = Field(None, description="受渡しの機会（同じ機会の受渡しを照合するため）")
-    note: str | None = None
+    occasion: Note | None = Field(None, description="受渡しの機会（同じ機会の受渡しを照合するため）")
+    note: Note | None = None
 
     @cached_property
     def sort_key(self) -> tuple[int, str]:
@@ -428,8 +431,7 @@ class Scenario(Frozen):
     id: Id
     tag: Text = Field(description="資料番号（例: 資料49-3）")
     title: Text = Field(description="図の題（〇〇に係る個人情報の流れ）")
-    # Stripped like every other text (the workbook form's cells are, so a round trip keeps them equal).
-    notes: tuple[Annotated[str, AfterValidator(lambda s: s.strip())], ...] = Field((), description="図に添える注記（※…）")
+    notes: tuple[Note, ...] = Field((), description="図に添える注記（※…）")
     lanes: tuple[Id, ...] = Field((), description="図に描く当事者とその左から右の順（id）。手順に現れる当事者は常に描く。省略時はテーマの役割順")
     steps: tuple[Step, ...] = Field(min_length=1)
     figure_measures: dict[Id, Measures] = Field(
@@ -448,7 +450,7 @@ class Acceptance(Frozen):
     key: Text = Field(description="指摘のキー（piflow audit が表示する rule@subject）")
     reason: Text
     by: Text = Field(description="判断した人・会議")
-    date: str | None = None
+    date: Note | None = None
 
 
 def _check_basis(value: str) -> str:
@@ -476,7 +478,7 @@ class RuleException(Frozen):
     basis: Annotated[Text, AfterValidator(_check_basis)] = Field(
         description="根拠（法令・条例・規程の条項。例: 番号法第19条第1号）")
     controls: tuple[Text, ...] = Field(min_length=1, description="規則に代わる管理策（一つ以上）")
-    note: str | None = None
+    note: Note | None = None
 
 
 class Flow(Frozen):

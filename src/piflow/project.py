@@ -98,11 +98,20 @@ def settings_note(path: str | Path | None) -> dict:
     return {"file": shown, "municipality": municipality_for(path), "override": bool(_override)}
 
 
-_BAD_NAME = re.compile(r"[\x00-\x1f\x7f{}]")
+# Controls, and what makes a name print in another order than it reads (bidi embeddings, overrides and
+# isolates, line separators): the name is printed in every checklist and report.
+_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f{}\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+MAX_SETTINGS_BYTES = 64 * 1024  # a settings file is a few lines
 
 
 def _checked(value: object, where: str, line: int, column: int) -> str:
-    if not isinstance(value, str) or not value.strip() or _BAD_NAME.search(value) or len(value) > 40:
+    bad = _BAD_NAME.search(value) if isinstance(value, str) else None
+    if bad:
+        raise InputError([Diagnostic(
+            where, line, column, "P009", f"municipality に使えない文字 (U+{ord(bad.group()):04X}) があります",
+            "a control, bidirectional or line-separator character in the municipality",
+            "目に見えない文字です。打ち直してください (an invisible character: retype the name)")])
+    if not isinstance(value, str) or not value.strip() or len(value) > 40:
         raise InputError([Diagnostic(
             where, line, column, "P009", "municipality は自治体の名前（例: \"豊島区\"）を文字列で書いてください",
             "municipality is the municipality's name as a string", "例 (e.g.): municipality = \"豊島区\"")])
@@ -114,9 +123,18 @@ def _read(settings: Path) -> Project:
 
     name = str(settings)
     try:
-        data = tomllib.loads(settings.read_text(encoding="utf-8"))
+        with settings.open("rb") as fh:
+            raw = fh.read(MAX_SETTINGS_BYTES + 1)
+        if len(raw) > MAX_SETTINGS_BYTES:
+            raise InputError([Diagnostic(name, 1, 1, "P009", "設定ファイルが大きすぎます（64 KB まで）",
+                                         "the settings file is too large (64 KB)")])
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # Notepad may save UTF-8 with a BOM
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Diagnostic(name, 1, 1, "P009", f"設定ファイルを読めません: {exc}", "cannot read the settings")])
+        raise InputError([Diagnostic(name, 1, 1, "P009", f"設定ファイルを読めません: {exc}", "cannot read the settings",
+                                     "UTF-8 で保存してください (save it as UTF-8)")]) from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise InputError([Diagnostic(name, 1, 1, "P009", "設定ファイルの入れ子が深すぎます", "nesting too deep",
+                                     "例 (e.g.): municipality = \"豊島区\"")]) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (1, 1)
@@ -143,7 +161,7 @@ def _read(settings: Path) -> Project:
 
 
 def _line_of(settings: Path, key: str) -> int:
-    for i, line in enumerate(settings.read_text(encoding="utf-8").splitlines(), start=1):
+    for i, line in enumerate(settings.read_text(encoding="utf-8-sig").splitlines(), start=1):
         if line.lstrip().startswith(key):
             return i
     return 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
 from piflow.checklist import UNFILLED, FormResult, ItemResult, SectionResult, fill, unfilled
-from piflow.draw.figure import figure_pages, render_page
+from piflow.draw.figure import figure_pages, render_all
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
 
@@ -67,12 +67,13 @@ def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = 
         ("根拠", "、".join(b.value for b in p.bases)), ("目的", p.purpose), ("対象者", p.subjects),
         ("件数", p.count), ("期間", p.period),
     ]
+    # piflow draw reports a figure too small to read; here every page of every figure is drawn by one
+    # Graphviz process per format.
+    pages = [(sc, fp) for sc in doc.flow.scenarios for fp in figure_pages(doc, sc, style)[0]]
+    svgs = render_all([fp for _, fp in pages], "svg")
+    pngs = render_all([fp for _, fp in pages], "png", dpi) if with_png else [None] * len(pages)
     figures = []
-    for sc in doc.flow.scenarios:
-        pages, _ = figure_pages(doc, sc, style)  # piflow draw reports a figure too small to read
-        for fp in pages:
-            png = render_page(fp, "png", dpi) if with_png else None
-            w, h = fp.printed_size
-            figures.append(Figure(fp.tag, sc.title, inline_svg(render_page(fp, "svg")), png,
-                                  (round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2))))
+    for (sc, fp), svg, png in zip(pages, svgs, pngs):
+        w, h = fp.printed_size
+        figures.append(Figure(fp.tag, sc.title, inline_svg(svg), png, (round(w * 25.4 / 72, 2), round(h * 25.4 / 72, 2))))
     return Report(doc, overview, figures, findings, fill(doc, findings))

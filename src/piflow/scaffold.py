@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 
@@ -24,7 +25,7 @@ def template_text(name: str, title: str | None = None, municipality: str = "新�
     text = text.replace("新宿区", municipality)  # the templates are written for the seed papers' ward
     if title:
         # Replace the proposal's title line only, keeping its comment; quote so any text stays valid YAML.
-        quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        quoted = json.dumps(title, ensure_ascii=False)  # a JSON string is a YAML double-quoted one: \n stays \n
         text = re.sub(r"^(  title: )(.*?)(\s+#.*)?$", lambda m: m.group(1) + quoted + (m.group(3) or ""),
                       text, count=1, flags=re.M)
     return text

@@ -45,6 +45,7 @@ def audit(doc: Document, policy: Policy | None = None, catalog: Catalog | None =
     return sorted(findings, key=Finding.sort_key)
 
 
+@gc_paused()
 def completeness(doc: Document, violations: list[Finding], catalog: Catalog | None = None) -> list[Finding]:
     """What is not written yet (kind "incomplete"), apart from the violations ``audit`` found.
 

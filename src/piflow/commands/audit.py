@@ -38,16 +38,19 @@ def audit(paths: list[str], fmt: str = "text", fail_on: str = "error", policy_pa
     if fmt == "json":
         from piflow.writers import audit_json
 
-        out.write(audit_json.render(results, settings))
+        for piece in audit_json.pieces(results, settings):  # written as they come, never all at once
+            out.write(piece)
     elif fmt == "sarif":
         from piflow.audit.catalogue import all_rule_infos
         from piflow.writers import audit_sarif
 
-        out.write(audit_sarif.render(results, all_rule_infos(policy)))
+        for piece in audit_sarif.pieces(results, all_rule_infos(policy)):
+            out.write(piece)
     else:
         from piflow.writers import audit_text
 
-        out.write(audit_text.render(results, settings))
+        for piece in audit_text.pieces(results, settings):
+            out.write(piece)
     if failed:
         return exitcodes.BAD_INPUT
     every = [f for _, _, fs in results for f in fs]

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (Outputs, bounded_name, choose_format, input_errors_exit_2, load_all, output_targets,
+from piflow.commands.common import (Outputs, choose_format, input_errors_exit_2, load_all, output_targets, stem_name,
                                    unfilled_message)
 
 
@@ -28,7 +28,7 @@ def checklist(paths: list[str], fmt: str | None = None, output: str | None = Non
     fmt = choose_format(output, fmt, tuple(WRITERS), "html")
     policy = load_policy(policy_path)
     documents, failed = load_all(paths, err)
-    targets, _ = output_targets(output, [f"{bounded_name(Path(d.path).stem)}.checklist" for d in documents], fmt,
+    targets, _ = output_targets(output, [f"{stem_name(Path(d.path).stem)}.checklist" for d in documents], fmt,
                                 [d.path for d in documents])
     outputs = Outputs(len(documents), tuple(d.path for d in documents), out, err)
     refused = False

@@ -116,6 +116,25 @@ class Loaded:
         return files
 
 
+def title_problem(title: str | None) -> str | None:
+    """Why ``--title`` cannot be a flow's title (None when it can): checked before a file is written, so
+    init and form new never make a flow that does not validate."""
+    from piflow.loader import MAX_TEXT
+    from piflow.yamlsource import FORBIDDEN
+
+    if title is None:
+        return None
+    bad = FORBIDDEN.search(title)
+    if bad:
+        return (f"--title に使えない文字 (U+{ord(bad.group()):04X}) があります。打ち直してください "
+                "(a control, bidirectional or line-separator character in --title)")
+    if not title.strip():
+        return "--title が空です (an empty --title)"
+    if len(title.strip()) > MAX_TEXT:
+        return f"--title が長すぎます（{MAX_TEXT:,} 文字まで） (--title is longer than {MAX_TEXT:,} characters)"
+    return None
+
+
 def threshold_hit(findings, fail_on: str) -> bool:
     from piflow.audit.finding import SEVERITY_RANK
 
@@ -134,18 +153,36 @@ def bounded_name(name: str) -> str:
     return encoded[:NAME_BYTES].decode("utf-8", "ignore") if len(encoded) > NAME_BYTES else name
 
 
-def safe_name(text: str) -> str:
-    """A file name from user text (a 資料 tag): no separators, controls or reserved names, bounded length."""
+# What no file name should hold: controls, reordering and line-separator characters, lone surrogates.
+_UNSHOWABLE = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff\ufffe\uffff"
+
+
+def _plain_name(text: str, also: str, fallback: str) -> str:
+    """``text`` as a file name: NFC, without invisible format characters (zero-width spaces and joiners,
+    direction marks, BOM, soft hyphen: a name holding one looks the same as one without and is another
+    file), runs of what no name should hold and of ``also`` as one "_", bounded, never a reserved name."""
     import re
     import unicodedata
 
     name = unicodedata.normalize("NFC", text)
-    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]+', "_",
-                  name).strip("_. ")
+    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    name = re.sub(f'[\\\\/:*?"<>|{also}{_UNSHOWABLE}]+', "_", name).strip("_. ")
     name = bounded_name(name).rstrip("_. ")
     if name.split(".")[0].upper() in _RESERVED:
         name = f"_{name}"
-    return name or "figure"
+    return name or fallback
+
+
+def safe_name(text: str) -> str:
+    """A file name from user text (a 資料 tag): no separators, spaces, controls, invisible characters or
+    reserved names, bounded length."""
+    return _plain_name(text, r"\s", "figure")
+
+
+def stem_name(stem: str) -> str:
+    """The name of a flow file (its stem) for the outputs made from it: as safe_name, but spaces kept
+    (「my flows.yaml」 gives 「my flows.html」); a line break or a tab in the name becomes "_"."""
+    return _plain_name(stem, r"\t\n\r\x0b\x0c", "flow")
 
 
 # What each extension of -o means; the command decides which of them it can make.

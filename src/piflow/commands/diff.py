@@ -9,14 +9,25 @@ from piflow import exitcodes
 from piflow.commands.common import input_errors_exit_2, refuse_collisions, threshold_hit, safe_name, write_all
 
 
+# What git itself sets for a hook or a command it runs (`git rev-parse --local-env-vars`): under a hook,
+# GIT_DIR=.git would send `git -C flows/` to flows/.git, and so to "revision not found".  The repository is
+# the one that holds the file, found from the file's folder.
+_GIT_LOCAL_ENV = ("GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
+                  "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
+                  "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX",
+                  "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR")
+
+
 def _git(args: list[str], cwd, label: str):
     """Run git with fixed leading options; ``label`` names the input in error messages."""
+    import os
     import subprocess
 
     from piflow.diagnostics import Diagnostic, InputError
 
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCAL_ENV}
     try:
-        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=60)
+        return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=60, env=env)
     except FileNotFoundError:
         raise InputError([Diagnostic(label, 1, 1, "P001", "git が見つかりません", "git not found")]) from None
     except subprocess.TimeoutExpired:
@@ -81,8 +92,9 @@ def diff(old_path: str, new_path: str | None = None, rev: str | None = None, fmt
     if (new_path is None) == (rev is None):
         raise InputError([Diagnostic(old_path, 1, 1, "P001", "比べる相手を NEW か --rev のどちらか一つで指定してください",
                                      "give either NEW or --rev")])
-    old = _load_revision(old_path, rev, err) if rev is not None else load(old_path)
+    # The file as it is now first: a file that is not there is "not found", not an unknown revision.
     new = load(old_path if rev is not None else new_path)
+    old = _load_revision(old_path, rev, err) if rev is not None else load(old_path)
     policy = load_policy(policy_path)
     changes = sorted(run_diff(old, new), key=lambda c: (KIND_ORDER[c.kind], c.entity, c.key))
     before = {f.key: f for f in run_audit(old, policy) if not f.accepted}
@@ -139,7 +151,7 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     from pathlib import Path
 
     from piflow.diff import step_identity
-    from piflow.draw.figure import Options, figure_pages, render_page
+    from piflow.draw.figure import Options, figure_pages, render_all
     from piflow.draw.style import load_style
 
     theme = load_style(None)
@@ -156,5 +168,6 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     names = [safe_name(sc.tag if fp.count == 1 else f"{sc.tag}_p{fp.number}") for sc, fp in pages]
     targets = [Path(folder) / f"{name}.diff.svg" for name in names]
     refuse_collisions(targets, [f"{new.path} [{fp.tag}]" for _, fp in pages])
-    pairs = [(target, render_page(fp, "svg"), fp.tag) for target, (_, fp) in zip(targets, pages)]
+    drawn = render_all([fp for _, fp in pages], "svg")
+    pairs = [(target, svg, fp.tag) for target, (_, fp), svg in zip(targets, pages, drawn)]
     return write_all(pairs, (new.path,), out, err)

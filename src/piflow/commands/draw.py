@@ -141,11 +141,9 @@ RENDER_ALONE = 8  # up to this many pages: one Graphviz process draws them all
 RENDER_BATCH = 100  # at most this many pages to one Graphviz process (progress and memory stay even)
 
 
-def _batches(count: int, fmt: str, workers: int) -> list[range]:
-    """Which pages each Graphviz process draws: SVG pages together (a few in one process, many split
-    over the cores), PNG and PDF one page a process (each page has its own size options)."""
-    if fmt != "svg":
-        return [range(i, i + 1) for i in range(count)]
+def _batches(count: int, workers: int) -> list[range]:
+    """Which pages each Graphviz process draws: a few in one process, many split over the cores (each
+    page carries its own size in its graph, so PNG and PDF pages batch as SVG pages do)."""
     if count <= RENDER_ALONE:
         size = max(1, count)
     else:
@@ -156,7 +154,7 @@ def _batches(count: int, fmt: str, workers: int) -> list[range]:
 def _rendered(figures, fmt: str, dpi: int | None, outputs):
     """(target, bytes or InputError, note) for each page, in order, each as soon as it and those before are drawn.
 
-    SVG pages are drawn many to one Graphviz process (starting dot costs more than drawing a page);
+    Pages (SVG, PNG or PDF) are drawn many to one Graphviz process (starting dot costs more than drawing a page);
     several processes at once run in threads, so every core is busy (``draw DIR`` on the ward's
     2-core PCs takes about half as long); the files are the same bytes as when drawn one by one.
     Leaving early (Ctrl+C, a file that cannot be written) cancels what has not started and kills
@@ -173,7 +171,7 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs):
             outputs.working(note)
             yield target, render_pages([page], fmt, dpi)[0], note
         return
-    batches = _batches(len(figures), fmt, _workers(len(figures)))
+    batches = _batches(len(figures), _workers(len(figures)))
     workers = min(_workers(len(figures)), len(batches))
     if workers < 2:
         for batch in batches:

@@ -6,7 +6,8 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import STDOUT, UsageError, input_errors_exit_2, refuse_binary_stdout, write_all
+from piflow.commands.common import (STDOUT, UsageError, input_errors_exit_2, refuse_binary_stdout, title_problem,
+                                   write_all)
 
 
 def _require_suffix(path: str, suffixes: tuple[str, ...], what: str) -> None:
@@ -32,6 +33,9 @@ def new(path: str, template: str | None = None, title: str | None = None, out: T
     if template is not None and template not in TEMPLATES:
         raise UsageError(f"テンプレート「{template}」はありません (no such template). "
                          f"{did_you_mean(template, list(TEMPLATES)) or '使えるもの: ' + ', '.join(TEMPLATES)}")
+    problem = title_problem(title)
+    if problem:
+        raise UsageError(problem)
     flow = loads(template_text(template, title), f"<{template}>").flow if template else None
     note = f"記入用ブック（{TEMPLATES[template]}）" if template else "記入用ブック（空）"
     rc = write_all([(Path(path), to_xlsx(flow), note)], (), out, err, replace=False)

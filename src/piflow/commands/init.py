@@ -13,6 +13,7 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     """Write a new flow file from a template; never overwrite.  ``ask`` chooses interactively."""
     from pathlib import Path
 
+    from piflow.commands.common import title_problem
     from piflow.project import municipality_for
     from piflow.scaffold import TEMPLATES, template_text
     from piflow.textnorm import did_you_mean
@@ -39,6 +40,10 @@ def init(path: str | None, template: str | None, title: str | None = None, list_
     if template not in TEMPLATES:
         print(f"テンプレート「{template}」はありません (no such template). "
               f"{did_you_mean(template, names) or '使えるもの: ' + ', '.join(names)}", file=err)
+        return exitcodes.BAD_INPUT
+    problem = title_problem(title)
+    if problem:
+        print(problem, file=err)
         return exitcodes.BAD_INPUT
     target = Path(path)
     try:

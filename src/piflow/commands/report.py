@@ -6,8 +6,8 @@ import sys
 from typing import TextIO
 
 from piflow import exitcodes
-from piflow.commands.common import (Outputs, bounded_name, choose_format, print_diagnostics, input_errors_exit_2,
-                                   load_all, output_targets, unfilled_message)
+from piflow.commands.common import (Outputs, choose_format, print_diagnostics, input_errors_exit_2,
+                                   load_all, output_targets, stem_name, unfilled_message)
 
 
 def relative_href(name: str) -> str:
@@ -55,7 +55,7 @@ def report(paths: list[str], fmt: str | None = None, output: str | None = None, 
     dot_path()
     documents, failed = load_all(paths, err)
     suffix = ".review" if review else ""
-    names, sources = [bounded_name(Path(d.path).stem) + suffix for d in documents], [d.path for d in documents]
+    names, sources = [stem_name(Path(d.path).stem) + suffix for d in documents], [d.path for d in documents]
     with_index = fmt == "html" and len(documents) > 1
     index = "index" + suffix  # index.review.html beside index.html: both can share a folder
     if with_index:  # a flow called index.yaml would meet the index page

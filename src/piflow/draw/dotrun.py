@@ -123,8 +123,12 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
     cmd = [find_dot(), *args]
     group = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=_dot_environment(), **group)
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=_dot_environment(), **group)
+    except OSError as exc:  # not executable (a text file given as --dot), not a program for this machine
+        raise InputError([Diagnostic(cmd[0], 1, 1, "P001", f"Graphviz の dot を実行できません: {exc.strerror or exc}",
+                                     f"cannot run dot: {exc}", INSTALL_HINT)]) from None
     with _running_lock:
         _running.add(proc)
     try:

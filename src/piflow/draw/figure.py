@@ -16,7 +16,7 @@ from piflow.layout.fit import PaperSize, fonts_of, lay_out
 from piflow.loader import Document
 from piflow.model import Scenario
 
-__all__ = ["FigurePage", "Options", "figure_dot", "figure_pages", "render_page", "render_pages"]
+__all__ = ["FigurePage", "Options", "figure_dot", "figure_pages", "render_all", "render_page", "render_pages"]
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,18 @@ def render_page(fp: FigurePage, fmt: str, dpi: int | None = None) -> bytes:
 
 
 def render_pages(pages: list[FigurePage], fmt: str, dpi: int | None = None) -> list[bytes | InputError]:
-    """Every page drawn, in order; SVG pages by one Graphviz process (the same bytes as one at a time).
+    """Every page drawn, in order, by one Graphviz process (the same bytes as one at a time).
 
     A page Graphviz cannot draw is its InputError in the list; the others are still drawn.
     """
-    from piflow.draw.render import render_svgs
+    from piflow.draw.render import render_batch, render_svgs
 
-    if fmt == "svg" and len(pages) > 1:
-        drawn = render_svgs([p.source for p in pages], [p.scale for p in pages])
+    if len(pages) > 1 and fmt in ("svg", "png", "pdf"):
+        if fmt == "svg":
+            drawn = render_svgs([p.source for p in pages], [p.scale for p in pages])
+        else:
+            drawn = render_batch([(p.source, p.scale, p.paper.paper if p.paper else None, (p.width, p.height))
+                                  for p in pages], fmt, dpi)
         if drawn is not None:
             return list(drawn)
     out: list[bytes | InputError] = []
@@ -75,6 +79,15 @@ def render_pages(pages: list[FigurePage], fmt: str, dpi: int | None = None) -> l
         except InputError as exc:
             out.append(exc)
     return out
+
+
+def render_all(pages: list[FigurePage], fmt: str, dpi: int | None = None) -> list[bytes]:
+    """Every page drawn by one Graphviz process; a page it cannot draw raises its located error."""
+    drawn = render_pages(pages, fmt, dpi)
+    for result in drawn:
+        if isinstance(result, InputError):
+            raise result
+    return drawn  # type: ignore[return-value]
 
 
 def figure_dot(doc: Document, scenario: Scenario, style: dict, options: Options | None = None,

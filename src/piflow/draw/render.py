@@ -34,14 +34,7 @@ def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
     ``paper`` (pt) centres a PDF on a sheet of that size."""
     if fmt == "dot":
         return source.encode("utf-8")
-    cmd = ["-Kneato", "-n2", f"-T{fmt}"]
-    if fmt == "png":
-        cmd.append(f"-Gdpi={(dpi or DEFAULT_DPI) * scale:.4f}")
-    if fmt == "pdf" and size:
-        w, h = size[0] * scale, size[1] * scale
-        cmd.append(f"-Gsize={w / 72:.4f},{h / 72:.4f}!")
-        mx, my = ((paper[0] - w) / 144, (paper[1] - h) / 144) if paper else (0.0, 0.0)
-        cmd.append(f"-Gmargin={max(0.0, mx):.4f},{max(0.0, my):.4f}")
+    cmd = ["-Kneato", "-n2", f"-T{fmt}", *(f"-G{k}={v}" for k, v in page_options(fmt, dpi, scale, paper, size))]
     proc = run_dot(cmd, source.encode("utf-8"))
     if proc.returncode != 0:
         # The source is ours and always valid DOT, so this is Graphviz itself giving up:
@@ -51,11 +44,81 @@ def render(source: str, fmt: str, dpi: int | None = None, scale: float = 1.0,
                                      f"Graphviz dot failed (exit {proc.returncode})",
                                      "Graphviz を更新するか、--measures footnote で図を簡単にしてください "
                                      "(update Graphviz, or simplify the figure with --measures footnote)")])
-    if fmt == "svg":
-        return svg_in_mm(proc.stdout.decode("utf-8"), scale).encode("utf-8")
+    if not proc.stdout.lstrip().startswith(_MAGIC[fmt]):  # an empty answer, or not the format asked for
+        raise InputError([Diagnostic("dot", 1, 1, "P008", f"Graphviz の dot が {fmt} の図を返しませんでした",
+                                     f"Graphviz dot did not return {fmt} ({len(proc.stdout)} bytes)",
+                                     "--dot や PIFLOW_DOT が Graphviz の dot を指しているか確かめてください "
+                                     "(check that --dot or PIFLOW_DOT names Graphviz's dot)")])
+    return _finished(proc.stdout, fmt, dpi, scale)
+
+
+_MAGIC = {"svg": b"<", "png": b"\x89PNG", "pdf": b"%PDF-"}
+
+
+def page_options(fmt: str, dpi: int | None, scale: float, paper: tuple[float, float] | None,
+                 size: tuple[float, float] | None) -> list[tuple[str, str]]:
+    """The graph attributes that give one page its printed size: a PNG's resolution, a PDF's size and
+    its margins centring it on the paper."""
     if fmt == "png":
-        return png_with_dpi(proc.stdout, dpi or DEFAULT_DPI)
-    return fixed_pdf_dates(proc.stdout)
+        return [("dpi", f"{(dpi or DEFAULT_DPI) * scale:.4f}")]
+    if fmt == "pdf" and size:
+        w, h = size[0] * scale, size[1] * scale
+        mx, my = ((paper[0] - w) / 144, (paper[1] - h) / 144) if paper else (0.0, 0.0)
+        return [("size", f"{w / 72:.4f},{h / 72:.4f}!"), ("margin", f"{max(0.0, mx):.4f},{max(0.0, my):.4f}")]
+    return []
+
+
+def _finished(drawn: bytes, fmt: str, dpi: int | None, scale: float) -> bytes:
+    if fmt == "svg":
+        return svg_in_mm(drawn.decode("utf-8"), scale).encode("utf-8")
+    if fmt == "png":
+        return png_with_dpi(drawn, dpi or DEFAULT_DPI)
+    return fixed_pdf_dates(drawn)
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_PDF_END = re.compile(rb"(?<=%%EOF\n)(?=%PDF-)")
+
+
+def _pngs(data: bytes) -> list[bytes] | None:
+    """PNG files one after another, told apart chunk by chunk (up to each IEND)."""
+    out, pos = [], 0
+    while pos < len(data):
+        if data[pos:pos + 8] != _PNG:
+            return None
+        end = pos + 8
+        while True:
+            if end + 12 > len(data):
+                return None
+            length, kind = struct.unpack(">I", data[end:end + 4])[0], data[end + 4:end + 8]
+            end += 12 + length
+            if kind == b"IEND":
+                break
+        out.append(data[pos:end])
+        pos = end
+    return out
+
+
+def render_batch(pages: list[tuple[str, float, tuple[float, float] | None, tuple[float, float] | None]], fmt: str,
+                 dpi: int | None = None) -> list[bytes] | None:
+    """PNG or PDF pages ((source, scale, paper, size) each) drawn by one Graphviz process: the same bytes
+    as ``render`` gives for each alone.  Each graph carries its own size as its first statement (what
+    ``-G`` gives one page).  None when Graphviz fails or its output cannot be told apart page by page
+    (the caller then draws them one at a time, which also says which one failed)."""
+    if not pages:
+        return []
+    sources = []
+    for source, scale, paper, size in pages:
+        body, brace, tail = source.rpartition("}")
+        options = " ".join(f'{k}="{v}"' for k, v in page_options(fmt, dpi, scale, paper, size))
+        sources.append(f"{body}\tgraph [{options}]\n{brace}{tail}" if brace and options else source)
+    proc = run_dot(["-Kneato", "-n2", f"-T{fmt}"], "".join(sources).encode("utf-8"), timeout() * len(pages))
+    if proc.returncode != 0:
+        return None
+    pieces = _pngs(proc.stdout) if fmt == "png" else _PDF_END.split(proc.stdout)
+    if pieces is None or len(pieces) != len(pages) or any(not p.startswith(b"%PDF-") for p in pieces if fmt == "pdf"):
+        return None
+    return [_finished(piece, fmt, dpi, scale) for piece, (_, scale, _, _) in zip(pieces, pages)]
 
 
 _XML_START = re.compile(rb"^<\?xml ", re.M)

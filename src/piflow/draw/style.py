@@ -52,13 +52,16 @@ def load_style(name_or_path: str | None) -> dict:
         raise InputError([Diagnostic(name_or_path, 1, 1, "P001", "テーマが見つかりません（名前またはファイル）",
                                      "no such style name or file", did_you_mean(name_or_path, builtin_names())
                                      or f"組み込み (built-in): {', '.join(builtin_names())}")])
-    # A user's theme is input like a flow file: the same bounded parser, located errors.
+    # A user's theme is input like a flow file: the same bounded read and parser, located errors.
+    from piflow.inputfile import read_bytes
     from piflow.yamlsource import decode, parse
 
-    text, errors = decode(name_or_path, path.read_bytes())
+    text, errors = decode(name_or_path, read_bytes(name_or_path))
     if text is not None and not text.strip():
         return base  # an empty theme changes nothing
     source, more = parse(name_or_path, text) if text is not None else (None, [])
+    if source is None and [(d.code, d.message_en) for d in errors + more] == [("P007", "the file is empty")]:
+        return base  # nothing but comments: changes nothing, as an empty theme
     if source is None or errors or more:
         raise InputError(errors + more)
     if not isinstance(source.data, dict):

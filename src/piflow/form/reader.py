@@ -19,7 +19,8 @@ from piflow.form.layout import (
     PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
 )
 from piflow.inputfile import read_bytes
-from piflow.form.safety import MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix
+from piflow.form.safety import (MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix, declares_form_sheets,
+                                from_xstring)
 from piflow.textnorm import did_you_mean, match_key, normalize
 from piflow.yamlsource import FORBIDDEN, Source
 
@@ -149,6 +150,10 @@ def _read_sheets(raw: bytes) -> dict[str, list[Row]]:
     try:
         names = _form_sheets(wb)
         if PARTIES not in names or STEPS not in names:
+            if declares_form_sheets(raw):  # listed by the book, but openpyxl found no part for it
+                raise Refused("P001", "Excel ブックの一部が壊れていて読めません（シートの中身がありません）。"
+                              "Excel で開いて保存し直してください", "damaged workbook: a sheet's part is missing",
+                              "直らないときは piflow form new で新しいブックを作り、内容を写してください")
             raise Refused("P007", f"piflow の記入用ブックではありません（「{PARTIES}」「{STEPS}」のシートがありません）",
                           "not a piflow form (no 当事者/手順 sheets)",
                           "piflow form new 名前.xlsx で記入用ブックを作れます (make one with: piflow form new)")
@@ -247,6 +252,7 @@ class _Builder:
         self.errors.append(CellDiagnostic(self.name, cell[1], cell[2], code, ja, en, hint, cell[0]))
 
     def value(self, sheet: str, row: int, col: int, raw: object) -> str | None:
+        raw = from_xstring(raw) if isinstance(raw, str) else raw  # _x202E_ is what Excel shows as U+202E
         text = _text(raw)
         bad = FORBIDDEN.search(raw) if isinstance(raw, str) else None  # before strip(), which drops U+0085
         if bad:

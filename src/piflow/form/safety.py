@@ -27,6 +27,22 @@ _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.I)
 _CHUNK = 1 << 20
 
 
+# Excel's text escapes (ST_Xstring): a cell's "_x202E_" is shown as the character U+202E, and a literal
+# "_x0041_" is stored as "_x005F_x0041_".  openpyxl reads and writes them as they are, so piflow decodes
+# them on reading (what the clerk sees is what is read, and checked) and escapes them on writing.
+_XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def from_xstring(text: str) -> str:
+    """A cell's text as Excel shows it: its _xHHHH_ escapes decoded."""
+    return _XSTRING.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def to_xstring(text: str) -> str:
+    """Text for a cell that Excel shows as written: a literal _xHHHH_ keeps its form (its _ as _x005F_)."""
+    return _XSTRING.sub(lambda m: "_x005F" + m.group(), text) if "_x" in text else text
+
+
 class Refused(Exception):
     """Why a workbook is not read: (code, Japanese, English, hint)."""
 
@@ -97,6 +113,24 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                       f"corrupt part: {exc}") from None
 
 
+def _declares(archive: zipfile.ZipFile) -> bool:
+    """Whether the book's own list of sheets (xl/workbook.xml, at most 1 MB) names 当事者 and 手順."""
+    info = archive.getinfo("xl/workbook.xml")
+    if info.file_size > 1024 * 1024:
+        return False
+    names = archive.read(info).decode("utf-8", "replace")
+    return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))
+
+
+def declares_form_sheets(raw: bytes) -> bool:
+    """Whether the workbook in ``raw`` lists the form's sheets, whatever their parts hold."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return _declares(archive)
+    except (KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return False
+
+
 def looks_like_form(path) -> bool:
     """A workbook in a folder is read as a flow only when it is the piflow form (has 当事者 and 手順 sheets).
 
@@ -107,10 +141,6 @@ def looks_like_form(path) -> bool:
         if path.stat().st_size > MAX_TOTAL_BYTES:
             return False
         with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("xl/workbook.xml")
-            if info.file_size > 1024 * 1024:
-                return False
-            names = archive.read(info).decode("utf-8", "replace")
+            return _declares(archive)
     except (OSError, KeyError, zipfile.BadZipFile, zlib.error, ValueError, RuntimeError, NotImplementedError, EOFError):
         return False
-    return all(f'name="{sheet}"' in names for sheet in (PARTIES, STEPS))

@@ -17,6 +17,7 @@ from piflow.form.layout import (
     ACCEPTED, BASIS_ROWS, DATA, EXCEPTIONS, FIGURES, FIXED_LISTS, GUIDE, HOW_CHECKLIST, HOW_FIGURE, HOW_WAIVED, LISTS, MEASURES,
     NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter,
 )
+from piflow.form.safety import to_xstring
 from piflow.model import Flow, written_measures
 from piflow.textnorm import normalize
 from piflow.writers.checklist_words import looks_like_formula
@@ -197,7 +198,7 @@ class _Book:
         elif isinstance(value, int):
             cell.value = value
         else:
-            cell.value = text = str(value)
+            cell.value = text = to_xstring(str(value))
             cell.data_type = "s"  # text, even if it looks like a number or a formula
             quoted = looks_like_formula(text)
         font = font or self.font

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+from collections.abc import Iterator
+from itertools import groupby, islice
 
 from piflow.audit.finding import SEVERITY_JA, Finding
 from piflow.terminal import visible
@@ -41,54 +42,66 @@ def settings_line(note: dict | None) -> str | None:
     return f"  設定 (settings): {where}（{note['municipality']}）"
 
 
-def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None = None) -> str:
-    """results: (path, title, findings) per file; settings: the settings each file was read with, by path."""
-    lines: list[str] = []
+def _lines(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None) -> Iterator[str]:
     every: list[Finding] = []
     for path, title, findings in results:
         every += findings
         violations = [f for f in findings if not f.incomplete]
         incomplete = [f for f in findings if f.incomplete]
-        lines.append(f"{path} — {title}")
+        yield f"{path} — {title}"
         note = settings_line((settings or {}).get(path))
         if note:
-            lines.append(note)
+            yield note
         if not findings:
-            lines.append("  指摘なし (no findings)")
+            yield "  指摘なし (no findings)"
         elif not violations:
-            lines.append("  違反なし (no violations)")
+            yield "  違反なし (no violations)"
         for group in _grouped(violations):
             head = group[0]
-            lines.append(f"  {head.subject.label}  [{head.location}]")
+            yield f"  {head.subject.label}  [{head.location}]"
             for f in group:
                 mark = "例外" if f.excepted else "承認済み" if f.approved else SEVERITY_JA[f.severity]
-                lines.append(f"    {mark} {f.code} {f.message}")
-                lines.append(f"        ({f.message_en})")
+                yield f"    {mark} {f.code} {f.message}"
+                yield f"        ({f.message_en})"
                 if f.excepted:
-                    lines.append(f"        例外 (exception): {exception_text(f)}")
+                    yield f"        例外 (exception): {exception_text(f)}"
                 elif f.approved:
-                    lines.append(f"        承認: {f.accepted_reason}（{f.accepted_by}{'、' + f.accepted_date if f.accepted_date else ''}）")
+                    yield f"        承認: {f.accepted_reason}（{f.accepted_by}{'、' + f.accepted_date if f.accepted_date else ''}）"
                 elif f.fix:
-                    lines.append(f"        修正 (fix): {f.fix}")
+                    yield f"        修正 (fix): {f.fix}"
                 if f.checklist:
-                    lines.append(f"        根拠 (from): {'、'.join(f.checklist)}")
-                lines.append(f"        キー (key): {f.key}")
+                    yield f"        根拠 (from): {'、'.join(f.checklist)}"
+                yield f"        キー (key): {f.key}"
         if incomplete:
-            lines.append(f"  未完成 {len(incomplete)} 件 — 違反ではありませんが、このままでは空欄のまま提出になります"
-                         f" (incomplete: not violations, but blanks in what is filed)")
+            yield (f"  未完成 {len(incomplete)} 件 — 違反ではありませんが、このままでは空欄のまま提出になります"
+                   f" (incomplete: not violations, but blanks in what is filed)")
         for group in _grouped(incomplete):
             head = group[0]
-            lines.append(f"    {head.subject.label}  [{head.location}]")
+            yield f"    {head.subject.label}  [{head.location}]"
             for f in group:
-                lines.append(f"      未完成 {f.code} {f.message}")
-                lines.append(f"          修正 (fix): {f.fix}")
-                lines.append(f"          キー (key): {f.key}")
-        lines.append("")
+                yield f"      未完成 {f.code} {f.message}"
+                yield f"          修正 (fix): {f.fix}"
+                yield f"          キー (key): {f.key}"
+        yield ""
     c = summary_counts(every)
-    lines.append(
+    yield (
         f"集計 (summary): エラー {c['error']}、警告 {c['warning']}、情報 {c['info']}、承認済み {c['accepted']}、"
         f"例外 {c['exception']}、未完成 {c['incomplete']}（{len(results)} ファイル） errors {c['error']}, "
         f"warnings {c['warning']}, info {c['info']}, accepted {c['accepted']}, exceptions {c['exception']}, "
         f"incomplete {c['incomplete']}"
     )
-    return visible("\n".join(lines) + "\n")  # a label or reason never restyles the terminal
+
+
+BATCH = 5_000  # lines per piece written
+
+
+def pieces(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None = None) -> Iterator[str]:
+    """``render`` in pieces of a few thousand lines, to be written as they come (never the whole text at once)."""
+    lines = _lines(results, settings)
+    while batch := list(islice(lines, BATCH)):
+        yield visible("\n".join(batch) + "\n")  # a label or reason never restyles the terminal
+
+
+def render(results: list[tuple[str, str, list[Finding]]], settings: dict[str, dict] | None = None) -> str:
+    """results: (path, title, findings) per file; settings: the settings each file was read with, by path."""
+    return "".join(pieces(results, settings))

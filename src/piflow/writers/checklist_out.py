@@ -31,9 +31,10 @@ _AUTOLINK = re.compile(r"(?i)(https?|ftp|file|mailto)(:)|(www)(\.)")
 def _md(text: str) -> str:
     """User text as Markdown text: raw HTML escaped (a viewer renders it), the syntax that makes links,
     images, emphasis and table cells backslash-escaped, and what a viewer would autolink (https:, www.)
-    broken with an entity, so a label never becomes a live link."""
+    broken with an entity, and so is the @ of a mail address, so a label never becomes a live link."""
     text = _MD_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
     text = _AUTOLINK.sub(lambda m: (m.group(1) or m.group(3)) + ("&#58;" if m.group(2) else "&#46;"), text)
+    text = text.replace("@", "&#64;")  # a@example.jp is autolinked as mail (GFM) unless its @ is an entity
     return text.replace("\n", "<br>")
 
 

@@ -17,6 +17,7 @@ import zipfile
 from datetime import datetime
 
 from piflow.checklist import FormResult
+from piflow.form.safety import to_xstring
 from piflow.loader import Document
 from piflow.writers.checklist_words import DIVISION_HEADER, MARK_HEADER, form_heading, form_subject, looks_like_formula
 from piflow.writers.formpages import PT_MM, plan
@@ -77,7 +78,7 @@ def to_xlsx(doc: Document, forms: list[FormResult]) -> bytes:
 
     def put(ws, row: int, col: int, value, cell_font=font, align=top_left, framed=True):
         cell = ws.cell(row, col)
-        cell.value = text = str(value)
+        cell.value = text = to_xstring(str(value))
         cell.data_type = "s"  # text, even if it looks like a number or a formula
         # Excel's quote prefix: shown as typed, and it stays text when the cell is edited.
         cell.quotePrefix = looks_like_formula(text)
