@@ -102,8 +102,8 @@ def _pngs(data: bytes) -> list[bytes] | None:
 def render_batch(pages: list[tuple[str, float, tuple[float, float] | None, tuple[float, float] | None]], fmt: str,
                  dpi: int | None = None) -> list[bytes] | None:
     """PNG or PDF pages ((source, scale, paper, size) each) drawn by one Graphviz process: the same bytes
-    as ``render`` gives for each alone.  Each graph carries its own size as its first statement (what
-    ``-G`` gives one page).  None when Graphviz fails or its output cannot be told apart page by page
+    as ``render`` gives for each alone.  Each graph carries its own size as its last statement (what
+    ``-G`` gives one page: it must come after the graph's own ``margin=0``, which ``-G`` overrides).  None when Graphviz fails or its output cannot be told apart page by page
     (the caller then draws them one at a time, which also says which one failed)."""
     if not pages:
         return []
