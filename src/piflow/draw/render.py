@@ -103,8 +103,9 @@ def render_batch(pages: list[tuple[str, float, tuple[float, float] | None, tuple
                  dpi: int | None = None) -> list[bytes] | None:
     """PNG or PDF pages ((source, scale, paper, size) each) drawn by one Graphviz process: the same bytes
     as ``render`` gives for each alone.  Each graph carries its own size as its last statement (what
-    ``-G`` gives one page: it must come after the graph's own ``margin=0``, which ``-G`` overrides).  None when Graphviz fails or its output cannot be told apart page by page
-    (the caller then draws them one at a time, which also says which one failed)."""
+    ``-G`` gives one page: it must come after the graph's own ``margin=0``, which ``-G`` overrides).
+    None when Graphviz fails or its output cannot be told apart page by page (the caller then draws
+    them one at a time, which also says which one failed)."""
     if not pages:
         return []
     sources = []
