@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from piflow.audit.finding import Finding
-from piflow.checklist import UNFILLED, FormResult, ItemResult, SectionResult, fill, unfilled
+from piflow.checklist import FormResult, ItemResult, SectionResult, fill, unfilled
 from piflow.draw.figure import figure_pages, render_all
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
@@ -43,7 +43,8 @@ class Report:
     @property
     def unfilled_by_form(self) -> list[tuple[FormResult, list[tuple[SectionResult, ItemResult]]]]:
         """The same items, form by form (only the forms that have any)."""
-        grouped = [(f, [(s, i) for s in f.sections for i in s.items if i.status in UNFILLED]) for f in self.forms]
+        gaps = self.unfilled
+        grouped = [(f, [(s, i) for g, s, i in gaps if g is f]) for f in self.forms]
         return [(f, items) for f, items in grouped if items]
 
 

@@ -35,8 +35,9 @@ def checklist(paths: list[str], fmt: str | None = None, output: str | None = Non
     for target, doc in zip(targets, documents):
         outputs.working(doc.path)
         forms = fill(doc, run_audit(doc, policy))
-        if strict and unfilled(forms):
-            print(unfilled_message(doc.path, unfilled(forms), "チェックリスト"), file=err)
+        gaps = unfilled(forms) if strict else []
+        if gaps:
+            print(unfilled_message(doc.path, gaps, "チェックリスト"), file=err)
             refused = True
             continue
         if not outputs.write(target, WRITERS[fmt](doc, forms), doc.path):
