@@ -93,14 +93,9 @@ class Grid(FreeSpace):
     def columns(self) -> list[list[str]]:
         """Holder keys per lane, left to right, ordered to keep arrows off boxes.
 
-        The order depends on the page's rows only, so the candidates of one page share it
-        (kept with the spec in the memo, so no other spec can take its id while the memo lives).
+        The order depends on the page's rows only, so the candidates of one page share it.
         """
-        key = ("columns", id(self.spec))
-        made = self.memo.get(key)
-        if made is None:
-            made = self.memo[key] = (self.spec, self._columns())
-        return [list(cols) for cols in made[1]]
+        return [list(cols) for cols in self._per_page("columns", self._columns)]
 
     def _columns(self) -> list[list[str]]:
         rows = self.spec.rows
@@ -130,10 +125,15 @@ class Grid(FreeSpace):
 
     def row_spans(self) -> dict[str, tuple[int, int]]:
         """Holder key -> its first and last row on this page (shared like ``columns``; not to be changed)."""
-        key = ("spans", id(self.spec))
+        return self._per_page("spans", self._row_spans)
+
+    def _per_page(self, name: str, make):
+        """What ``make`` gives for this page's rows, made once for all the page's candidates (kept with
+        the spec in the memo, so no other spec can take its id while the memo lives)."""
+        key = (name, id(self.spec))
         made = self.memo.get(key)
         if made is None:
-            made = self.memo[key] = (self.spec, self._row_spans())
+            made = self.memo[key] = (self.spec, make())
         return made[1]
 
     def _row_spans(self) -> dict[str, tuple[int, int]]:
