@@ -1,9 +1,10 @@
 """The ``piflow`` command line: argument parsing only; the work is in piflow.commands (one module per command).
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer reads every command's annotations at each
+start, and as strings each one is compiled and evaluated again (about 6 ms of a 60 ms start).
+"""
 
 import os
 from enum import Enum
@@ -13,6 +14,7 @@ import typer
 
 from piflow import __version__, stopping
 from piflow.cliusage import App
+from piflow.gcpause import freeze_for_exit
 
 app = App(
     name="piflow",
@@ -397,7 +399,10 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _safe_streams()
     stopping.install()  # SIGTERM stops a run as Ctrl+C does, with the same cleanup (exit 143)
-    app()
+    try:
+        app()
+    finally:
+        freeze_for_exit()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Facts about a loaded flow that the policy and the graph rules test.
 
-Built once per flow with networkx: where every data item ends up (lineage over
-any number of hops), what each step carries, who declares which measures.
+Built once per flow: where every data item ends up (lineage over any number of hops,
+``piflow.audit.lineage``), what each step carries, who declares which measures.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from piflow.audit.finding import step_key
+from piflow.audit.lineage import Lineage
 from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
 from piflow.model import Party, Scenario, Step, System
@@ -82,67 +83,64 @@ class FlowFacts:
         return [party.id, *(s.id for s in party.systems)]
 
     @cached_property
-    def graph(self):
+    def lineage(self) -> Lineage:
         """Endpoints as nodes; an edge where data passes: the steps from one endpoint to another, system -> owner.
-
-        An edge's ``carries`` is the set of data ids its steps name, or None when it carries all
-        the sender holds (a step without ``data``, or a system seen by its owner's staff).  All the
-        steps between two endpoints are one edge: lineage only asks whether an item can pass, and
-        100,000 steps among a dozen endpoints are then a hundred edges, not 100,000 attribute dicts.
 
         A party's staff see what its systems hold; the reverse (what staff
         receive ends up in a system) needs a step, or everything would flow
         everywhere.
         """
-        import networkx as nx  # heavy: imported only when a flow is audited
-
-        g = nx.DiGraph()
+        g = Lineage()
         for party in self.flow.parties:
-            g.add_node(party.id)
+            g.add(party.id)
             for system in party.systems:
-                _join(g, system.id, party.id, None)
+                g.join(system.id, party.id, None)
             for system_id in party.operates:
                 # A vendor that runs a system sees what it holds.
-                _join(g, system_id, party.id, None)
+                g.join(system_id, party.id, None)
         for ref in self.steps:
-            _join(g, ref.step.from_, ref.step.to, ref.step.data)
+            g.join(ref.step.from_, ref.step.to, ref.step.data)
         return g
 
     # --- lineage -----------------------------------------------------------------------
 
+    def origins(self, item: str) -> set[str]:
+        """Where ``item`` starts: a subject's or the ward's own data, a system that keeps or
+        originates it, and the sender of every step that names it (if the sender could not
+        have it, G205 says so)."""
+        seeds = set()
+        for party in self.flow.parties:
+            if party.has_role(*ORIGIN_ROLES):
+                if party.data and item in party.data:
+                    seeds.add(party.id)
+                seeds |= {s.id for s in party.systems if s.data and item in s.data}
+            seeds |= {s.id for s in party.systems if item in s.originates}
+        seeds |= {ref.step.from_ for ref in self.steps if ref.step.data and item in ref.step.data}
+        return seeds
+
     @cached_property
     def reach(self) -> dict[str, set[str]]:
         """Data id -> endpoints that end up holding it, over any number of hops."""
-        flow, g = self.flow, self.graph
-        result: dict[str, set[str]] = {}
-        for item in flow.data:
-            seeds = set()
-            for party in flow.parties:
-                if party.has_role(*ORIGIN_ROLES):
-                    if party.data and item.id in party.data:
-                        seeds.add(party.id)
-                    seeds |= {s.id for s in party.systems if s.data and item.id in s.data}
-                seeds |= {s.id for s in party.systems if item.id in s.originates}
-            # A step that names an item puts it at both ends: the sender had it (if it
-            # could not have, G205 says so) and the receiver gets it.
-            seeds |= {e for ref in self.steps if ref.step.data and item.id in ref.step.data
-                      for e in (ref.step.from_, ref.step.to)}
-            # What nx.descendants of each seed gives over the edges that carry the item, in one walk
-            # from all seeds at once: each edge is looked at once per item, not once per seed.
-            reached = set(seeds)
-            todo = list(seeds)
-            while todo:
-                for v, edge in g.succ[todo.pop()].items():
-                    if v not in reached and (edge["carries"] is None or item.id in edge["carries"]):
-                        reached.add(v)
-                        todo.append(v)
-            result[item.id] = reached
-        return result
+        return {item.id: self.lineage.reached(item.id, self.origins(item.id)) for item in self.flow.data}
+
+    def route(self, item: str, party: Party) -> list[tuple[str, StepRef | None]]:
+        """How ``item`` reaches ``party``: its endpoints from an origin on, each with the first step
+        (in file order) that carries it there, or None for a system seen by its owner.  Empty when
+        the party is itself an origin of the item or nothing brings it there."""
+        path = self.lineage.route(item, self.origins(item) - set(self.endpoints_of(party)), self.endpoints_of(party))
+        if not path:
+            return []
+        hops: list[tuple[str, StepRef | None]] = [(path[0], None)]
+        for sender, receiver in zip(path, path[1:]):
+            step = next((r for r in self.steps if r.step.from_ == sender and r.step.to == receiver
+                         and (r.step.data is None or item in r.step.data)), None)
+            hops.append((receiver, step))
+        return hops
 
     @cached_property
     def holdings(self) -> dict[str, set[str]]:
         """Endpoint id -> data ids it holds."""
-        out: dict[str, set[str]] = {e: set() for e in self.graph.nodes}
+        out: dict[str, set[str]] = {e: set() for e in self.lineage.nodes}
         for item, endpoints in self.reach.items():
             for e in endpoints:
                 out.setdefault(e, set()).add(item)
@@ -406,18 +404,6 @@ _STEP_FACTS = {
     "to_role": lambda f, r: f._roles[f._ends(r)[1]],
     "basis": lambda f, r: f._bases,
 }
-
-
-def _join(g, sender: str, receiver: str, data: tuple[str, ...] | None) -> None:
-    """Add to the edge sender -> receiver what one more step (or link) carries: ``data``, or everything (None)."""
-    edge = g.get_edge_data(sender, receiver)
-    if edge is None:
-        g.add_edge(sender, receiver, carries=None if data is None else set(data))
-    elif edge["carries"] is not None:
-        if data is None:
-            edge["carries"] = None
-        else:
-            edge["carries"].update(data)
 
 
 def matches(conditions: tuple[tuple[str, bool | frozenset[str]], ...], facts) -> bool:

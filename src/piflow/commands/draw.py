@@ -97,44 +97,50 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
     out here: starting the workers would take longer than the layouts.  Where no worker
     process can start (a sandbox, a frozen build), the rest is laid out here.
     """
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import util as multiprocessing_util
-    from concurrent.futures.process import BrokenProcessPool
-
-    from piflow.stopping import worker_start
-
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
     if _workers(len(jobs)) >= 2 and sum(len(sc.steps) for _, sc, _ in jobs) >= POOL_STEPS:
-        try:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-            pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),
-                                       initializer=worker_start,
-                                       initargs=(os.getpid(), multiprocessing_util.get_temp_dir()))
-            finished = False
-            try:
-                futures = [pool.submit(_lay_out, doc, sc, theme, opt, page) for (doc, sc, _), opt in zip(jobs, options)]
-                for (doc, sc, _), future in zip(jobs, futures):
-                    progress.step(f"{doc.path} [{sc.tag}]")
-                    done.append(future.result())
-                finished = True
-            except KeyboardInterrupt:  # Ctrl+C or SIGTERM: stop the layouts under way, not only those to come
-                for child in multiprocessing.active_children():
-                    child.terminate()
-                raise
-            finally:
-                # All done: join the workers now (left to the exit hook, its wake-up pipe may already be
-                # closed: "Exception ignored … Bad file descriptor").  Leaving early: start nothing more.
-                pool.shutdown(wait=finished, cancel_futures=True)
-        except (BrokenProcessPool, OSError) as exc:
-            print(f"並行して配置できないため、1 つずつ配置します (laying out one at a time: {exc})", file=err)
-            progress.started = len(done)
+        _laid_out_in_workers(jobs, options, theme, page, err, progress, done)
     for (doc, sc, _), opt in list(zip(jobs, options))[len(done):]:
         progress.step(f"{doc.path} [{sc.tag}]")
         done.append(_lay_out(doc, sc, theme, opt, page))
     return done
+
+
+def _laid_out_in_workers(jobs, options, theme, page: str, err, progress, done: list) -> None:
+    """Lay out ``jobs`` on worker processes, appending to ``done`` in order; on a pool that cannot start,
+    stop and leave the rest to the caller.  multiprocessing is imported here only (5 ms a start)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import util as multiprocessing_util
+
+    from piflow.stopping import worker_start
+
+    try:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(_workers(len(jobs)), multiprocessing.get_context(method),
+                                   initializer=worker_start,
+                                   initargs=(os.getpid(), multiprocessing_util.get_temp_dir()))
+        finished = False
+        try:
+            futures = [pool.submit(_lay_out, doc, sc, theme, opt, page) for (doc, sc, _), opt in zip(jobs, options)]
+            for (doc, sc, _), future in zip(jobs, futures):
+                progress.step(f"{doc.path} [{sc.tag}]")
+                done.append(future.result())
+            finished = True
+        except KeyboardInterrupt:  # Ctrl+C or SIGTERM: stop the layouts under way, not only those to come
+            for child in multiprocessing.active_children():
+                child.terminate()
+            raise
+        finally:
+            # All done: join the workers now (left to the exit hook, its wake-up pipe may already be
+            # closed: "Exception ignored … Bad file descriptor").  Leaving early: start nothing more.
+            pool.shutdown(wait=finished, cancel_futures=True)
+    except (BrokenProcessPool, OSError) as exc:
+        print(f"並行して配置できないため、1 つずつ配置します (laying out one at a time: {exc})", file=err)
+        progress.started = len(done)
 
 
 RENDER_ALONE = 8  # up to this many pages: one Graphviz process draws them all

@@ -1,0 +1,54 @@
+"""piflow.audit.lineage: what an edge carries, where an item reaches, and the route a finding names."""
+
+from piflow.audit.lineage import Lineage
+
+
+def _chain() -> Lineage:
+    g = Lineage()
+    g.join("sys", "ward", None)            # staff see their system: everything
+    g.join("ward", "vendor", ["name"])
+    g.join("ward", "vendor", ["care"])     # a second step between the same two: one edge, both items
+    g.join("vendor", "sub", ["name"])
+    return g
+
+
+def test_steps_between_two_endpoints_are_one_edge_carrying_what_they_all_carry():
+    g = _chain()
+    assert g.succ["ward"] == {"vendor": {"name", "care"}}
+    assert set(g.nodes) == {"sys", "ward", "vendor", "sub"}
+
+
+def test_a_step_that_carries_everything_absorbs_the_lists():
+    g = _chain()
+    g.join("vendor", "sub", None)
+    assert g.succ["vendor"]["sub"] is None
+    g.join("vendor", "sub", ["tax"])  # a list after "everything" stays everything
+    assert g.succ["vendor"]["sub"] is None
+    assert g.passes("vendor", "sub", "anything")
+
+
+def test_an_item_reaches_only_over_the_edges_that_carry_it():
+    g = _chain()
+    assert g.reached("name", {"sys"}) == {"sys", "ward", "vendor", "sub"}
+    assert g.reached("care", {"sys"}) == {"sys", "ward", "vendor"}
+    assert g.reached("care", {"vendor"}) == {"vendor"}
+    assert not g.passes("vendor", "sub", "care")
+    assert not g.passes("sub", "vendor", "name")  # edges have a direction
+
+
+def test_the_route_is_the_shortest_chain_of_carrying_edges():
+    g = _chain()
+    g.join("sys", "sub", ["care"])  # a shortcut that carries care only
+    assert g.route("name", {"sys"}, {"sub"}) == ["sys", "ward", "vendor", "sub"]
+    assert g.route("care", {"sys"}, {"sub"}) == ["sys", "sub"]
+    assert g.route("tax", {"sys"}, {"sub"}) is None
+    assert g.route("name", set(), {"sub"}) is None
+
+
+def test_ties_go_to_the_first_source_and_target_in_sorted_order_every_run():
+    g = Lineage()
+    for source in ("b", "a"):
+        for target in ("y", "x"):
+            g.join(source, target, None)
+    assert g.route("name", {"b", "a"}, {"y", "x"}) == ["a", "x"]
+    assert g.route("name", ["b"], ["y", "x"]) == ["b", "x"]
