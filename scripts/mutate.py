@@ -52,6 +52,7 @@ TARGETS = (
     "piflow/audit/rules/*.py",
     "piflow/audit/engine.py",
     "piflow/audit/facts.py",
+    "piflow/audit/lineage.py",
     "piflow/audit/declare.py",
     "piflow/audit/context.py",
     "piflow/audit/finding.py",
@@ -60,7 +61,7 @@ TARGETS = (
 )
 TESTS = ("tests/test_rules.py", "tests/test_proposals.py", "tests/test_audit_engine.py", "tests/test_real_papers.py",
          "tests/test_checklist_parts.py", "tests/test_paper_checklists.py", "tests/test_checklist_report.py",
-         "tests/test_checklist_conditions.py")
+         "tests/test_checklist_conditions.py", "tests/test_lineage.py")
 DESELECT = "not renders"  # drawing the figures is slow and does not test the audit
 
 COMPARE_SWAP = {

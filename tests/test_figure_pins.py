@@ -107,6 +107,41 @@ def test_one_graphviz_process_draws_the_same_bytes_as_one_each(fmt, dpi, monkeyp
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+@pytest.mark.parametrize("fmt,dpi", [("svg", None), ("png", 96), ("pdf", None)])
+def test_pages_fed_to_dot_as_they_are_laid_out_are_the_same_bytes(fmt, dpi):
+    """A PageStream (dot started first, each figure fed as it is laid out) draws what one at a time does."""
+    from piflow.draw.figure import batch_entries
+
+    stream = render_module.PageStream(fmt, dpi, capacity=8)
+    pages = []
+    for name, doc, sc in figures():
+        if name.startswith("23-"):
+            laid = figure_pages(doc, sc, load_style(None), page="a4-landscape")[0]
+            stream.add(batch_entries(laid))
+            pages += laid
+    assert stream.holds(batch_entries(pages)) and len(pages) == 3
+    assert render_pages(pages, fmt, dpi, stream) == [render_page(p, fmt, dpi) for p in pages]
+    assert stream.run.proc.returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
+def test_a_stream_past_its_capacity_gives_up_and_its_dot_is_stopped():
+    from piflow.draw.figure import batch_entries
+
+    _, doc, sc = next(f for f in figures() if f[0].startswith("23-"))
+    entries = batch_entries(figure_pages(doc, sc, load_style(None))[0])
+    stream = render_module.PageStream("svg", None, capacity=len(entries) * 2)
+    stream.add(entries)
+    stream.add(entries)
+    assert stream.holds(entries * 2)  # up to its capacity
+    stream.add(entries)
+    assert not stream.holds(entries * 3) and not stream.holds(entries * 2)
+    assert stream.run.proc.returncode is not None  # stopped, not left running
+    pages = figure_pages(doc, sc, load_style(None))[0] * 3
+    assert render_pages(pages, "svg", None, stream) == [render_page(p, "svg") for p in pages]  # drawn in a batch
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed (make setup installs it)")
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_output_that_cannot_be_told_apart_is_drawn_page_by_page(fmt, monkeypatch):
     """When dot's output does not split into one piece per page, each page is drawn alone (same bytes)."""

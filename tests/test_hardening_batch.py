@@ -37,16 +37,42 @@ def fake_dot(monkeypatch):
         calls.append(source)
         return state["draw"](source)
 
-    def render_svgs(sources, scales):
+    def render_batch(entries, fmt, dpi=None):
         """Many pages to one (fake) dot: each source as ``render`` sees it; None (drawn one at a time)
         when one of them fails, as the real one does."""
         try:
-            return [render(source, "svg") for source in sources]
+            return [render(source, fmt) for source, *_ in entries]
         except InputError:
             return None
 
+    class PageStream:
+        """The pages fed as they are laid out, drawn by the fake ``render_batch`` at the end."""
+
+        def __init__(self, fmt, dpi, capacity):
+            self.fmt, self.capacity, self.pages, self.open = fmt, capacity, [], True
+            streams.append(self)
+
+        def add(self, entries):
+            if self.open and len(self.pages) + len(entries) > self.capacity:
+                self.open = False
+            if self.open:
+                self.pages += entries
+
+        def holds(self, entries):
+            return self.open and self.pages == entries
+
+        def drawn(self):
+            self.open = False
+            return render_batch(self.pages, self.fmt)
+
+        def stop(self):
+            self.open = False
+
+    streams: list = []
+    state["streams"] = streams
     monkeypatch.setattr("piflow.draw.render.render", render)
-    monkeypatch.setattr("piflow.draw.render.render_svgs", render_svgs)
+    monkeypatch.setattr("piflow.draw.render.render_batch", render_batch)
+    monkeypatch.setattr("piflow.draw.render.PageStream", PageStream)
     monkeypatch.setattr("piflow.draw.render.dot_path", lambda: "dot")
     return state
 
@@ -161,11 +187,24 @@ def test_ctrl_c_during_a_parallel_draw_stops_every_dot(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "piflow", "draw", str(flow), "-o", str(tmp_path / "out")], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     pids = tmp_path / "pids"
+
+    def running() -> list[int]:
+        alive = []
+        for pid in map(int, pids.read_text().split() if pids.exists() else ()):
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        return alive
+
+    # The dot started before the layout, to be fed the figures as they are laid out, is given up
+    # once there are more pages than it draws alone; then two draw the pages at once.
     for _ in range(3000):
-        if pids.exists() and len(pids.read_text().split()) >= 2:
+        if len(running()) >= 2:
             break
         time.sleep(0.01)
-    assert len(pids.read_text().split()) == 2, "two dots run at once"
+    assert len(running()) == 2, "two dots run at once"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "中断しました" in err.decode() and "Traceback" not in err.decode()
@@ -238,3 +277,34 @@ def test_a_small_batch_is_laid_out_here(tmp_path, fake_dot, monkeypatch):
     err = io.StringIO()
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
     assert set(re.findall(r"警告: pid:(\d+)", err.getvalue())) == {str(os.getpid())}
+
+
+def test_a_small_batch_is_fed_to_dot_as_it_is_laid_out(tmp_path, fake_dot, monkeypatch):
+    flow = FLOWS / "23-kumin-iken-faq-dynamics365.yaml"
+    fed = []
+
+    real = draw_command._lay_out
+
+    def laid_out(*args):
+        fed.append(len(fake_dot["streams"][0].pages))  # what the stream had when this layout began
+        return real(*args)
+
+    monkeypatch.setattr(draw_command, "_lay_out", laid_out)
+    assert draw_command.draw([str(flow)], output=str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
+    (stream,) = fake_dot["streams"]
+    assert fed == [0, 1, 2]  # started before the first layout, each figure fed before the next is laid out
+    assert len(stream.pages) == 3 and not stream.open
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["資料23-1.svg", "資料23-2.svg", "資料23-3.svg"]
+
+
+def test_more_pages_than_one_dot_draws_alone_give_the_stream_up(tmp_path, fake_dot):
+    assert draw_command.draw([str(FLOWS)], output=str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
+    (stream,) = fake_dot["streams"]
+    assert FIGURES > draw_command.RENDER_ALONE and not stream.open and len(stream.pages) <= draw_command.RENDER_ALONE
+    assert len(list(tmp_path.iterdir())) == FIGURES
+
+
+def test_dot_output_starts_no_stream(tmp_path, fake_dot):
+    flow = FLOWS / "23-kumin-iken-faq-dynamics365.yaml"
+    assert draw_command.draw([str(flow)], output=str(tmp_path), fmt="dot", out=io.StringIO(), err=io.StringIO()) == 0
+    assert fake_dot["streams"] == []

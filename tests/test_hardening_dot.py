@@ -178,3 +178,50 @@ def test_sigint_to_piflow_stops_dot_and_leaves_no_files(tmp_path):
     assert "中断しました" in err.decode() and "Traceback" not in err.decode()
     assert _gone(int((tmp_path / "pid").read_text()))
     assert not out.exists() or not any(out.iterdir())
+
+
+@posix_only
+def test_a_streamed_dot_is_read_while_fed_and_returns_its_output_and_errors(tmp_path):
+    # More output than a pipe holds (64 KB) before the input ends: without readers both sides would block.
+    dotrun.set_dot(str(fake_dot(tmp_path, "head -c 300000 /dev/zero; cat >/dev/null; echo done >&2")))
+    run = dotrun.DotRun(["-Tsvg"])
+    for _ in range(50):
+        run.feed(b"x" * 10000)
+    done = run.finish(limit=10)
+    assert done.returncode == 0 and len(done.stdout) == 300000 and done.stderr == b"done\n"
+
+
+@posix_only
+def test_a_streamed_dot_that_stops_reading_is_said_at_the_end(tmp_path):
+    dotrun.set_dot(str(fake_dot(tmp_path, "echo bad input >&2; exit 3")))
+    run = dotrun.DotRun(["-Tsvg"])
+    time.sleep(0.2)
+    for _ in range(20):
+        run.feed(b"x" * 100000)  # into a closed pipe: no error here
+    done = run.finish(limit=10)
+    assert done.returncode == 3 and done.stderr == b"bad input\n"
+
+
+@posix_only
+def test_a_streamed_dot_that_hangs_is_stopped_with_a_clear_message(tmp_path):
+    dotrun.set_dot(str(fake_dot(tmp_path, f"echo $$ > {tmp_path}/pid\nexec sleep 60")))
+    run = dotrun.DotRun(["-Tsvg"])
+    run.feed(b"digraph {}")
+    with pytest.raises(InputError) as info:
+        run.finish(limit=0.5)
+    assert info.value.diagnostics[0].code == "P008"
+    assert _gone(int((tmp_path / "pid").read_text()))
+    assert run.proc not in dotrun._running
+
+
+@posix_only
+def test_a_streamed_dot_given_up_is_killed_with_its_children(tmp_path):
+    dotrun.set_dot(str(fake_dot(tmp_path, f"sleep 60 & echo $! > {tmp_path}/child\necho $$ > {tmp_path}/pid\nwait")))
+    run = dotrun.DotRun(["-Tsvg"])
+    for _ in range(1000):
+        if (tmp_path / "child").exists() and (tmp_path / "pid").exists():
+            break
+        time.sleep(0.01)
+    run.stop()
+    assert _gone(int((tmp_path / "pid").read_text())) and _gone(int((tmp_path / "child").read_text()))
+    assert run.proc not in dotrun._running

@@ -52,3 +52,29 @@ def test_ties_go_to_the_first_source_and_target_in_sorted_order_every_run():
             g.join(source, target, None)
     assert g.route("name", {"b", "a"}, {"y", "x"}) == ["a", "x"]
     assert g.route("name", ["b"], ["y", "x"]) == ["b", "x"]
+
+
+def _g201_case(name: str) -> list:
+    from pathlib import Path
+
+    import yaml
+    from test_rules import run
+
+    cases = yaml.safe_load((Path(__file__).parent / "rules" / "G201.yaml").read_text(encoding="utf-8"))["cases"]
+    return run("G201", next(c for c in cases if c["name"] == name)["flow"])
+
+
+def test_the_english_message_names_the_route_by_step_ids():
+    (finding,) = _g201_case("the route names each hop's first carrying step, over three parties and two figures")
+    assert finding.message_en == "receives data items not declared for it: care (route care: ward -> b vendor -> d sub)"
+
+
+def test_a_maintained_system_on_the_route_is_said_so_in_both_languages():
+    (finding,) = _g201_case("a maintaining vendor that also receives an item the system does not hold is told it receives")
+    assert finding.message_en.endswith("(route care: sys -> maintains vendor; name: ward -> b vendor)")
+    assert "保育システム → 運用保守 委託先" in finding.message
+
+
+def test_no_route_no_route_text():
+    (finding,) = _g201_case("a sender that sends an item holds it, declared or not")
+    assert "route" not in finding.message_en and "経路" not in finding.message

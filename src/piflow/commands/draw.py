@@ -17,17 +17,44 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Render every scenario (or one) of each flow; one file per 資料 tag and page."""
 
-    from piflow.diagnostics import InputError
-    from piflow.draw.figure import Options
     from piflow.draw.render import dot_path
     from piflow.draw.style import load_style
-    from piflow.textnorm import did_you_mean, normalize
 
     out, err = out or sys.stdout, err or sys.stderr
     fmt = choose_format(output, fmt, ("svg", "png", "pdf", "dot"), "svg")
     theme = load_style(style)
     if fmt != "dot":
         dot_path()
+    stream = _stream(fmt, dpi)
+    try:
+        return _draw(paths, output, fmt, scenario, dpi, theme, measures, show_data, audit_marks, policy_path, page,
+                     out, err, stream)
+    finally:
+        if stream is not None:
+            stream.stop()  # drawn already, or given up: never a dot left behind
+
+
+def _stream(fmt: str, dpi: int | None):
+    """Graphviz started now, before anything is loaded, to be fed each figure as it is laid out
+    (``render.PageStream``); None for DOT output or where dot cannot start (the pages are then drawn
+    after the layout, which also says why dot failed)."""
+    from piflow.diagnostics import InputError
+    from piflow.draw.render import PageStream
+
+    if fmt == "dot":
+        return None
+    try:
+        return PageStream(fmt, dpi, RENDER_ALONE)
+    except InputError:
+        return None
+
+
+def _draw(paths, output, fmt, scenario, dpi, theme, measures, show_data, audit_marks, policy_path, page,
+          out, err, stream) -> int:
+    from piflow.diagnostics import InputError
+    from piflow.draw.figure import Options
+    from piflow.textnorm import did_you_mean, normalize
+
     if audit_marks:
         from piflow.audit.engine import audit as run_audit
         from piflow.policy import load_policy
@@ -51,7 +78,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
     options = [Options(measures=measures, show_data=show_data, findings=findings)  # type: ignore[arg-type]
                for _, _, findings in jobs]
     pages = []
-    for (doc, sc, _), (drawn, warning) in zip(jobs, _laid_out(jobs, options, theme, page, err)):
+    for (doc, sc, _), (drawn, warning) in zip(jobs, _laid_out(jobs, options, theme, page, err, stream)):
         if warning:
             print(f"{doc.path}: 警告: {warning}", file=err)
         pages += [(doc, sc, fp) for fp in drawn]
@@ -62,7 +89,7 @@ def draw(paths: list[str], output: str | None = None, fmt: str | None = None, sc
     targets, _ = output_targets(output, names, fmt, [f"{doc.path} [{fp.tag}]" for doc, _, fp in pages])
     figures = [(target, fp, f"{doc.path} [{fp.tag}]") for target, (doc, _, fp) in zip(targets, pages)]
     outputs = Outputs(len(figures), tuple(d.path for d in documents), out, err)
-    for target, result, note in _rendered(figures, fmt, dpi, outputs):
+    for target, result, note in _rendered(figures, fmt, dpi, outputs, stream):
         if isinstance(result, InputError):  # Graphviz could not draw this figure; the others are still written
             print_diagnostics(result.diagnostics, err)
             failed = True
@@ -88,7 +115,7 @@ def _lay_out(doc, scenario, theme, options, page):
     return figure_pages(doc, scenario, theme, options, page)
 
 
-def _laid_out(jobs, options, theme, page: str, err) -> list:
+def _laid_out(jobs, options, theme, page: str, err, stream=None) -> list:
     """(pages, warning) for every figure, in order, laid out on every core.
 
     The layout is Python, so it takes processes (threads would share one core).  They
@@ -97,13 +124,20 @@ def _laid_out(jobs, options, theme, page: str, err) -> list:
     out here: starting the workers would take longer than the layouts.  Where no worker
     process can start (a sandbox, a frozen build), the rest is laid out here.
     """
+    from piflow.draw.figure import batch_entries
+
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
     if _workers(len(jobs)) >= 2 and sum(len(sc.steps) for _, sc, _ in jobs) >= POOL_STEPS:
+        if stream is not None:
+            stream.stop()  # a big batch: drawn in batches over the cores after the layout
+            stream = None
         _laid_out_in_workers(jobs, options, theme, page, err, progress, done)
     for (doc, sc, _), opt in list(zip(jobs, options))[len(done):]:
         progress.step(f"{doc.path} [{sc.tag}]")
         done.append(_lay_out(doc, sc, theme, opt, page))
+        if stream is not None:
+            stream.add(batch_entries(done[-1][0]))  # drawn by dot while the next figure is laid out
     return done
 
 
@@ -157,18 +191,15 @@ def _batches(count: int, workers: int) -> list[range]:
     return [range(i, min(count, i + size)) for i in range(0, count, size)]
 
 
-def _rendered(figures, fmt: str, dpi: int | None, outputs):
+def _rendered(figures, fmt: str, dpi: int | None, outputs, stream=None):
     """(target, bytes or InputError, note) for each page, in order, each as soon as it and those before are drawn.
 
     Pages (SVG, PNG or PDF) are drawn many to one Graphviz process (starting dot costs more than drawing a page);
     several processes at once run in threads, so every core is busy (``draw DIR`` on the ward's
     2-core PCs takes about half as long); the files are the same bytes as when drawn one by one.
     Leaving early (Ctrl+C, a file that cannot be written) cancels what has not started and kills
-    the dots that have.
+    the dots that have.  A ``stream`` that was fed every page as it was laid out has them drawn already.
     """
-    from concurrent.futures import ThreadPoolExecutor, wait
-
-    from piflow.draw.dotrun import stop_all
     from piflow.draw.figure import render_pages
 
     pages = [page for _, page, _ in figures]
@@ -182,12 +213,16 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs):
     if workers < 2:
         for batch in batches:
             outputs.working(figures[batch[0]][2])
-            drawn = render_pages([pages[i] for i in batch], fmt, dpi)
+            drawn = render_pages([pages[i] for i in batch], fmt, dpi, stream)
             for i, result in zip(batch, drawn):
                 if i != batch[0]:
                     outputs.working(figures[i][2])
                 yield figures[i][0], result, figures[i][2]
         return
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from piflow.draw.dotrun import stop_all
+
     pool = ThreadPoolExecutor(workers, thread_name_prefix="dot")
     futures = [pool.submit(render_pages, [pages[i] for i in batch], fmt, dpi) for batch in batches]
     try:

@@ -117,10 +117,8 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subprocess.CompletedProcess:
-    """Run ``dot ARGS`` on ``source``; killed on timeout (P008) and on any exit of ours (Ctrl+C)."""
-    limit = timeout() if limit is None else limit
-    cmd = [find_dot(), *args]
+def _start(cmd: list[str]) -> subprocess.Popen:
+    """dot started in a process group of its own (killed with its children), counted among the running."""
     group = {"start_new_session": True} if os.name == "posix" else \
         {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
     try:
@@ -131,22 +129,100 @@ def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subpr
                                      f"cannot run dot: {exc}", INSTALL_HINT)]) from None
     with _running_lock:
         _running.add(proc)
+    return proc
+
+
+def _done(proc: subprocess.Popen) -> None:
+    with _running_lock:
+        _running.discard(proc)
+
+
+def _timed_out(limit: float) -> InputError:
+    return InputError([Diagnostic("dot", 1, 1, "P008",
+                                  f"Graphviz の dot が {limit:g} 秒たっても終わらないため止めました",
+                                  f"Graphviz dot did not finish within {limit:g} s",
+                                  f"図を --measures footnote で簡単にするか、環境変数 {TIMEOUT_ENV} で待つ秒数を"
+                                  f"増やしてください (simplify the figure, or raise {TIMEOUT_ENV})")])
+
+
+def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subprocess.CompletedProcess:
+    """Run ``dot ARGS`` on ``source``; killed on timeout (P008) and on any exit of ours (Ctrl+C)."""
+    limit = timeout() if limit is None else limit
+    cmd = [find_dot(), *args]
+    proc = _start(cmd)
     try:
         out, err = proc.communicate(source, timeout=limit)
     except subprocess.TimeoutExpired:
         _kill(proc)
-        raise InputError([Diagnostic("dot", 1, 1, "P008",
-                                     f"Graphviz の dot が {limit:g} 秒たっても終わらないため止めました",
-                                     f"Graphviz dot did not finish within {limit:g} s",
-                                     f"図を --measures footnote で簡単にするか、環境変数 {TIMEOUT_ENV} で待つ秒数を"
-                                     f"増やしてください (simplify the figure, or raise {TIMEOUT_ENV})")]) from None
+        raise _timed_out(limit) from None
     except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind us
         _kill(proc)
         raise
     finally:
-        with _running_lock:
-            _running.discard(proc)
+        _done(proc)
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+class DotRun:
+    """One dot process started now and given its graphs one at a time (``feed``), read back at the end
+    (``finish``, which is ``run_dot`` spread out over time).
+
+    Graphviz takes about 10 ms to start and draws each graph as soon as it has read it, so a
+    command that starts it before laying out its figures and feeds each figure as it is laid out
+    has the drawing done, on the other core, by the time the last layout ends.  Threads read
+    dot's output and errors as they come: dot blocks on a full pipe, and we on its full input.
+    """
+
+    def __init__(self, args: list[str]):
+        self.cmd = [find_dot(), *args]
+        self.proc = _start(self.cmd)
+        self._out: list[bytes] = []
+        self._err: list[bytes] = []
+        self._readers = [threading.Thread(target=_read_all, args=(stream, into), daemon=True)
+                         for stream, into in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))]
+        for reader in self._readers:
+            reader.start()
+
+    def feed(self, source: bytes) -> None:
+        """Give dot one more graph (or several).  A dot that has stopped reading is said by ``finish``."""
+        try:
+            self.proc.stdin.write(source)  # type: ignore[union-attr]
+            self.proc.stdin.flush()  # type: ignore[union-attr]
+        except (BrokenPipeError, OSError):
+            pass
+
+    def finish(self, limit: float | None = None) -> subprocess.CompletedProcess:
+        """No more graphs: wait for dot (``limit`` seconds from now, P008 after) and return what it printed."""
+        limit = timeout() if limit is None else limit
+        try:
+            try:
+                self.proc.stdin.close()  # type: ignore[union-attr]
+            except (BrokenPipeError, OSError):
+                pass
+            self.proc.wait(timeout=limit)
+            for reader in self._readers:
+                reader.join()
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise _timed_out(limit) from None
+        except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind us
+            self.stop()
+            raise
+        finally:
+            _done(self.proc)
+        return subprocess.CompletedProcess(self.cmd, self.proc.returncode, b"".join(self._out), b"".join(self._err))
+
+    def stop(self) -> None:
+        """Kill dot (if it still runs): the run is given up (an error elsewhere, Ctrl+C)."""
+        if self.proc.returncode is None:
+            _kill(self.proc)
+        _done(self.proc)
+
+
+def _read_all(stream, into: list[bytes]) -> None:
+    with stream:
+        while chunk := stream.read(65536):
+            into.append(chunk)
 
 
 def _dot_environment() -> dict[str, str]:

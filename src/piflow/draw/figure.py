@@ -57,19 +57,25 @@ def render_page(fp: FigurePage, fmt: str, dpi: int | None = None) -> bytes:
     return render(fp.source, fmt, dpi, fp.scale, paper, (fp.width, fp.height))
 
 
-def render_pages(pages: list[FigurePage], fmt: str, dpi: int | None = None) -> list[bytes | InputError]:
-    """Every page drawn, in order, by one Graphviz process (the same bytes as one at a time).
+def batch_entries(pages: list[FigurePage]) -> list[tuple]:
+    """The pages as ``render_batch`` and ``PageStream`` take them: (source, scale, paper, size)."""
+    return [(p.source, p.scale, p.paper.paper if p.paper else None, (p.width, p.height)) for p in pages]
+
+
+def render_pages(pages: list[FigurePage], fmt: str, dpi: int | None = None, stream=None) -> list[bytes | InputError]:
+    """Every page drawn, in order, by one Graphviz process (the same bytes as one at a time): the
+    ``stream`` they were fed to as they were laid out (``render.PageStream``) if it holds them all.
 
     A page Graphviz cannot draw is its InputError in the list; the others are still drawn.
     """
-    from piflow.draw.render import render_batch, render_svgs
+    from piflow.draw.render import render_batch
 
-    if len(pages) > 1 and fmt in ("svg", "png", "pdf"):
-        if fmt == "svg":
-            drawn = render_svgs([p.source for p in pages], [p.scale for p in pages])
+    if fmt in ("svg", "png", "pdf") and (len(pages) > 1 or stream is not None):
+        entries = batch_entries(pages)
+        if stream is not None and stream.holds(entries):
+            drawn = stream.drawn()
         else:
-            drawn = render_batch([(p.source, p.scale, p.paper.paper if p.paper else None, (p.width, p.height))
-                                  for p in pages], fmt, dpi)
+            drawn = render_batch(entries, fmt, dpi) if len(pages) > 1 else None
         if drawn is not None:
             return list(drawn)
     out: list[bytes | InputError] = []

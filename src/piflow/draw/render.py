@@ -13,7 +13,7 @@ import struct
 import zlib
 
 from piflow.diagnostics import Diagnostic, InputError
-from piflow.draw.dotrun import find_dot, fixed_pdf_dates, run_dot, timeout
+from piflow.draw.dotrun import DotRun, find_dot, fixed_pdf_dates, run_dot, timeout
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_DPI = 200
@@ -99,27 +99,16 @@ def _pngs(data: bytes) -> list[bytes] | None:
     return out
 
 
-def render_batch(pages: list[tuple[str, float, tuple[float, float] | None, tuple[float, float] | None]], fmt: str,
-                 dpi: int | None = None) -> list[bytes] | None:
-    """PNG or PDF pages ((source, scale, paper, size) each) drawn by one Graphviz process: the same bytes
-    as ``render`` gives for each alone.  Each graph carries its own size as its last statement (what
-    ``-G`` gives one page: it must come after the graph's own ``margin=0``, which ``-G`` overrides).
-    None when Graphviz fails or its output cannot be told apart page by page (the caller then draws
-    them one at a time, which also says which one failed)."""
-    if not pages:
-        return []
-    sources = []
-    for source, scale, paper, size in pages:
-        body, brace, tail = source.rpartition("}")
-        options = " ".join(f'{k}="{v}"' for k, v in page_options(fmt, dpi, scale, paper, size))
-        sources.append(f"{body}\tgraph [{options}]\n{brace}{tail}" if brace and options else source)
-    proc = run_dot(["-Kneato", "-n2", f"-T{fmt}"], "".join(sources).encode("utf-8"), timeout() * len(pages))
-    if proc.returncode != 0:
-        return None
-    pieces = _pngs(proc.stdout) if fmt == "png" else _PDF_END.split(proc.stdout)
-    if pieces is None or len(pieces) != len(pages) or any(not p.startswith(b"%PDF-") for p in pieces if fmt == "pdf"):
-        return None
-    return [_finished(piece, fmt, dpi, scale) for piece, (_, scale, _, _) in zip(pieces, pages)]
+Entry = tuple[str, float, "tuple[float, float] | None", "tuple[float, float] | None"]  # source, scale, paper, size
+
+
+def _batch_source(entry: Entry, fmt: str, dpi: int | None) -> str:
+    """One page's DOT as it goes into a batch: a PNG's or PDF's size as the graph's last statement (what
+    ``-G`` gives one page: it must come after the graph's own ``margin=0``, which ``-G`` overrides)."""
+    source, scale, paper, size = entry
+    options = " ".join(f'{k}="{v}"' for k, v in page_options(fmt, dpi, scale, paper, size))
+    body, brace, tail = source.rpartition("}")
+    return f"{body}\tgraph [{options}]\n{brace}{tail}" if brace and options else source
 
 
 _XML_START = re.compile(rb"^<\?xml ", re.M)
@@ -128,25 +117,74 @@ _XML_START = re.compile(rb"^<\?xml ", re.M)
 _PAGED_GROUP = re.compile(r'<g id="page\d+,\d+_(graph\d+)" class="graph"')
 
 
-def render_svgs(sources: list[str], scales: list[float]) -> list[bytes] | None:
-    """Several pinned DOT sources drawn as SVG by one Graphviz process: the same bytes as ``render``
-    gives for each alone.  None when Graphviz fails or its output cannot be told apart page by page
-    (the caller then draws them one at a time, which also says which one failed)."""
-    if not sources:
+def _split(drawn: bytes, fmt: str, dpi: int | None, scales: list[float]) -> list[bytes] | None:
+    """One batch's output cut into its pages and finished as ``render`` finishes each; None when it does
+    not cut into exactly one piece per page."""
+    if fmt == "svg":
+        starts = [m.start() for m in _XML_START.finditer(drawn)]
+        if len(starts) != len(scales) or (starts and starts[0] != 0):
+            return None
+        pieces = [drawn[a:b] for a, b in zip(starts, [*starts[1:], len(drawn)])]
+        return [svg_in_mm(_PAGED_GROUP.sub(r'<g id="\1" class="graph"', piece.decode("utf-8"), count=1), scale)
+                .encode("utf-8") for piece, scale in zip(pieces, scales)]
+    split = _pngs(drawn) if fmt == "png" else _PDF_END.split(drawn)
+    if split is None or len(split) != len(scales) or any(not p.startswith(b"%PDF-") for p in split if fmt == "pdf"):
+        return None
+    return [_finished(piece, fmt, dpi, scale) for piece, scale in zip(split, scales)]
+
+
+def render_batch(pages: list[Entry], fmt: str, dpi: int | None = None) -> list[bytes] | None:
+    """Pages ((source, scale, paper, size) each) drawn by one Graphviz process: the same bytes as
+    ``render`` gives for each alone.  None when Graphviz fails or its output cannot be told apart page
+    by page (the caller then draws them one at a time, which also says which one failed)."""
+    if not pages:
         return []
-    cmd = ["-Kneato", "-n2", "-Tsvg"]
-    proc = run_dot(cmd, "".join(sources).encode("utf-8"), timeout() * len(sources))
-    if proc.returncode != 0:
-        return None
-    starts = [m.start() for m in _XML_START.finditer(proc.stdout)]
-    if len(starts) != len(sources) or (starts and starts[0] != 0):
-        return None
-    pieces = [proc.stdout[a:b] for a, b in zip(starts, [*starts[1:], len(proc.stdout)])]
-    out = []
-    for piece, scale in zip(pieces, scales):
-        text = _PAGED_GROUP.sub(r'<g id="\1" class="graph"', piece.decode("utf-8"), count=1)
-        out.append(svg_in_mm(text, scale).encode("utf-8"))
-    return out
+    sources = "".join(_batch_source(entry, fmt, dpi) for entry in pages)
+    proc = run_dot(["-Kneato", "-n2", f"-T{fmt}"], sources.encode("utf-8"), timeout() * len(pages))
+    return _split(proc.stdout, fmt, dpi, [entry[1] for entry in pages]) if proc.returncode == 0 else None
+
+
+def render_svgs(sources: list[str], scales: list[float]) -> list[bytes] | None:
+    """Several pinned DOT sources drawn as SVG by one Graphviz process (``render_batch`` for SVG)."""
+    return render_batch([(source, scale, None, None) for source, scale in zip(sources, scales)], "svg")
+
+
+class PageStream:
+    """Pages given to one Graphviz process as they are laid out, read back together: ``render_batch``
+    with the drawing done while the later figures are still being laid out (``dotrun.DotRun``).
+
+    Up to ``capacity`` pages; past that the stream gives up (its dot is stopped) and the caller
+    draws in batches as before.  ``drawn`` returns None in the cases ``render_batch`` does.
+    """
+
+    def __init__(self, fmt: str, dpi: int | None, capacity: int):
+        self.fmt, self.dpi, self.capacity = fmt, dpi, capacity
+        self.pages: list[Entry] = []
+        self.open = True
+        self.run = DotRun(["-Kneato", "-n2", f"-T{fmt}"])
+
+    def add(self, pages: list[Entry]) -> None:
+        if not self.open:
+            return
+        if len(self.pages) + len(pages) > self.capacity:
+            self.stop()
+            return
+        self.pages += pages
+        self.run.feed("".join(_batch_source(entry, self.fmt, self.dpi) for entry in pages).encode("utf-8"))
+
+    def holds(self, pages: list[Entry]) -> bool:
+        """Every page of ``pages``, in order, and no other, went into this stream."""
+        return self.open and self.pages == pages
+
+    def drawn(self) -> list[bytes] | None:
+        self.open = False
+        proc = self.run.finish(timeout() * max(1, len(self.pages)))
+        return _split(proc.stdout, self.fmt, self.dpi, [entry[1] for entry in self.pages]) \
+            if proc.returncode == 0 else None
+
+    def stop(self) -> None:
+        self.open = False
+        self.run.stop()
 
 
 def svg_in_mm(text: str, scale: float = 1.0) -> str:

@@ -208,13 +208,11 @@ class Grid(FreeSpace):
         """The fewest lines a measure list can take (not its head): the fewest of the shapes
         ``_place_callout`` tries, or one per item where its lane may be too narrow for all of them
         (then the list is wrapped to the lane, which the shapes do not tell)."""
-        head, bullets = h.callout[0], list(h.callout[1:])
-        shapes = [self._callout_shape(head, bullets, cw, k) for cw in self.p.callout_widths
-                  for k in (1, 2) if k == 1 or len(bullets) >= 6]
+        shapes = self.callout_shapes(h.callout[0], list(h.callout[1:]))
         lane_w = (self.bounds[li][1] - 3) - (self.bounds[li][0] + 3)
-        if min(w for w, _, _, _ in shapes) > lane_w:
+        if min(w for w, *_ in shapes) > lane_w:
             return len(h.callout) - 1
-        return min(sum(len(c.lines) for c in cols) for _, _, _, cols in shapes)
+        return min(sum(len(c.lines) for c in cols) for _, _, _, cols, _ in shapes)
 
     # --- phases -----------------------------------------------------------------------------
 

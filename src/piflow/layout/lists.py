@@ -94,34 +94,37 @@ class FreeSpace:
         head, bullets = h.callout[0], h.callout[1:]
         owner = self.placed.get(h.key)
         best = None
+        shapes = None  # the same in every lane: asked for when a lane first needs them
         for lj in lanes:
             if not 0 <= lj < len(self.bounds) or (lj != li and owner is None):
                 continue
             lane_x0, lane_x1 = self.bounds[lj][0] + 3, self.bounds[lj][1] - 3
             lane_boxes = [r for k, r in self.placed.items() if self.holders[k].lane == self.c.lanes[lj].id]
-            for cw in self.p.callout_widths:
-                for k in (1, 2):
-                    if k == 2 and len(bullets) < 6:
+            if shapes is None:
+                shapes = self.callout_shapes(head, bullets)
+            for w, h_, hb, cols, wrapped in shapes:
+                if w > lane_x1 - lane_x0:
+                    continue
+                # No place can put it above start_y: when even that loses to the best so far, so
+                # does every x (the score's first five parts only grow with y), so skip the search.
+                if best is not None and (round(max(start_y + h_, floor)), lj != li, wrapped, round(start_y),
+                                         round(w * h_)) > best[0][:5]:
+                    continue
+                xs = {lane_x0, lane_x1 - w}
+                for r in lane_boxes:
+                    xs |= {r.x1 + 4, r.x - 4 - w}
+                for x in sorted(xs):
+                    if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
                         continue
-                    w, h_, hb, cols = self._callout_shape(head, bullets, cw, k)
-                    if w > lane_x1 - lane_x0:
-                        continue
-                    wrapped = sum(len(c.lines) for c in cols) + len(hb.lines) - len(h.callout)
-                    xs = {lane_x0, lane_x1 - w}
-                    for r in lane_boxes:
-                        xs |= {r.x1 + 4, r.x - 4 - w}
-                    for x in sorted(xs):
-                        if x < lane_x0 - 0.01 or x + w > lane_x1 + 0.01:
+                    y = packer.lowest(x, w, h_, start_y)
+                    leader = None
+                    if lj != li:
+                        leader = self._leader(h.key, owner, Rect(x, y, w, h_), packer)  # type: ignore[arg-type]
+                        if leader is None:
                             continue
-                        y = packer.lowest(x, w, h_, start_y)
-                        leader = None
-                        if lj != li:
-                            leader = self._leader(h.key, owner, Rect(x, y, w, h_), packer)  # type: ignore[arg-type]
-                            if leader is None:
-                                continue
-                        score = (round(max(y + h_, floor)), lj != li, wrapped, round(y), round(w * h_), round(x, 1))
-                        if best is None or score < best[0]:
-                            best = (score, Rect(x, y, w, h_), hb, cols, leader)
+                    score = (round(max(y + h_, floor)), lj != li, wrapped, round(y), round(w * h_), round(x, 1))
+                    if best is None or score < best[0]:
+                        best = (score, Rect(x, y, w, h_), hb, cols, leader)
         if best is None:  # the lane is narrower than any shape tried: wrap to the lane
             lane_x0, lane_x1 = self.bounds[li][0] + 3, self.bounds[li][1] - 3
             w_text = max(lane_x1 - lane_x0 - 2 * PAD, 4 * self.fonts.small)
@@ -171,6 +174,21 @@ class FreeSpace:
                         if best is None or score < best[0]:
                             best = (score, replace(box, rect=Rect(x, y, w, h).rounded(), ground=True))
         return best[1] if best else None
+
+    def callout_shapes(self, head: Para, bullets: list[Para]) -> tuple:
+        """Every shape ``_place_callout`` tries for a list, in the order it tries them, each as
+        (w, h, head block, column blocks, lines added by wrapping); one memo entry per list."""
+        key = ("shapes", id(head), tuple(map(id, bullets)), self.p.callout_widths)
+        made = self.memo.get(key)
+        if made is None:
+            extra = 1 + len(bullets)
+            shapes = tuple((*shape, sum(len(c.lines) for c in shape[3]) + len(shape[2].lines) - extra)
+                           for cw in self.p.callout_widths for k in (1, 2) if k == 1 or len(bullets) >= 6
+                           for shape in (self._callout_shape(head, bullets, cw, k),))
+            sizes = frozenset(s.size for p in (head, *bullets) for s in p.spans if s.text.strip())
+            made = self.memo[key] = (head, tuple(bullets), shapes, sizes)
+        self.sizes |= made[3]
+        return made[2]
 
     def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
         """A measure list wrapped to ``cw`` in ``k`` columns; made once per fit (``Grid.memo``): the
