@@ -78,3 +78,19 @@ def test_a_maintained_system_on_the_route_is_said_so_in_both_languages():
 def test_no_route_no_route_text():
     (finding,) = _g201_case("a sender that sends an item holds it, declared or not")
     assert "route" not in finding.message_en and "経路" not in finding.message
+
+
+def test_staff_seeing_their_own_system_is_a_plain_hop():
+    from test_rules import run
+
+    flow = {
+        "parties": [
+            {"id": "ward", "name": "区", "role": "区", "systems": [{"id": "sys", "name": "台帳システム", "data": ["name", "care"]}]},
+            {"id": "vendor", "name": "委託先", "role": "委託先", "data": ["name"]},
+        ],
+        "scenarios": [{"id": "s", "tag": "t", "title": "t", "steps": [
+            {"n": 1, "id": "a", "from": "ward", "to": "vendor", "text": "提供", "channel": "手渡し", "medium": "紙"}]}],
+    }
+    (finding,) = run("G201", flow)
+    assert finding.message.endswith("経路は 要介護度：台帳システム → 区 → ① 委託先")
+    assert finding.message_en.endswith("(route care: sys -> ward -> a vendor)")
