@@ -178,13 +178,20 @@ class DotRun:
         self.proc = _start(self.cmd)
         self._out: list[bytes] = []
         self._err: list[bytes] = []
-        self._readers = [threading.Thread(target=_read_all, args=(stream, into), daemon=True)
-                         for stream, into in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))]
-        for reader in self._readers:
-            reader.start()
+        self._readers: list[threading.Thread] = []
+
+    def _read(self) -> None:
+        # Started with the first graph, not with dot: while dot loads (both cores busy) a new
+        # thread waits milliseconds for its first turn, and dot prints nothing before its input.
+        if not self._readers:
+            self._readers = [threading.Thread(target=_read_all, args=(stream, into), daemon=True)
+                             for stream, into in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))]
+            for reader in self._readers:
+                reader.start()
 
     def feed(self, source: bytes) -> None:
         """Give dot one more graph (or several).  A dot that has stopped reading is said by ``finish``."""
+        self._read()
         try:
             self.proc.stdin.write(source)  # type: ignore[union-attr]
             self.proc.stdin.flush()  # type: ignore[union-attr]
@@ -194,6 +201,7 @@ class DotRun:
     def finish(self, limit: float | None = None) -> subprocess.CompletedProcess:
         """No more graphs: wait for dot (``limit`` seconds from now, P008 after) and return what it printed."""
         limit = timeout() if limit is None else limit
+        self._read()
         try:
             try:
                 self.proc.stdin.close()  # type: ignore[union-attr]
