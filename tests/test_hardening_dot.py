@@ -225,3 +225,29 @@ def test_a_streamed_dot_given_up_is_killed_with_its_children(tmp_path):
     run.stop()
     assert _gone(int((tmp_path / "pid").read_text())) and _gone(int((tmp_path / "child").read_text()))
     assert run.proc not in dotrun._running
+
+
+@posix_only
+def test_a_streamed_dot_whose_child_keeps_its_output_open_is_stopped_in_time(tmp_path):
+    # dot exits, but a process it started still holds the output pipe: wait no longer than the limit.
+    dotrun.set_dot(str(fake_dot(tmp_path, f"sleep 60 & echo $! > {tmp_path}/child\ncat >/dev/null")))
+    run = dotrun.DotRun(["-Tsvg"])
+    run.feed(b"digraph {}")
+    started = time.monotonic()
+    with pytest.raises(InputError) as info:
+        run.finish(limit=1)
+    assert info.value.diagnostics[0].code == "P008" and time.monotonic() - started < 10
+    assert _gone(int((tmp_path / "child").read_text()))
+
+
+@posix_only
+def test_a_finished_stream_is_not_killed_again(tmp_path, monkeypatch):
+    # Its process group is gone once dot has exited and been read: its number may be another's by then.
+    dotrun.set_dot(str(fake_dot(tmp_path, "cat")))
+    run = dotrun.DotRun(["-Tsvg"])
+    run.feed(b"digraph {}")
+    assert run.finish(limit=10).stdout == b"digraph {}"
+    killed = []
+    monkeypatch.setattr(os, "killpg", lambda *a: killed.append(a))
+    run.stop()
+    assert killed == []

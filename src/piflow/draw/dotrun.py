@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from piflow.diagnostics import Diagnostic, InputError
@@ -167,7 +168,7 @@ class DotRun:
     """One dot process started now and given its graphs one at a time (``feed``), read back at the end
     (``finish``, which is ``run_dot`` spread out over time).
 
-    Graphviz takes about 10 ms to start and draws each graph as soon as it has read it, so a
+    Graphviz takes about 10 ms to start and set up its fonts, and draws each graph as soon as it has read it, so a
     command that starts it before laying out its figures and feeds each figure as it is laid out
     has the drawing done, on the other core, by the time the last layout ends.  Threads read
     dot's output and errors as they come: dot blocks on a full pipe, and we on its full input.
@@ -179,6 +180,7 @@ class DotRun:
         self._out: list[bytes] = []
         self._err: list[bytes] = []
         self._readers: list[threading.Thread] = []
+        self._finished = False
 
     def _read(self) -> None:
         # Started with the first graph, not with dot: while dot loads (both cores busy) a new
@@ -207,9 +209,12 @@ class DotRun:
                 self.proc.stdin.close()  # type: ignore[union-attr]
             except (BrokenPipeError, OSError):
                 pass
+            deadline = time.monotonic() + limit
             self.proc.wait(timeout=limit)
-            for reader in self._readers:
-                reader.join()
+            for reader in self._readers:  # a child of dot may still hold its output open
+                reader.join(max(0.0, deadline - time.monotonic()))
+                if reader.is_alive():
+                    raise subprocess.TimeoutExpired(self.cmd, limit)
         except subprocess.TimeoutExpired:
             self.stop()
             raise _timed_out(limit) from None
@@ -218,11 +223,14 @@ class DotRun:
             raise
         finally:
             _done(self.proc)
+        self._finished = True
         return subprocess.CompletedProcess(self.cmd, self.proc.returncode, b"".join(self._out), b"".join(self._err))
 
     def stop(self) -> None:
-        """Kill dot (if it still runs): the run is given up (an error elsewhere, Ctrl+C)."""
-        if self.proc.returncode is None:
+        """Kill dot and what it started (its process group, which may outlive dot itself): the run is
+        given up (an error elsewhere, Ctrl+C, a time limit).  Nothing once ``finish`` has read it all:
+        its process group is gone, and its number may already be another's."""
+        if not self._finished:
             _kill(self.proc)
         _done(self.proc)
 
