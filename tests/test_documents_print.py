@@ -157,6 +157,16 @@ def without_number(text: str) -> str:
     return squeeze(re.sub(r"(^|\n)\s*\d+\s*/\s*\d+\s*(\n|$)", "\n", text))
 
 
+def review_text(pdf: Path) -> str:
+    """The review material's text, after what every printing of it must be: A4 portrait, no page
+    numbers (it is not filed), no blank page."""
+    texts = page_texts(pdf)
+    assert set(page_sizes(pdf)) == {A4_PORTRAIT}
+    assert not numbered(texts), numbered(texts)
+    assert all(without_number(t) for t in texts), "a blank page"
+    return squeeze("".join(texts))
+
+
 def in_order(needle: str, text: str) -> bool:
     """Every character of ``needle`` in ``text``, in order: a wrapped cell whose lines the PDF's text
     interleaves with its neighbours' (a 区分 label beside its rows) is still on the page whole."""
@@ -246,12 +256,7 @@ def test_docx_prints_on_a4_with_a_landscape_page_per_figure(office_pdfs, flow):
 @pytest.mark.parametrize("name", NAMES)
 def test_review_docx_holds_the_audit_the_blanks_and_the_evidence(office_pdfs, name):
     folder, flows = office_pdfs
-    pdf = folder / f"{name}.review.pdf"
-    texts = page_texts(pdf)
-    assert set(page_sizes(pdf)) == {A4_PORTRAIT}
-    assert not numbered(texts), numbered(texts)
-    assert all(without_number(t) for t in texts), "a blank page"
-    whole = squeeze("".join(texts))
+    whole = review_text(folder / f"{name}.review.pdf")
     assert "監査の結果" in whole and "未記入・未対応の項目" in whole and "根拠（フローファイルの行）" in whole
     forms = forms_of(flows[name])
     if any(i.sources for f in forms for s in f.sections for i in s.items):
@@ -331,12 +336,7 @@ def test_html_prints_figures_then_one_numbered_page_per_form(printed_html, name)
 @pytest.mark.parametrize("name", NAMES)
 def test_html_review_document_is_numbered_with_no_blank_page(printed_html, name):
     folder, _ = printed_html
-    pdf = folder / f"{name}.review.pdf"
-    texts = page_texts(pdf)
-    assert set(page_sizes(pdf)) == {A4_PORTRAIT}
-    assert not numbered(texts), numbered(texts)
-    assert all(without_number(t) for t in texts), "a blank page"
-    whole = squeeze("".join(texts))
+    whole = review_text(folder / f"{name}.review.pdf")
     assert "監査の結果" in whole and "未記入・未対応の項目" in whole
 
 
