@@ -144,11 +144,6 @@ def render_batch(pages: list[Entry], fmt: str, dpi: int | None = None) -> list[b
     return _split(proc.stdout, fmt, dpi, [entry[1] for entry in pages]) if proc.returncode == 0 else None
 
 
-def render_svgs(sources: list[str], scales: list[float]) -> list[bytes] | None:
-    """Several pinned DOT sources drawn as SVG by one Graphviz process (``render_batch`` for SVG)."""
-    return render_batch([(source, scale, None, None) for source, scale in zip(sources, scales)], "svg")
-
-
 class PageStream:
     """Pages given to one Graphviz process as they are laid out, read back together: ``render_batch``
     with the drawing done while the later figures are still being laid out (``dotrun.DotRun``).

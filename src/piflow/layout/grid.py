@@ -22,7 +22,7 @@ from piflow.layout.content import (LEGEND_HEAD, LEGEND_ORDER, FigureContent, Hol
 from piflow.layout.geometry import (PAD, SHAPE_BOTTOM, SHAPE_EDGE, TITLE_MARGIN, Arrow, Holder, Lane, Link, Page, Rect,
                                     Sample, TextBox)
 from piflow.layout.lists import FreeSpace
-from piflow.layout.text import Block, Fonts, Para, natural_width
+from piflow.layout.text import Block, Fonts, Para, natural_width, printed_sizes
 
 MARGIN = 6.0  # around the figure
 GAP_MIN = 16.0  # between two columns that carry no label
@@ -79,7 +79,7 @@ class Grid(FreeSpace):
         key = (*map(id, paras), limit)
         made = self.memo.get(key)
         if made is None:
-            sizes = frozenset(s.size for p in paras for s in p.spans if s.text.strip())
+            sizes = printed_sizes(paras)
             # A label never wraps narrower than its longest unbreakable word would allow.
             made = self.memo[key] = (tuple(paras), Block.of(self.fonts, paras, max(limit, 4 * self.fonts.body)), sizes)
         self.sizes |= made[2]
@@ -198,8 +198,8 @@ class Grid(FreeSpace):
         if entries:
             lines += 1 + len(entries)
         lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
-        # The measure lists' text sizes are certain to be printed (``_callout_shape`` adds them).
-        sizes = self.sizes | {s.size for _, h in lists for p in h.callout for s in p.spans if s.text.strip()}
+        # The measure lists' text sizes are certain to be printed (``callout_shapes`` adds them).
+        sizes = self.sizes.union(*(printed_sizes(h.callout) for _, h in lists))
         smallest = min((self.fonts.size(s) for s in sizes), default=math.inf)
         bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
         return lines, smallest, math.ceil(self.fig_w), math.ceil(bottom + MARGIN)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from piflow.layout.content import HolderContent
 from piflow.layout.geometry import PAD, Leader, Rect, TextBox
 from piflow.layout.pack import Packer
-from piflow.layout.text import Block, Para
+from piflow.layout.text import Block, Para, printed_sizes
 
 
 class FreeSpace:
@@ -129,6 +129,7 @@ class FreeSpace:
             lane_x0, lane_x1 = self.bounds[li][0] + 3, self.bounds[li][1] - 3
             w_text = max(lane_x1 - lane_x0 - 2 * PAD, 4 * self.fonts.small)
             w, h_, hb, cols = self._callout_shape(head, bullets, w_text, 1)
+            self.sizes |= printed_sizes(h.callout)
             y = packer.lowest(lane_x0, w, h_, start_y)
             best = (None, Rect(lane_x0, y, w, h_), hb, cols, None)
         _, rect, hb, cols, leader = best
@@ -185,21 +186,19 @@ class FreeSpace:
             shapes = tuple((*shape, sum(len(c.lines) for c in shape[3]) + len(shape[2].lines) - extra)
                            for cw in self.p.callout_widths for k in (1, 2) if k == 1 or len(bullets) >= 6
                            for shape in (self._callout_shape(head, bullets, cw, k),))
-            sizes = frozenset(s.size for p in (head, *bullets) for s in p.spans if s.text.strip())
-            made = self.memo[key] = (head, tuple(bullets), shapes, sizes)
+            made = self.memo[key] = (head, tuple(bullets), shapes, printed_sizes((head, *bullets)))
         self.sizes |= made[3]
         return made[2]
 
     def _callout_shape(self, head: Para, bullets: list[Para], cw: float, k: int):
         """A measure list wrapped to ``cw`` in ``k`` columns; made once per fit (``Grid.memo``): the
-        candidates of a layout search ask for the same shapes again and again."""
+        candidates of a layout search ask for the same shapes again and again.  The caller adds the
+        list's text sizes (``callout_shapes``, or the lane-wide fallback)."""
         key = (id(head), tuple(map(id, bullets)), cw, k)
         made = self.memo.get(key)
         if made is None:
             # The paragraphs are kept with the shape, so their ids stay theirs while the memo lives.
-            sizes = {s.size for p in (head, *bullets) for s in p.spans if s.text.strip()}
-            made = self.memo[key] = (head, tuple(bullets), self._callout_shape_made(head, bullets, cw, k), sizes)
-        self.sizes |= made[3]
+            made = self.memo[key] = (head, tuple(bullets), self._callout_shape_made(head, bullets, cw, k))
         return made[2]
 
     def _callout_shape_made(self, head: Para, bullets: list[Para], cw: float, k: int):

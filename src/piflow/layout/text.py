@@ -332,6 +332,11 @@ def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
     return replace(Block.from_lines(fonts, lines, continued), limit=limit)
 
 
+def printed_sizes(paras) -> frozenset[str]:
+    """The text sizes these paragraphs print (a blank span prints nothing)."""
+    return frozenset(s.size for p in paras for s in p.spans if s.text.strip())
+
+
 def natural_width(fonts: Fonts, paras: list[Para]) -> float:
     """The widest paragraph on one line."""
     return max((fonts.line_width(p.spans) for p in paras), default=0.0)
