@@ -108,14 +108,19 @@ def test_ctrl_c_kills_dot_and_its_children(tmp_path, monkeypatch):
     # dot's child (a second sleep) is in dot's process group and must go too.
     dotrun.set_dot(str(fake_dot(tmp_path, f"sleep 60 & echo $! > {tmp_path}/child\necho $$ > {tmp_path}/pid\nwait")))
 
-    def interrupted(self, *args, **kwargs):  # Ctrl+C arrives while we wait for dot
+    real_wait, calls = subprocess.Popen.wait, []
+
+    def interrupted(self, *args, **kwargs):  # Ctrl+C arrives while we wait for dot (the first wait only)
+        calls.append(self)
+        if len(calls) > 1:
+            return real_wait(self, *args, **kwargs)
         for _ in range(1000):
             if (tmp_path / "child").exists() and (tmp_path / "pid").exists():
                 break
             time.sleep(0.01)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(subprocess.Popen, "communicate", interrupted)
+    monkeypatch.setattr(subprocess.Popen, "wait", interrupted)
     with pytest.raises(KeyboardInterrupt):
         dotrun.run_dot(["-Tsvg"], b"digraph {}")
     assert _gone(int((tmp_path / "pid").read_text()))
@@ -251,3 +256,18 @@ def test_a_finished_stream_is_not_killed_again(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "killpg", lambda *a: killed.append(a))
     run.stop()
     assert killed == []
+
+
+@posix_only
+def test_feeding_a_dot_that_never_reads_does_not_wait(tmp_path):
+    # More input than a pipe holds, to a dot that hangs without reading it: feed returns, finish stops it in time.
+    dotrun.set_dot(str(fake_dot(tmp_path, f"echo $$ > {tmp_path}/pid\nexec sleep 60")))
+    run = dotrun.DotRun(["-Tsvg"])
+    started = time.monotonic()
+    for _ in range(20):
+        run.feed(b"x" * 100000)
+    assert time.monotonic() - started < 5
+    with pytest.raises(InputError) as info:
+        run.finish(limit=0.5)
+    assert info.value.diagnostics[0].code == "P008" and time.monotonic() - started < 10
+    assert _gone(int((tmp_path / "pid").read_text()))

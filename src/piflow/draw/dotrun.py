@@ -9,7 +9,9 @@ an error, not a silent fallback to some other dot.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import re
 import shutil
 import signal
@@ -148,30 +150,20 @@ def _timed_out(limit: float) -> InputError:
 
 def run_dot(args: list[str], source: bytes, limit: float | None = None) -> subprocess.CompletedProcess:
     """Run ``dot ARGS`` on ``source``; killed on timeout (P008) and on any exit of ours (Ctrl+C)."""
-    limit = timeout() if limit is None else limit
-    cmd = [find_dot(), *args]
-    proc = _start(cmd)
-    try:
-        out, err = proc.communicate(source, timeout=limit)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        raise _timed_out(limit) from None
-    except BaseException:  # KeyboardInterrupt, SystemExit: never leave dot running behind us
-        _kill(proc)
-        raise
-    finally:
-        _done(proc)
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    run = DotRun(args)
+    run.feed(source)
+    return run.finish(limit)
 
 
 class DotRun:
     """One dot process started now and given its graphs one at a time (``feed``), read back at the end
-    (``finish``, which is ``run_dot`` spread out over time).
+    (``finish``); ``run_dot`` is one feed and the finish.
 
-    Graphviz takes about 10 ms to start and set up its fonts, and draws each graph as soon as it has read it, so a
-    command that starts it before laying out its figures and feeds each figure as it is laid out
-    has the drawing done, on the other core, by the time the last layout ends.  Threads read
-    dot's output and errors as they come: dot blocks on a full pipe, and we on its full input.
+    Graphviz takes about 10 ms to start and set up its fonts, and draws each graph as soon as it has
+    read it, so a command that starts it before laying out its figures and feeds each figure as it
+    is laid out has the drawing done, on the other core, by the time the last layout ends.  Threads
+    write dot's input and read its output and errors: dot blocks on a full output pipe and we would
+    on its full input, and a dot that hangs must not hang ``feed``; the time limit is ``finish``'s.
     """
 
     def __init__(self, args: list[str]):
@@ -179,41 +171,37 @@ class DotRun:
         self.proc = _start(self.cmd)
         self._out: list[bytes] = []
         self._err: list[bytes] = []
-        self._readers: list[threading.Thread] = []
+        self._input: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
         self._finished = False
 
-    def _read(self) -> None:
+    def _run_threads(self) -> None:
         # Started with the first graph, not with dot: while dot loads (both cores busy) a new
         # thread waits milliseconds for its first turn, and dot prints nothing before its input.
-        if not self._readers:
-            self._readers = [threading.Thread(target=_read_all, args=(stream, into), daemon=True)
-                             for stream, into in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))]
-            for reader in self._readers:
-                reader.start()
+        if not self._threads:
+            proc = self.proc
+            self._threads = [threading.Thread(target=_write_all, args=(proc.stdin, self._input), daemon=True),
+                             threading.Thread(target=_read_all, args=(proc.stdout, self._out), daemon=True),
+                             threading.Thread(target=_read_all, args=(proc.stderr, self._err), daemon=True)]
+            for thread in self._threads:
+                thread.start()
 
     def feed(self, source: bytes) -> None:
-        """Give dot one more graph (or several).  A dot that has stopped reading is said by ``finish``."""
-        self._read()
-        try:
-            self.proc.stdin.write(source)  # type: ignore[union-attr]
-            self.proc.stdin.flush()  # type: ignore[union-attr]
-        except (BrokenPipeError, OSError):
-            pass
+        """Give dot one more graph (or several); never waits.  A dot that stops reading is said by ``finish``."""
+        self._run_threads()
+        self._input.put(source)
 
     def finish(self, limit: float | None = None) -> subprocess.CompletedProcess:
         """No more graphs: wait for dot (``limit`` seconds from now, P008 after) and return what it printed."""
         limit = timeout() if limit is None else limit
-        self._read()
+        deadline = time.monotonic() + limit
+        self._run_threads()
+        self._input.put(None)  # the end of dot's input
         try:
-            try:
-                self.proc.stdin.close()  # type: ignore[union-attr]
-            except (BrokenPipeError, OSError):
-                pass
-            deadline = time.monotonic() + limit
             self.proc.wait(timeout=limit)
-            for reader in self._readers:  # a child of dot may still hold its output open
-                reader.join(max(0.0, deadline - time.monotonic()))
-                if reader.is_alive():
+            for thread in self._threads:  # a child of dot may still hold its output open
+                thread.join(max(0.0, deadline - time.monotonic()))
+                if thread.is_alive():
                     raise subprocess.TimeoutExpired(self.cmd, limit)
         except subprocess.TimeoutExpired:
             self.stop()
@@ -232,7 +220,17 @@ class DotRun:
         its process group is gone, and its number may already be another's."""
         if not self._finished:
             _kill(self.proc)
+            self._input.put(None)  # a writer waiting for more input ends too
         _done(self.proc)
+
+
+def _write_all(stream, chunks: queue.SimpleQueue) -> None:
+    """dot's input, chunk by chunk, then closed; after dot stops reading, the rest is dropped."""
+    with contextlib.suppress(OSError):  # BrokenPipeError: dot gave up, ``finish`` says why
+        with stream:
+            while (chunk := chunks.get()) is not None:
+                stream.write(chunk)
+                stream.flush()
 
 
 def _read_all(stream, into: list[bytes]) -> None:
