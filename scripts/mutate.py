@@ -28,6 +28,7 @@ Usage::
     scripts/mutate.py --list                 # the mutants, not run
     scripts/mutate.py --every 4             # every 4th mutant: a quick estimate
     scripts/mutate.py --timeout 60
+    scripts/mutate.py --targets piflow/forked.py --tests tests/test_forked.py   # another module
 
 Exit code 0 if the kill ratio is at least ``--min`` (default 0), else 1.
 """
@@ -243,9 +244,9 @@ def _replace(tree: ast.AST, old: ast.AST, new: ast.AST) -> None:
                         return
 
 
-def mutants(only: list[str]) -> list[tuple[Mutant, ast.AST, tuple]]:
+def mutants(only: list[str], targets: tuple[str, ...] = TARGETS) -> list[tuple[Mutant, ast.AST, tuple]]:
     out = []
-    for pattern in TARGETS:
+    for pattern in targets:
         for path in sorted(SRC.glob(pattern)):
             rel = path.relative_to(SRC).as_posix()
             if path.name == "__init__.py" or (only and not any(o in rel for o in only)):
@@ -327,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", action="append", default=[], help="only modules whose path contains this (repeatable)")
     ap.add_argument("--tests", nargs="*", default=list(TESTS))
+    ap.add_argument("--targets", nargs="*", default=list(TARGETS),
+                    help="modules to mutate, as globs under src/ (default: the audit's), e.g. piflow/forked.py")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per mutant before it counts as killed")
     ap.add_argument("--list", action="store_true", help="list the mutants and stop")
     ap.add_argument("--every", type=int, default=1, help="run every n-th mutant only (a quick, even sample)")
@@ -335,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min", type=float, default=0.0, help="fail (exit 1) below this kill ratio, in percent")
     args = ap.parse_args(argv)
 
-    found = mutants(args.only)[::max(1, args.every)]
+    found = mutants(args.only, tuple(args.targets))[::max(1, args.every)]
     if args.match:
         found = [f for f in found if any(m in f[0].name for m in args.match)]
     if args.list:

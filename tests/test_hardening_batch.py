@@ -272,29 +272,68 @@ def test_audit_of_a_folder_shows_progress_on_a_terminal_only():
     assert err.getvalue() == ""
 
 
-def test_a_small_batch_is_laid_out_here(tmp_path, fake_dot, monkeypatch):
-    monkeypatch.setattr(draw_command, "_lay_out", _layout_saying_its_pid)
+def _slow_layout_saying_its_pid(doc, scenario, theme, options, page):
+    time.sleep(0.05)  # long enough for the forked copy to take some
+    return _layout_saying_its_pid(doc, scenario, theme, options, page)
+
+
+def test_a_small_batch_is_laid_out_here_and_by_a_forked_copy(tmp_path, fake_dot, monkeypatch):
+    monkeypatch.setattr(draw_command, "_lay_out", _slow_layout_saying_its_pid)
     err = io.StringIO()
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
-    assert set(re.findall(r"警告: pid:(\d+)", err.getvalue())) == {str(os.getpid())}
+    pids = re.findall(r"警告: pid:(\d+)", err.getvalue())
+    assert len(pids) == FIGURES and str(os.getpid()) in pids
+    if forked_layout():
+        assert len(set(pids)) == 2, pids  # the copy laid out some of them
+    else:
+        assert set(pids) == {str(os.getpid())}
 
 
-def test_a_small_batch_is_fed_to_dot_as_it_is_laid_out(tmp_path, fake_dot, monkeypatch):
+def forked_layout() -> bool:
+    from piflow import forked
+
+    return forked.available()
+
+
+@pytest.mark.parametrize("fork", [False, True], ids=["here", "forked"])
+def test_a_small_batch_is_fed_to_dot_as_it_is_laid_out(tmp_path, fake_dot, monkeypatch, fork):
+    from piflow import forked
+
+    if fork and not forked.available():
+        pytest.skip("no forked copy here (Linux with 2 cores or more)")
+    if not fork:
+        monkeypatch.setattr(forked, "available", lambda: False)
     flow = FLOWS / "23-kumin-iken-faq-dynamics365.yaml"
     fed = []
 
     real = draw_command._lay_out
 
     def laid_out(*args):
-        fed.append(len(fake_dot["streams"][0].pages))  # what the stream had when this layout began
+        if os.getpid() == parent:  # (what the copy sees of the stream is its own copy)
+            fed.append(len(fake_dot["streams"][0].pages))  # what the stream had when this layout began
         return real(*args)
 
+    parent = os.getpid()
     monkeypatch.setattr(draw_command, "_lay_out", laid_out)
     assert draw_command.draw([str(flow)], output=str(tmp_path), out=io.StringIO(), err=io.StringIO()) == 0
     (stream,) = fake_dot["streams"]
-    assert fed == [0, 1, 2]  # started before the first layout, each figure fed before the next is laid out
+    if fork:
+        # Started before the first layout; the figures made here are laid out while those before are fed.
+        assert fed[0] == 0 and fed == sorted(fed)
+    else:
+        assert fed == [0, 1, 2]  # started before the first layout, each figure fed before the next is laid out
     assert len(stream.pages) == 3 and not stream.open
+    assert [entry[0] for entry in stream.pages] == [fp.source for fp in _figure_23_pages()]  # in order
     assert sorted(p.name for p in tmp_path.iterdir()) == ["資料23-1.svg", "資料23-2.svg", "資料23-3.svg"]
+
+
+def _figure_23_pages():
+    from piflow.draw.figure import Options, figure_pages
+    from piflow.draw.style import load_style
+    from piflow.loader import load
+
+    doc = load(FLOWS / "23-kumin-iken-faq-dynamics365.yaml")
+    return [fp for sc in doc.flow.scenarios for fp in figure_pages(doc, sc, load_style(None), Options())[0]]
 
 
 def test_more_pages_than_one_dot_draws_alone_give_the_stream_up(tmp_path, fake_dot):

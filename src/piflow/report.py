@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from piflow.audit.finding import Finding
 from piflow.checklist import FormResult, ItemResult, SectionResult, fill, unfilled
 from piflow.draw.figure import figure_pages, render_all
+from piflow.forked import in_order
 from piflow.loader import Document
 from piflow.writers.audit_text import summary_counts
 
@@ -69,8 +70,9 @@ def build(doc: Document, findings: list[Finding], style: dict, with_png: bool = 
         ("件数", p.count), ("期間", p.period),
     ]
     # piflow draw reports a figure too small to read; here every page of every figure is drawn by one
-    # Graphviz process per format.
-    pages = [(sc, fp) for sc in doc.flow.scenarios for fp in figure_pages(doc, sc, style)[0]]
+    # Graphviz process per format.  The figures are laid out here and by a forked copy (``piflow.forked``).
+    laid_out = in_order(figure_pages, [(doc, sc, style) for sc in doc.flow.scenarios])
+    pages = [(sc, fp) for sc, (drawn, _) in zip(doc.flow.scenarios, laid_out) for fp in drawn]
     svgs = render_all([fp for _, fp in pages], "svg")
     pngs = render_all([fp for _, fp in pages], "png", dpi) if with_png else [None] * len(pages)
     figures = []

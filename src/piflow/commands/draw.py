@@ -118,13 +118,15 @@ def _lay_out(doc, scenario, theme, options, page):
 def _laid_out(jobs, options, theme, page: str, err, stream=None) -> list:
     """(pages, warning) for every figure, in order, laid out on every core.
 
-    The layout is Python, so it takes processes (threads would share one core).  They
-    start from a clean process (forkserver, or spawn on Windows), never by forking this
-    one, which may hold threads.  A small batch (a few figures of a few dozen steps) is laid
-    out here: starting the workers would take longer than the layouts.  Where no worker
-    process can start (a sandbox, a frozen build), the rest is laid out here.
+    The layout is Python, so it takes processes (threads would share one core).  A big batch
+    goes to a pool whose workers start from a clean process (forkserver, or spawn on Windows).
+    A small batch (a few figures of a few dozen steps) is laid out here and by a forked copy of
+    this process (``piflow.forked``: started in milliseconds, only while no thread runs here),
+    since starting the pool would take longer than the layouts.  Where no worker process can
+    start (a sandbox, a frozen build), the rest is laid out here.
     """
     from piflow.draw.figure import batch_entries
+    from piflow.forked import in_order
 
     progress = Progress(len(jobs), err, "配置 (layout) ")
     done: list = []
@@ -133,11 +135,18 @@ def _laid_out(jobs, options, theme, page: str, err, stream=None) -> list:
             stream.stop()  # a big batch: drawn in batches over the cores after the layout
             stream = None
         _laid_out_in_workers(jobs, options, theme, page, err, progress, done)
-    for (doc, sc, _), opt in list(zip(jobs, options))[len(done):]:
-        progress.step(f"{doc.path} [{sc.tag}]")
-        done.append(_lay_out(doc, sc, theme, opt, page))
-        if stream is not None:
-            stream.add(batch_entries(done[-1][0]))  # drawn by dot while the next figure is laid out
+    rest = list(zip(jobs, options))[len(done):]
+    # Figures are laid out here and by a forked copy on the other core (``piflow.forked``), forked
+    # before anything here starts a thread; results come in order, the same as made here.
+    results = in_order(_lay_out, [(doc, sc, theme, opt, page) for (doc, sc, _), opt in rest])
+    try:
+        for (doc, sc, _), _opt in rest:
+            progress.step(f"{doc.path} [{sc.tag}]")
+            done.append(next(results))
+            if stream is not None:
+                stream.add(batch_entries(done[-1][0]))  # drawn by dot while the next figure is laid out
+    finally:
+        results.close()  # leaving early: the copy is stopped
     return done
 
 
