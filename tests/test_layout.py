@@ -8,6 +8,10 @@ steps keep the same promises, continuing on more pages instead of shrinking.
 
 from __future__ import annotations
 
+import os
+import time
+from dataclasses import dataclass
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,15 +93,50 @@ def test_an_operating_party_is_linked_to_its_system():
     assert densan.idle and any(c.owner == "party:densan" for c in page.callouts)
 
 
-def test_a_figure_too_long_for_one_page_continues_with_numbered_pages():
+def _longer_49_3(times: int = 4):
+    """資料49-3 with its steps ``times`` over: a figure of several pages."""
     doc, sc = _scenario(FLOWS / "49-kosodate-ouen-teate.yaml", "printing")
     from piflow.model import Scenario, Step
 
     steps = [s.model_dump(by_alias=True, exclude_none=True, warnings=False) for s in sc.steps]
-    longer = [dict(s, n=str(k + 1), id=f"s{k}") for k, s in enumerate(steps * 4)]
+    longer = [dict(s, n=str(k + 1), id=f"s{k}") for k, s in enumerate(steps * times)]
     long_sc = Scenario(id=sc.id, tag=sc.tag, title=sc.title, lanes=sc.lanes,
                        steps=tuple(Step.model_validate(s) for s in longer))
-    flow = doc.flow.model_copy(update={"scenarios": (long_sc,)})
+    return doc, sc, longer, doc.flow.model_copy(update={"scenarios": (long_sc,)})
+
+
+@dataclass
+class _Made:
+    """A page as a test's ``finish`` makes it: where it was laid out."""
+    page: object
+    pid: int
+
+    @property
+    def printed_min(self) -> float:
+        return self.page.printed_min
+
+
+def test_the_pages_of_a_long_figure_are_laid_out_on_two_cores(monkeypatch):
+    from piflow import forked
+
+    if not forked.available():
+        pytest.skip("no forked copy here (Linux with 2 cores or more)")
+    _, _, _, flow = _longer_49_3(8)
+
+    def made(page):
+        time.sleep(0.05)  # long enough for the copy to take some pages
+        return _Made(page, os.getpid())
+
+    shared = lay_out(flow, flow.scenarios[0], STYLE, finish=made).pages
+    assert len(shared) >= 3 and {m.pid for m in shared} - {os.getpid()}  # the copy made some
+    monkeypatch.setattr(forked, "available", lambda: False)
+    alone = lay_out(flow, flow.scenarios[0], STYLE, finish=made).pages
+    assert {m.pid for m in alone} == {os.getpid()}
+    assert [m.page for m in shared] == [m.page for m in alone]  # the same pages, in the same order
+
+
+def test_a_figure_too_long_for_one_page_continues_with_numbered_pages():
+    doc, sc, longer, flow = _longer_49_3()
     fig = lay_out(flow, flow.scenarios[0], STYLE)
     n = len(fig.pages)
     assert n >= 2

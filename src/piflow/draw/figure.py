@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from piflow.diagnostics import InputError
 from piflow.draw.dotwriter import page_dot
 from piflow.layout.content import Options
-from piflow.layout.fit import PaperSize, fonts_of, lay_out
+from piflow.layout.fit import PAGES, PaperSize, fonts_of, lay_out
+from piflow.layout.geometry import Page
 from piflow.loader import Document
 from piflow.model import Scenario
 
@@ -40,14 +41,15 @@ class FigurePage:
 def figure_pages(doc: Document, scenario: Scenario, style: dict, options: Options | None = None,
                  page: str = "a4-landscape") -> tuple[list[FigurePage], str | None]:
     """The figure's pages, and a warning when it cannot print at a readable size."""
-    fig = lay_out(doc.flow, scenario, style, options, page)
-    fonts = fonts_of(style)
-    out = []
-    for p in fig.pages:
+    fonts, paper = fonts_of(style), PAGES.get(page)
+
+    def pinned(p: Page) -> FigurePage:
         name = scenario.id if p.count == 1 else f"{scenario.id}_{p.number}"
-        out.append(FigurePage(p.tag, scenario.title, p.number, p.count, page_dot(p, style, fonts, name),
-                              p.width, p.height, math.floor(p.scale * 1e5) / 1e5, fig.paper, p.printed_min))
-    return out, fig.warning
+        return FigurePage(p.tag, scenario.title, p.number, p.count, page_dot(p, style, fonts, name),
+                          p.width, p.height, math.floor(p.scale * 1e5) / 1e5, paper, p.printed_min)
+
+    fig = lay_out(doc.flow, scenario, style, options, page, finish=pinned)
+    return fig.pages, fig.warning
 
 
 def render_page(fp: FigurePage, fmt: str, dpi: int | None = None) -> bytes:

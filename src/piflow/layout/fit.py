@@ -9,7 +9,11 @@ keeps one sheet at its natural size.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
+
+from piflow.forked import in_order
 
 from piflow.layout.content import FigureContent, Options, figure_content
 from piflow.layout.geometry import Page
@@ -52,7 +56,7 @@ PAGE_CHOICES = (*PAGES, "none")
 @dataclass
 class FittedFigure:
     tag: str
-    pages: list[Page]
+    pages: list  # each page as the fit's ``finish`` made it (the Page itself unless asked otherwise)
     paper: PaperSize | None
     warning: str | None = None
 
@@ -81,8 +85,12 @@ QUICK = dict(label_chars=(9, 12, 16))
 
 
 class Fitter:
-    def __init__(self, content: FigureContent, style: dict, paper: PaperSize | None):
-        self.c, self.style, self.paper = content, style, paper
+    """``finish`` turns each page laid out into what the caller keeps (the DOT of it, for a drawing),
+    in the process that laid it out: the pages of a long figure are laid out on two cores."""
+
+    def __init__(self, content: FigureContent, style: dict, paper: PaperSize | None,
+                 finish: Callable[[Page], Any] = lambda page: page):
+        self.c, self.style, self.paper, self.finish = content, style, paper, finish
         self.fonts = fonts_of(style)
         rows = content.rows
         self.first: dict[str, int] = {}
@@ -194,7 +202,7 @@ class Fitter:
     def fit(self) -> FittedFigure:
         n = len(self.c.rows)
         if self.paper is None:
-            return FittedFigure(self.c.tag, [self.best(self.spec(0, n), quick=n > 60)], None)
+            return self._checked([self.best(self.spec(0, n), quick=n > 60)])
         one = self.best(self.spec(0, 1), quick=True)
         if not self.fits(one):
             # Too wide for the paper even with one step a page: more pages would not help.
@@ -211,8 +219,13 @@ class Fitter:
                     return self._checked([brief])
         bounds = self._split(n)
         count = len(bounds)
-        pages = [self.best(self.spec(i, j, k + 1, count), quick=n > 60) for k, (i, j) in enumerate(bounds)]
-        return self._checked(pages)
+        # The pages are laid out (and finished) here and by a forked copy on the other core, which
+        # starts with everything the split has measured; they come back in order.
+        calls = [(i, j, k + 1, count, n > 60) for k, (i, j) in enumerate(bounds)]
+        return self._checked(list(in_order(self._finished_page, calls)), finished=True)
+
+    def _finished_page(self, i: int, j: int, number: int, count: int, quick: bool):
+        return self.finish(self.best(self.spec(i, j, number, count), quick=quick))
 
     def _split(self, n: int) -> list[tuple[int, int]]:
         """Greedy: each page takes as many rows as still print at MIN_PT.
@@ -264,7 +277,9 @@ class Fitter:
             i = good
         return bounds
 
-    def _checked(self, pages: list[Page]) -> FittedFigure:
+    def _checked(self, pages: list, finished: bool = False) -> FittedFigure:
+        if not finished:
+            pages = [self.finish(p) for p in pages]
         warning = None
         worst = min(p.printed_min for p in pages)
         if worst < MIN_PT - 1e-6 and self.paper is not None:
@@ -275,7 +290,7 @@ class Fitter:
 
 
 def lay_out(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None,
-            page: str = "a4-landscape") -> FittedFigure:
-    """The scenario's figure as geometry, on as many pages as it needs."""
+            page: str = "a4-landscape", finish: Callable[[Page], Any] = lambda page: page) -> FittedFigure:
+    """The scenario's figure as geometry, on as many pages as it needs; each page as ``finish`` makes it."""
     content = figure_content(flow, scenario, style, options)
-    return Fitter(content, style, PAGES.get(page)).fit()
+    return Fitter(content, style, PAGES.get(page), finish).fit()
