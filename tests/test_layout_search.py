@@ -96,3 +96,19 @@ def test_best_first_on_scripted_ties():
         assert chosen[2] == first_best, pairs
         # Never completed: a candidate whose bound is below the winner's rank.
         assert all(pairs[i][0] >= pairs[first_best][1] for i in scripted.completed)
+
+
+@pytest.mark.parametrize("scenario", ["push", "application", "printing"])
+def test_with_nothing_left_to_pack_the_bound_is_the_page(scenario):
+    """Without measure lists (``--measures hide``) packing adds nothing to these figures: the bound's
+    print size and area are the page's own, the legend under the lanes included.  (A looser bound is
+    still exact, but the page split then completes every candidate to learn it does not fit.)"""
+    doc = load(FLOWS / "49-kosodate-ouen-teate.yaml")
+    sc = next(s for s in doc.flow.scenarios if s.id == scenario)
+    fitter = fit.Fitter(figure_content(doc.flow, sc, THEME, Options(measures="hide")), THEME, fit.PAGES["a4-landscape"])
+    spec = fitter.spec(0, len(fitter.c.rows))
+    for params in _candidates(fitter):
+        bound, grid = fitter._framed(spec, params)
+        rank, page = fitter._completed(grid)
+        assert any(x.kind == "legend" for x in page.extras)
+        assert bound[2:] == rank[2:], f"{params}: bound {bound}, page {rank}"

@@ -192,17 +192,19 @@ class Grid(FreeSpace):
         lists = [(li, h) for li, lane in enumerate(self.c.lanes) for h in lane.holders
                  if h.key in self.spec.callouts and h.callout]
         lines += sum(self._list_lines(li, h) for li, h in lists)
-        used = {a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes} | (
-            {"operates"} if self.link_lines else set())
-        entries = legend_entries(self.style, sorted(used))
+        used = self._legend_used()
+        entries = self._legend_entries(used)
         if entries:
             lines += 1 + len(entries)
         lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
-        # The measure lists' text sizes are certain to be printed (``callout_shapes`` adds them).
+        # The legend goes under whatever is lowest, as high as it is wherever it starts.
+        bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
+        _, _, legend_end = self._legend_set(used, self._inner(), bottom + 2)
+        # The measure lists' and the legend's text sizes are certain to be printed (``callout_shapes``
+        # and ``block`` add them).
         sizes = self.sizes.union(*(printed_sizes(h.callout) for _, h in lists))
         smallest = min((self.fonts.size(s) for s in sizes), default=math.inf)
-        bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
-        return lines, smallest, math.ceil(self.fig_w), math.ceil(bottom + MARGIN)
+        return lines, smallest, math.ceil(self.fig_w), math.ceil(max(legend_end, bottom) + MARGIN - 2)
 
     def _list_lines(self, li: int, h: HolderContent) -> int:
         """The fewest lines a measure list can take (not its head): the fewest of the shapes
@@ -459,10 +461,8 @@ class Grid(FreeSpace):
         """The legend and the boxes under the figure; the lanes down to them; the page."""
         fonts, callouts = self.fonts, self.callouts
         bottom = max([self.rows_bottom] + [b.rect.y1 + 4 for b in callouts] + [h.rect.y1 + 4 for h in self.holder_boxes])
-        used = sorted({a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes}
-                      | ({"operates"} if self.link_lines else set()),
-                      key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
-        inner = self.fig_w - 2 * MARGIN - 2 * PAD
+        used = self._legend_used()
+        inner = self._inner()
         y = bottom + 2
         y = self._legend(used, inner, y)
         boxes = [("footnotes", [p for _, ps in self.spec.footnotes for p in ps])]
@@ -492,15 +492,40 @@ class Grid(FreeSpace):
                     self.title_box, self.tagbox, lanes, self.holder_boxes, self.arrows, self.note_boxes, callouts,
                     self.link_lines, self.leaders, self.extras, used, self.samples, smallest=smallest, fonts=fonts)
 
+    def _inner(self) -> float:
+        """The width of the boxes under the figure (legend, footnotes) inside their padding."""
+        return self.fig_w - 2 * MARGIN - 2 * PAD
+
+    def _legend_used(self) -> list[str]:
+        """The line styles the legend explains, in its order."""
+        return sorted({a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes}
+                      | ({"operates"} if self.link_lines else set()),
+                      key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
+
+    def _legend_entries(self, used: list[str]) -> list:
+        """``legend_entries``, the same paragraphs for every candidate (``block`` looks them up by identity)."""
+        key = ("legend", *used)
+        made = self.memo.get(key)
+        if made is None:
+            made = self.memo[key] = legend_entries(self.style, used)
+        return made
+
     def _legend(self, used: list[str], inner: float, y: float) -> float:
-        """凡例 under the lanes: its head, then per line style a sample line and its label,
-        left to right, on as many lines as the width needs."""
-        self.samples: list[Sample] = []
-        entries = legend_entries(self.style, used)
+        """凡例 under the lanes, from ``y``; the y under it."""
+        boxes, self.samples, y = self._legend_set(used, inner, y)
+        self.extras += boxes
+        return y
+
+    def _legend_set(self, used: list[str], inner: float, y: float) -> tuple[list[TextBox], list[Sample], float]:
+        """凡例 set from ``y``: its head, then per line style a sample line and its label, left to
+        right, on as many lines as the width needs; its boxes, its samples and the y under it."""
+        boxes: list[TextBox] = []
+        samples: list[Sample] = []
+        entries = self._legend_entries(used)
         if not entries:
-            return y
+            return boxes, samples, y
         head = self.block([LEGEND_HEAD], inner)
-        self.extras.append(TextBox(Rect(MARGIN, y, head.width + 2 * PAD, head.height + 2 * PAD), (head,), "legend"))
+        boxes.append(TextBox(Rect(MARGIN, y, head.width + 2 * PAD, head.height + 2 * PAD), (head,), "legend"))
         x, line_h = MARGIN + head.width + 2 * PAD + 4, head.height + 2 * PAD
         for cls, para in entries:
             text = self.block([para], inner - SAMPLE - 8)
@@ -508,12 +533,12 @@ class Grid(FreeSpace):
             if x + w > MARGIN + inner + 2 * PAD and x > MARGIN + head.width + 2 * PAD + 4:
                 x, y = MARGIN + head.width + 2 * PAD + 4, y + line_h
             cy = round(y + line_h / 2, 1)
-            self.samples.append(Sample(cls, ((round(x, 1), cy), (round(x + SAMPLE, 1), cy))))
-            self.extras.append(TextBox(Rect(x + SAMPLE + 4, y, text.width + 2 * PAD, text.height + 2 * PAD), (text,),
-                                       "legend"))
+            samples.append(Sample(cls, ((round(x, 1), cy), (round(x + SAMPLE, 1), cy))))
+            boxes.append(TextBox(Rect(x + SAMPLE + 4, y, text.width + 2 * PAD, text.height + 2 * PAD), (text,),
+                                 "legend"))
             line_h = max(line_h, text.height + 2 * PAD)
             x += w + 10
-        return y + line_h + 2
+        return boxes, samples, y + line_h + 2
 
     def _put(self, key: str, rect: Rect, title: Block, idle: bool = False) -> None:
         self.placed[key] = rect
