@@ -199,12 +199,13 @@ class Grid(FreeSpace):
         lines += max(0, sum(len(ps) for _, ps in self.spec.footnotes) - 1)
         # The legend goes under whatever is lowest, as high as it is wherever it starts.
         bottom = max([self.rows_bottom] + [h.rect.y1 + 4 for h in self.holder_boxes])
-        _, _, legend_end = self._legend_set(used, self._inner(), bottom + 2)
+        legend_end = bottom + 2 + self._legend_height(used, self._inner())
         # The measure lists' and the legend's text sizes are certain to be printed (``callout_shapes``
-        # and ``block`` add them).
+        # and ``_legend_height`` add them).
         sizes = self.sizes.union(*(printed_sizes(h.callout) for _, h in lists))
         smallest = min((self.fonts.size(s) for s in sizes), default=math.inf)
-        return lines, smallest, math.ceil(self.fig_w), math.ceil(max(legend_end, bottom) + MARGIN - 2)
+        # (Less a hair: the legend's height was summed from 0, the page's from its bottom.)
+        return lines, smallest, math.ceil(self.fig_w), math.ceil(max(legend_end, bottom) + MARGIN - 2 - 1e-6)
 
     def _list_lines(self, li: int, h: HolderContent) -> int:
         """The fewest lines a measure list can take (not its head): the fewest of the shapes
@@ -509,6 +510,17 @@ class Grid(FreeSpace):
         if made is None:
             made = self.memo[key] = legend_entries(self.style, used)
         return made
+
+    def _legend_height(self, used: list[str], inner: float) -> float:
+        """How far the legend reaches down from where it starts (the same for every candidate as wide)."""
+        key = ("legend height", inner, *used)
+        made = self.memo.get(key)
+        if made is None:
+            entries = self._legend_entries(used)
+            sizes = printed_sizes([LEGEND_HEAD, *(para for _, para in entries)]) if entries else frozenset()
+            made = self.memo[key] = (self._legend_set(used, inner, 0.0)[2], sizes)
+        self.sizes |= made[1]  # as setting it would (``block``)
+        return made[0]
 
     def _legend(self, used: list[str], inner: float, y: float) -> float:
         """凡例 under the lanes, from ``y``; the y under it."""
