@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from piflow.catalog import default_catalog
 from piflow.loader import Document
 from piflow.model import Scenario, Step
+from piflow.stepkeys import change_key, identity
 from piflow.textnorm import circled
 
 Kind = Literal["added", "removed", "changed", "renumbered"]
@@ -40,14 +41,6 @@ class Change:
         if self.kind == "renumbered":
             return f"{self.label}: {self.before} → {self.after}"
         return self.label
-
-
-def step_identity(step: Step) -> str:
-    return step.id or f"{step.from_}>{step.to}:{step.text}"
-
-
-def step_key(scenario: Scenario, step: Step) -> str:
-    return f"step:{scenario.id}/{step_identity(step)}"
 
 
 def _text(value) -> str:
@@ -148,11 +141,11 @@ def _step_label(sc: Scenario, step: Step) -> str:
 
 
 def _steps(old: Scenario, new: Scenario) -> list[Change]:
-    olds = {step_identity(s): s for s in old.steps}
-    news = {step_identity(s): s for s in new.steps}
+    olds = {identity(s): s for s in old.steps}
+    news = {identity(s): s for s in new.steps}
     out = []
     for ident, step in news.items():
-        key = step_key(new, step)
+        key = change_key(new.id, step)
         label = _step_label(new, step)
         if ident not in olds:
             out.append(Change("added", "step", key, f"手順 {label}"))
@@ -163,7 +156,7 @@ def _steps(old: Scenario, new: Scenario) -> list[Change]:
                               before=circled(prev.number, prev.suffix), after=circled(step.number, step.suffix)))
         out += _fields(prev, step, "step", key, f"手順 {label}", {"n", "measures", "checklist_measures", "waivers"})
         out += _measures(prev, step, key, f"手順 {label}")
-    out += [Change("removed", "step", step_key(old, s), f"手順 {_step_label(old, s)}")
+    out += [Change("removed", "step", change_key(old.id, s), f"手順 {_step_label(old, s)}")
             for i, s in olds.items() if i not in news]
     return out
 

@@ -10,7 +10,7 @@ import weakref
 from dataclasses import dataclass
 from functools import cached_property
 
-from piflow.audit.finding import step_key
+from piflow.stepkeys import finding_key
 from piflow.audit.lineage import Lineage
 from piflow.catalog import Catalog, default_catalog
 from piflow.loader import Document
@@ -37,7 +37,7 @@ class StepRef:
 
     @property
     def key(self) -> str:
-        return step_key(self.scenario.id, self.step)
+        return finding_key(self.scenario.id, self.step)
 
     @property
     def label(self) -> str:

@@ -85,9 +85,3 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.file, self.subject.order, self.subject.key, SEVERITY_RANK[self.severity], self.code, self.measure or "")
-
-
-def step_key(scenario_id: str, step) -> str:
-    """A step's subject key (``step:printing/media_handover``): its id, else its ends and number."""
-    ident = step.id or f"{step.from_}>{step.to}@{step.n}"
-    return f"step:{scenario_id}/{ident}"

@@ -150,7 +150,7 @@ def _text(old_path: str, new_path: str, changes, introduced, resolved) -> str:
 def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> int:
     from pathlib import Path
 
-    from piflow.diff import step_identity
+    from piflow.stepkeys import identity
     from piflow.draw.figure import Options, figure_pages, render_all
     from piflow.draw.style import load_style
 
@@ -159,8 +159,8 @@ def _diff_figures(old, new, changes, folder: str, out: TextIO, err: TextIO) -> i
     pages = []
     for sc in new.flow.scenarios:
         prev = old_scenarios.get(sc.id)
-        kept = {step_identity(s) for s in sc.steps}
-        removed = [s for s in prev.steps if step_identity(s) not in kept] if prev else []
+        kept = {identity(s) for s in sc.steps}
+        removed = [s for s in prev.steps if identity(s) not in kept] if prev else []
         mine = [c for c in changes if not c.key.startswith("step:") or c.key.startswith(f"step:{sc.id}/")]
         # For review on screen, not for filing: one sheet per figure, at its natural size.
         drawn, _ = figure_pages(new, sc, theme, Options(changes=mine, removed_steps=removed), page="none")

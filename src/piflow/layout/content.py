@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from piflow.catalog import Catalog, default_catalog
 from piflow.layout.text import NBSP, Para, Span
 from piflow.model import Flow, Party, Scenario, Step, written_measures
+from piflow.stepkeys import change_key, finding_key
 from piflow.textnorm import circled
 from piflow.vocab import Channel, ChannelClass, Medium, Role, SystemKind
 
@@ -415,13 +416,8 @@ def _footnote_mark(i: int) -> str:
 
 
 def figure_content(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None) -> FigureContent:
-    from piflow.audit.finding import step_key as finding_step_key
-    from piflow.diff import step_key as diff_step_key
-
     def key(step: Step, diff: bool = False) -> str:
-        if diff:
-            return diff_step_key(scenario, step)
-        return finding_step_key(scenario.id, step)
+        return change_key(scenario.id, step) if diff else finding_key(scenario.id, step)
 
     return ContentBuilder(flow, scenario, style, options or Options(), key).build()
 
