@@ -57,3 +57,9 @@ def test_the_command_line_module_keeps_its_annotations_evaluated():
     tree = ast.parse((ROOT / "src" / "piflow" / "cli.py").read_text(encoding="utf-8"))
     future = [a.name for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__" for a in n.names]
     assert "annotations" not in future
+
+
+def test_draw_loads_neither_the_audit_nor_the_diff(tmp_path):
+    # The figure finds a step's marks by its keys (piflow.stepkeys), not through the modules that report them.
+    probe = "sorted(m for m in sys.modules if m == 'piflow.diff' or m.startswith('piflow.audit'))"
+    assert _after(["draw", str(FLOW), "-o", str(tmp_path), "-f", "dot"], probe) == "[]"
