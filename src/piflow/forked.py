@@ -11,7 +11,7 @@ A fork is used only where it is safe: Linux, two cores or more, and no other thr
 process (a thread holding a lock at the fork would leave that lock held forever in the copy).
 The copy keeps only its two pipes open (an inherited pipe, such as the one Graphviz reads its
 input from, would otherwise stay open until the copy ends), never runs the parent's exit
-handlers or flushes its buffers (``os._exit``), and ends on Ctrl+C or SIGTERM with the parent,
+handlers or flushes its copy of the parent's buffers (``os._exit``), and ends on Ctrl+C or SIGTERM with the parent,
 who kills it when leaving early.  A call that fails in the copy, or a copy that dies, is not an
 error: the call is made again here, so results and errors are exactly those without the copy.
 """
@@ -81,8 +81,6 @@ class _Copy:
                 os.close(fd)
             return None
         os.close(queue_w)  # the queue ends (a read returns nothing) once every number is taken
-        sys.stdout.flush()
-        sys.stderr.flush()
         try:
             pid = os.fork()
         except OSError:

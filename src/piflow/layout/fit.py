@@ -84,12 +84,16 @@ def _params(fonts: Fonts, label_chars=LABEL_CHARS, cols=(0, 1, 2), rooms=(False,
 QUICK = dict(label_chars=(9, 12, 16))
 
 
+def _itself(page: Page) -> Page:
+    return page
+
+
 class Fitter:
     """``finish`` turns each page laid out into what the caller keeps (the DOT of it, for a drawing),
     in the process that laid it out: the pages of a long figure are laid out on two cores."""
 
     def __init__(self, content: FigureContent, style: dict, paper: PaperSize | None,
-                 finish: Callable[[Page], Any] = lambda page: page):
+                 finish: Callable[[Page], Any] = _itself):
         self.c, self.style, self.paper, self.finish = content, style, paper, finish
         self.fonts = fonts_of(style)
         rows = content.rows
@@ -290,7 +294,7 @@ class Fitter:
 
 
 def lay_out(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None,
-            page: str = "a4-landscape", finish: Callable[[Page], Any] = lambda page: page) -> FittedFigure:
+            page: str = "a4-landscape", finish: Callable[[Page], Any] = _itself) -> FittedFigure:
     """The scenario's figure as geometry, on as many pages as it needs; each page as ``finish`` makes it."""
     content = figure_content(flow, scenario, style, options)
     return Fitter(content, style, PAGES.get(page), finish).fit()
