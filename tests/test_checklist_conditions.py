@@ -262,13 +262,15 @@ def test_a_mark_cites_at_most_two_declarations_of_a_part():
 
 def test_an_item_none_of_whose_parts_applies_names_the_others_in_its_note():
     """A 指定管理者 that only reports to the ward (receives nothing, keeps no system): checklist 7's 運用5 has
-    two parts, neither applies; the mark gives the first reason, the remarks the second."""
+    two parts, neither applies; the mark gives the first reason, the remarks the second.  It hands over no
+    paper either, so the reason is not the papers' 「紙のみの取扱いのため」 (it was, before: a reason the flow
+    never gave)."""
     text = MINIMAL.replace("bases: [業務委託]", "bases: [指定管理]").replace("role: 委託先", "role: 指定管理者").replace(
         "{n: 2, from: ward, to: vendor, text: 提供, channel: 手渡し, medium: 紙}",
         "{n: 2, from: vendor, to: ward, text: 報告, channel: メール, medium: 電子データ, data: []}")
     form = next(f for f in fill(loads(text, "t.yaml"), []) if (f.number, f.side) == (7, "partner"))
     five = form.sections[0].items[4]
-    assert (five.status, five.mark) == ("inapplicable", "－（紙のみの取扱いのため）")
+    assert (five.status, five.mark) == ("inapplicable", "－（電子データの受渡しがないため）")
     assert five.note == "「パスワード通知書は媒体と別の機会に手渡し」－（電磁的媒体の受渡しがないため）"
 
 

@@ -58,6 +58,9 @@ def online(to="vendor", **extra):
 
 def test_every_condition_in_the_data_has_a_test_and_back():
     assert set(condition_texts()) == set(TESTS)
+    for name, c in condition_texts().items():
+        # A reason that states what the partner does instead names conditions the tool knows, and the other reason.
+        assert set(c.get("reason_if", ())) <= set(TESTS) and bool(c.get("reason_if")) == bool(c.get("reason_else")), name
     used = {p["when"] for c in checklist_data().values() for f in c["forms"] for s in f["sections"]
             for i in s["items"] for p in i["parts"] if p["when"]}
     assert used <= set(TESTS) and {"cloud", "subcontractor", "physical"} <= used
@@ -115,6 +118,50 @@ def test_a_condition_that_does_not_hold_prints_its_reason_not_a_blank():
     assert (bag.mark, bag.status) == ("－（電子データのみの取扱いのため）", "inapplicable")
     sub = cell(forms, 5, "partner", "vendor", "運用", 3)
     assert (sub.mark, sub.status) == ("－（再委託を行わないため）", "inapplicable")
+
+
+# The papers' reasons say what the partner does instead (「電子データのみ」, 「紙のみ」): printed only
+# where the flow says so; else the reason says only what the flow does not have.
+PAPER_ITEMS = {"physical": ("運用", 8), "electronic": ("運用", 7)}  # form 5, partner side: locked-bag, data-encryption
+PEOPLE = {"id": "people", "name": "住民", "role": "対象者"}
+APPLY = {"from": "people", "to": "ward", "channel": "窓口", "medium": "紙", "data": ["name"]}  # not the vendor's
+
+
+def _reason(forms, condition):
+    section, index = PAPER_ITEMS[condition]
+    return cell(forms, 5, "partner", "vendor", section, index).mark
+
+
+def test_the_papers_reasons_only_where_the_flow_says_so():
+    bare = {"id": "vendor", "name": "委託先", "role": "委託先", "checklist_measures": ["special-terms"]}
+    electronic_only = filled(flow(["業務委託"], [bare], [online()]))
+    assert _reason(electronic_only, "physical") == "－（電子データのみの取扱いのため）"
+    # Sends paper only (receiving none, it keeps form 5, whose items include electronic ones).
+    paper = filled(flow(["業務委託"], [bare], [{"from": "vendor", "to": "ward", "channel": "郵送", "medium": "紙",
+                                                "data": ["name"]}]))
+    assert _reason(paper, "electronic") == "－（紙のみの取扱いのため）"
+    # Declared to handle personal data, exchanging none in any figure (資料23's 再委託先): electronic only.
+    holds_data = filled(flow(["業務委託"], [dict(bare, data=["name"]), PEOPLE], [APPLY]))
+    assert _reason(holds_data, "physical") == "－（電子データのみの取扱いのため）"
+    assert _reason(holds_data, "electronic") == "－（電子データの受渡しがないため）"
+    # Nothing declared, nothing exchanged: neither 「紙のみ」 nor 「電子データのみ」 (both were printed before).
+    nothing = filled(flow(["業務委託"], [bare, PEOPLE], [APPLY]))
+    assert _reason(nothing, "physical") == "－（紙又は電磁的媒体の受渡しがないため）"
+    assert _reason(nothing, "electronic") == "－（電子データの受渡しがないため）"
+
+
+def test_the_handles_condition():
+    from piflow.audit.conditions import holds
+    from piflow.audit.facts import FlowFacts
+
+    def handles(party, steps=(APPLY,)):
+        doc = flow(["業務委託"], [{"id": "vendor", "name": "委託先", "role": "委託先", **party}, PEOPLE], steps)
+        return holds(FlowFacts(doc), "handles", next(p for p in doc.flow.parties if p.id == "vendor"))
+
+    assert not handles({})
+    assert handles({"data": ["name"]})
+    assert handles({}, [online()])
+    assert handles({"systems": [{"id": "sys", "name": "システム"}]})
 
 
 def test_subcontractor_condition_holds_with_a_subcontractor():
@@ -474,6 +521,29 @@ def test_pack_unknown_condition_is_located_with_did_you_mean(tmp_path):
         assert "P207" in text and "did you mean): physical" in text and "checklists.yaml:18:39:" in text, text
     else:
         raise AssertionError("an unknown condition must be a located error")
+
+
+def test_pack_rewording_a_reason_keeps_when_it_is_printed(tmp_path):
+    from piflow.pack import conditions_in
+    _pack_project(tmp_path)
+    physical = conditions_in(tmp_path / "pack", "長崎市")["physical"]
+    assert physical["reason"] == "紙を扱わないため"  # the pack's wording, printed where the partner handles data
+    assert physical["reason_if"] == ["handles"] and physical["reason_else"] == "紙又は電磁的媒体の受渡しがないため"
+
+
+@pytest.mark.parametrize("entry,says", [
+    ("{title: t, reason: r, reason_if: [handls], reason_else: e}", "did you mean): handles"),
+    ("{title: t, reason: r, reason_if: [handles]}", "reason_if と reason_else は組で書きます"),
+])
+def test_pack_reason_if_is_checked(tmp_path, entry, says):
+    from piflow.pack import checklists_in
+    _pack_project(tmp_path)
+    file = tmp_path / "pack" / "checklists.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("physical: {title: 紙を受け渡す場合, reason: 紙を扱わないため}",
+                                                             f"physical: {entry}"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        checklists_in(tmp_path / "pack", "長崎市")
+    assert says in str(caught.value) and "checklists.yaml:3:" in str(caught.value), str(caught.value)
 
 
 def _slip(channel, medium="電磁的媒体", handover="手渡し"):

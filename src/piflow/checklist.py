@@ -271,7 +271,7 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
     flow, facts = doc.flow, FlowFacts(doc)
     municipality = municipality or municipality_for(doc.path)
     forms_data = checklists_in(pack_folder(doc.path), municipality)
-    reasons = {name: c["reason"] for name, c in conditions_in(pack_folder(doc.path), municipality).items()}
+    conditions = conditions_in(pack_folder(doc.path), municipality)
     wards = [p for p in flow.parties if p.has_role(Role.WARD)]
     open_findings = [f for f in findings if (not f.accepted or f.excepted) and (f.measure or f.part)
                      and not f.incomplete]
@@ -286,6 +286,7 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
         steps = _step_holders(facts, refs)
         relevant = _ByMeasure(_relevant_findings(open_findings, partner, {r.key for r in refs}))
         recipient = not partner.has_role(Role.PUBLIC_BODY)
+        reasons = _reasons(conditions, facts, partner)
         for form in spec["forms"]:
             # The partner's form counts what the partner (or its arrows) declares and waives; the
             # ward's form what the ward (or the arrows) declares and waives, the partner's own
@@ -333,6 +334,14 @@ def fill(doc: Document, findings: list[Finding], municipality: str | None = None
             forms.append(FormResult(number, spec["title"], spec.get("media"), form["side"], form["header"],
                                     partner.name, tuple(sections), partner.id, ward_word(municipality)))
     return forms
+
+
+def _reasons(conditions: dict[str, dict], facts: FlowFacts, partner: Party) -> dict[str, str]:
+    """Each condition's 「－（理由）」 as the partner's forms print it: the papers' reason where what it
+    says the partner does instead is so (one of ``reason_if`` holds), else the one that says only what
+    the flow does not have (``reason_else``)."""
+    return {name: c["reason"] if not c.get("reason_if") or any(holds(facts, other, partner) for other in c["reason_if"])
+            else c["reason_else"] for name, c in conditions.items()}
 
 
 def _not_by_hand(facts: FlowFacts, refs, data_class: str | None) -> list:

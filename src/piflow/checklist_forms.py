@@ -78,8 +78,12 @@ def checklist_data(municipality: str = DEFAULT_MUNICIPALITY) -> dict:
 @cache
 def condition_texts(municipality: str = DEFAULT_MUNICIPALITY) -> dict[str, dict[str, str]]:
     """Condition name -> its title, title_en and the reason a form prints when it does not hold."""
-    return {name: {k: localised(v, municipality) for k, v in entry.items()}
-            for name, entry in _bundled()["conditions"].items()}
+    return {name: localised_condition(entry, municipality) for name, entry in _bundled()["conditions"].items()}
 
 
-__all__ = ["checklist_data", "condition_texts", "localised", "normalise", "parts_of", "ward_word"]
+def localised_condition(entry: dict, municipality: str) -> dict:
+    """A condition's wording with ``{ward}`` filled in (``reason_if`` is a list of condition names)."""
+    return {k: localised(v, municipality) if isinstance(v, str) else v for k, v in entry.items()}
+
+
+__all__ = ["checklist_data", "condition_texts", "localised", "localised_condition", "normalise", "parts_of", "ward_word"]

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from piflow import bundled
 from piflow.catalog import Catalog, _measure_from, default_catalog
-from piflow.checklist_forms import checklist_data, condition_texts, localised, normalise
+from piflow.checklist_forms import checklist_data, condition_texts, localised_condition, normalise
 from piflow.diagnostics import Diagnostic, InputError, located
 from piflow.inputfile import read_bytes
 from piflow.project import project_for
@@ -101,11 +101,23 @@ class ChecklistEntry(_Strict):
 
 
 class ConditionEntry(_Strict):
-    """A pack's wording for a condition the tool knows (its reason printed as 「－（…）」)."""
+    """A pack's wording for a condition the tool knows (its reason printed as 「－（…）」).
+
+    ``reason_if`` lists conditions one of which ``reason`` takes for granted (「電子データのみの取扱いのため」
+    says the partner handles data, electronically); where none holds, ``reason_else`` is printed.
+    Left out, the built-in ones stay."""
 
     title: str = Field(min_length=1)
     title_en: str = ""
     reason: str = Field(min_length=1)
+    reason_if: list[str] | None = Field(None, min_length=1)
+    reason_else: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> ConditionEntry:
+        if (self.reason_if is None) != (self.reason_else is None):
+            raise ValueError("reason_if と reason_else は組で書きます (reason_if and reason_else go together)")
+        return self
 
 
 class ChecklistsFile(_Strict):
@@ -172,6 +184,9 @@ def checklists_in(folder: Path | None, municipality: str) -> dict[int, dict]:
     conditions = condition_texts(municipality)
     diags = [_unknown_condition(file, source, ("conditions", name), name, conditions)
              for name in user.conditions if name not in conditions]
+    diags += [_unknown_condition(file, source, ("conditions", name, "reason_if", k), other, conditions)
+              for name, entry in user.conditions.items() for k, other in enumerate(entry.reason_if or ())
+              if other not in conditions]
     for i, c in enumerate(user.checklists):
         for j, form in enumerate(c.forms):
             for k, section in enumerate(form.sections):
@@ -206,7 +221,8 @@ def conditions_in(folder: Path | None, municipality: str) -> dict[str, dict[str,
     checklists_in(folder, municipality)  # validates the file (located errors) first
     user, _ = _read(file, ChecklistsFile)
     for name, entry in user.conditions.items():
-        texts[name] = {k: localised(v, municipality) for k, v in entry.model_dump().items()}
+        # Over the built-in wording: a pack that rewords the reason keeps the built-in reason_if / reason_else.
+        texts[name] = {**texts[name], **localised_condition(entry.model_dump(exclude_none=True), municipality)}
     return texts
 
 

@@ -65,6 +65,11 @@ def _stores(facts: FlowFacts, party: Party) -> bool:
     return bool(party.systems or party.operates or facts.party_holdings(party))
 
 
+def _handles(facts: FlowFacts, party: Party) -> bool:
+    """Declared to handle personal data (its ``data``), or it keeps, runs or exchanges some."""
+    return bool(party.data or party.systems or party.operates or _exchanges(facts, party))
+
+
 def _operates(facts: FlowFacts, party: Party) -> bool:
     return bool(party.operates)
 
@@ -76,6 +81,7 @@ TESTS: dict[str, Callable[[FlowFacts, Party], bool]] = {
     "media": _removable,
     "electronic": _electronic,
     "stores": _stores,
+    "handles": _handles,
     "operates": _operates,
 }
 
