@@ -82,3 +82,55 @@ def test_a_killed_parent_leaves_no_worker_and_no_temporary_folder(tmp_path):
     proc.communicate(timeout=60)
     assert _settled(marker) == []  # the workers watched their parent
     assert list(temp.iterdir()) == []  # and removed multiprocessing's pymp-* folder
+
+
+class _Woken(Exception):
+    pass
+
+
+def _raise_woken(signum, frame):
+    raise _Woken()
+
+
+def test_a_signal_that_lands_on_another_thread_still_stops_the_wait():
+    """A process-directed signal (Ctrl+C) is delivered to any one of its threads; Python acts on it in the main
+    thread when that thread wakes.  ``result_of`` wakes every SIGNAL_POLL seconds, so a drawing thread that
+    hangs does not keep Ctrl+C waiting (a parallel draw once ran on for minutes after Ctrl+C)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from piflow.commands.common import SIGNAL_POLL, result_of
+
+    release = threading.Event()
+    previous = signal.signal(signal.SIGUSR1, _raise_woken)
+    pool = ThreadPoolExecutor(1)
+    try:
+        future = pool.submit(release.wait, 30)
+        worker = next(t for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor"))
+        threading.Timer(0.2, signal.pthread_kill, (worker.ident, signal.SIGUSR1)).start()
+        started = time.monotonic()
+        with pytest.raises(_Woken):
+            result_of(future)
+        assert time.monotonic() - started < 0.2 + 20 * SIGNAL_POLL  # not the 30 s the drawing thread takes
+    finally:
+        release.set()
+        pool.shutdown()
+        signal.signal(signal.SIGUSR1, previous)
+
+
+def test_result_of_gives_the_result_and_the_calls_own_timeout():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from piflow.commands.common import result_of
+
+    def slow() -> str:
+        time.sleep(0.35)  # past a few of result_of's slices
+        return "drawn"
+
+    def times_out() -> None:
+        raise TimeoutError("the call's own")
+
+    with ThreadPoolExecutor(2) as pool:
+        assert result_of(pool.submit(slow)) == "drawn"
+        with pytest.raises(TimeoutError, match="the call's own"):
+            result_of(pool.submit(times_out))

@@ -25,6 +25,23 @@ def print_diagnostics(diagnostics, err: TextIO) -> None:
         print(f"…ほか {more} 件 (and {more} more)", file=err)
 
 
+SIGNAL_POLL = 0.1  # seconds the main thread waits on other threads before it looks for Ctrl+C again
+
+
+def result_of(future):
+    """A future's result, waited for in short slices.
+
+    A signal (Ctrl+C, SIGTERM) may be delivered to any thread of the process; Python acts on it in the
+    main thread, and only once that thread wakes up.  Waiting without a limit on a thread that draws
+    for minutes (a dot that hangs) would leave Ctrl+C unanswered until then."""
+    while True:
+        try:
+            return future.result(timeout=SIGNAL_POLL)
+        except TimeoutError:
+            if future.done():
+                raise  # the call itself raised TimeoutError
+
+
 def input_errors_exit_2(action):
     """A command whose input (flow, policy, theme, Graphviz) fails prints the located diagnostics and exits 2.
 

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from piflow import exitcodes
 from piflow.commands.common import (Outputs, Progress, choose_format, print_diagnostics, input_errors_exit_2, load_all,
-                                   safe_name, output_targets)
+                                   result_of, safe_name, output_targets)
 
 
 @input_errors_exit_2
@@ -171,7 +171,7 @@ def _laid_out_in_workers(jobs, options, theme, page: str, err, progress, done: l
             futures = [pool.submit(_lay_out, doc, sc, theme, opt, page) for (doc, sc, _), opt in zip(jobs, options)]
             for (doc, sc, _), future in zip(jobs, futures):
                 progress.step(f"{doc.path} [{sc.tag}]")
-                done.append(future.result())
+                done.append(result_of(future))
             finished = True
         except KeyboardInterrupt:  # Ctrl+C or SIGTERM: stop the layouts under way, not only those to come
             for child in multiprocessing.active_children():
@@ -237,7 +237,7 @@ def _rendered(figures, fmt: str, dpi: int | None, outputs, stream=None):
     try:
         for batch, future in zip(batches, futures):
             outputs.working(figures[batch[0]][2])
-            drawn = future.result()
+            drawn = result_of(future)
             for i, result in zip(batch, drawn):
                 if i != batch[0]:
                     outputs.working(figures[i][2])
