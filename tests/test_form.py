@@ -251,7 +251,12 @@ def _rich() -> str:
     ):
         assert old in text
         text = text.replace(old, new)
-    return text + "accepted:\n  - {key: G210@party:vendor:erasure, reason: 契約で別に定める, by: 情報政策課, date: '2026-01-16'}\n"
+    # A note and a control over two lines (each one item: its continuation starts with a space in the cell).
+    assert "    title: テストに係る個人情報の流れ\n" in text
+    text = text.replace("    title: テストに係る個人情報の流れ\n",
+                        "    title: テストに係る個人情報の流れ\n    notes: [\"※1 二行の\\n  注記\", ※2 一行]\n")
+    return text + ("accepted:\n  - {key: G210@party:vendor:erasure, reason: 契約で別に定める, by: 情報政策課, date: '2026-01-16'}\n"
+                   "exceptions:\n  - {key: 'G998@party:vendor', basis: 規程第1条, controls: [\"二行の\\n管理策\", 一行の管理策]}\n")
 
 
 def test_every_field_round_trips(tmp_path):
@@ -260,6 +265,8 @@ def test_every_field_round_trips(tmp_path):
     assert vendor.location and vendor.operates and system.waivers and original.accepted  # the flow uses them
     assert system.location == "大阪府" and system.waiver_scope == {"locked-bag": ("vendor",)}
     assert original.scenarios[0].steps[1].waivers
+    assert original.scenarios[0].notes == ("※1 二行の\n  注記", "※2 一行")
+    assert original.exceptions[0].controls == ("二行の\n管理策", "一行の管理策")
     path = tmp_path / "rich.xlsx"
     path.write_bytes(to_xlsx(original))
     assert load(path).flow == original
@@ -304,3 +311,13 @@ def test_a_stale_exception_in_the_workbook_is_located_at_its_row(tmp_path):
     path.write_bytes(to_xlsx(loads(text).flow))
     stale = sorted(f.location for f in audit(load(path)) if f.code == "A002")
     assert [re.sub(r"^.*!例外!", "", s) for s in stale] == ["A2", "A3"], stale
+
+
+def test_a_cell_of_one_item_a_line_reads_continuations():
+    from piflow.form.layout import cell_lines, lines_cell
+
+    # As a clerk types it: Alt+Enter between items, a space (either width) to go on with one.
+    assert cell_lines("※1 一つ目\n　続き\n※2 二つ目\n\n ※3 半角の空白で続く") == ["※1 一つ目\n続き", "※2 二つ目\n※3 半角の空白で続く"]
+    assert cell_lines("  頭の空白\n\n二つ目  ") == ["頭の空白", "二つ目"]  # the first item: stripped, as before
+    for items in (["a\n\nb", "c"], ["一行"], ["x\n  y\n z"], []):
+        assert cell_lines(lines_cell(items)) == items

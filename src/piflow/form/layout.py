@@ -38,6 +38,28 @@ HOW_ALIASES = {"図": HOW_FIGURE, "チェックリスト": HOW_CHECKLIST, "不�
                "-": HOW_WAIVED}
 
 
+CONTINUED = "\u3000"  # starts a line that goes on with the item above it, in a cell of one item a line
+
+
+def lines_cell(items) -> str:
+    """Items one a line; an item's own line breaks go on in lines that start with a space (``CONTINUED``).
+
+    An item never starts with a space (the model strips it), so the reader tells the two apart
+    (``cell_lines``): a note written over two lines comes back as one note, not two."""
+    return "\n".join(item.replace("\n", "\n" + CONTINUED) for item in items)
+
+
+def cell_lines(text: str) -> list[str]:
+    """The items of a cell of one item a line; a line that starts with a space goes on with the item above."""
+    items: list[str] = []
+    for line in text.split("\n"):
+        if items and line[:1].isspace():
+            items[-1] += "\n" + line[1:].rstrip()
+        elif line.strip():
+            items.append(line.strip())
+    return [item.rstrip() for item in items]
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -111,7 +133,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("ID", "id", "id", 12, prompt="半角英字で始まる半角英数字。空欄なら自動で付けます"),
         Column("図の題", "title", width=44, prompt="例: ○○に係る個人情報の流れ"),
         Column("図に描く当事者（左から）", "lanes", "refs", 24, ENDPOINT_IDS, "当事者の ID を左から順に。" + SEP_HELP),
-        Column("注記", "notes", "lines", 40, prompt="図に添える注記（※…）。1 行に 1 つ（Alt+Enter で改行）"),
+        Column("注記", "notes", "lines", 40, prompt="図に添える注記（※…）。1 行に 1 つ（Alt+Enter で改行）。注記の中の改行は、続きの行を空白で始める"),
     ),
     STEPS: (
         Column("図（資料番号）", "scenario", "ref", 12, FIGURE_TAGS, "「図」シートの資料番号"),
@@ -151,7 +173,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     EXCEPTIONS: (
         Column("指摘のキー", "key", width=36, prompt="piflow audit が表示する rule@subject"),
         Column("根拠（法令・条例・規程の条項）", "basis", width=30, prompt="例: 番号法第19条第1号"),
-        Column("代わりの管理策", "controls", "lines", 40, prompt="規則に代わる管理策。1 行に 1 つ（Alt+Enter で改行）"),
+        Column("代わりの管理策", "controls", "lines", 40, prompt="規則に代わる管理策。1 行に 1 つ（Alt+Enter で改行）。1 つの中の改行は、続きの行を空白で始める"),
         Column("備考", "note", width=16),
     ),
 }

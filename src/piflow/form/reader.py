@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from piflow.diagnostics import Diagnostic, InputError
 from piflow.form.layout import (
     ACCEPTED, DATA, EXCEPTIONS, FIGURES, HOW_ALIASES, HOW_FIGURE, HOW_KEYS, HOW_WAIVED, MEASURES, NO, NONE_WORD, PARTIES,
-    PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_ref,
+    PARTY_ONLY, STEPS, SUMMARY, SUMMARY_ROWS, SYSTEM_ONLY, TABLES, YES, Column, cell_lines, cell_ref,
 )
 from piflow.inputfile import read_bytes
 from piflow.form.safety import (MAX_COLUMNS, MAX_ROWS, Refused, check_archive, check_suffix, declares_form_sheets,
@@ -428,7 +428,7 @@ def _record(b: _Builder, rec: dict, path: tuple, columns: tuple[Column, ...], na
         elif kind == "vocabs":
             out[key] = _split(text)
         elif kind == "lines":
-            out[key] = _lines(text)
+            out[key] = cell_lines(text)
         elif kind == "bool":
             folded = normalize(text).lower()
             out[key] = True if folded in (YES, "true", "○", "yes") else False if folded in (NO, "false", "×", "no") else text

@@ -15,7 +15,7 @@ from datetime import datetime
 from piflow.catalog import Catalog, default_catalog
 from piflow.form.layout import (
     ACCEPTED, BASIS_ROWS, DATA, EXCEPTIONS, FIGURES, FIXED_LISTS, GUIDE, HOW_CHECKLIST, HOW_FIGURE, HOW_WAIVED, LISTS, MEASURES,
-    NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter,
+    NO, NONE_WORD, PARTIES, STEPS, SUMMARY, SUMMARY_ROWS, TABLES, VOCAB_LISTS, YES, Column, column_letter, lines_cell,
 )
 from piflow.form.safety import to_xstring
 from piflow.model import Flow, written_measures
@@ -127,7 +127,7 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         # A step names its figure by 資料番号, unless two figures share it: then by the figure's ID.
         figure = sc.tag if names[normalize(sc.tag)] == 1 else sc.id
         figures.append({"tag": sc.tag, "id": sc.id, "title": sc.title, "lanes": "、".join(sc.lanes),
-                        "notes": "\n".join(sc.notes)})
+                        "notes": lines_cell(sc.notes)})
         for target, shown in sc.figure_measures.items():
             measures.extend({"target": target, "measure": text, "how": HOW_FIGURE, "figure": figure}
                             for text in written_measures(shown, label))
@@ -143,7 +143,7 @@ def _rows(flow: Flow, catalog: Catalog) -> dict[str, list[dict]]:
         DATA: [{"id": d.id, "name": d.name, "class": d.class_, "note": d.note} for d in flow.data],
         PARTIES: parties, FIGURES: figures, STEPS: steps, MEASURES: measures,
         ACCEPTED: [{"key": a.key, "reason": a.reason, "by": a.by, "date": a.date} for a in flow.accepted],
-        EXCEPTIONS: [{"key": e.key, "basis": e.basis, "controls": "\n".join(e.controls), "note": e.note}
+        EXCEPTIONS: [{"key": e.key, "basis": e.basis, "controls": lines_cell(e.controls), "note": e.note}
                      for e in flow.exceptions],
     }
 
