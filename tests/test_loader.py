@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
@@ -180,6 +181,16 @@ def test_discover_expands_folders_sorted(tmp_path):
     (tmp_path / "a.yml").write_text("x", encoding="utf-8")
     (tmp_path / "c.txt").write_text("x", encoding="utf-8")
     assert [p.rsplit("/", 1)[1] for p in discover([str(tmp_path)])] == ["a.yml", "b.yaml"]
+
+
+def test_discover_leaves_hidden_and_tool_folders_out(tmp_path):
+    for folder in (".git", ".venv/lib", ".github/workflows", "node_modules/x", "src/__pycache__", "flows/sub"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "f.yaml").write_text("x", encoding="utf-8")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in discover([str(tmp_path)])]
+    assert found == ["flows/sub/f.yaml"]
+    # A hidden folder named on the command line is read: only the ones below it are left out.
+    assert discover([str(tmp_path / ".github")]) == [str(tmp_path / ".github" / "workflows" / "f.yaml")]
 
 
 @pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)

@@ -156,9 +156,15 @@ def discover(paths: list[str]) -> list[str]:
     return found
 
 
+SKIPPED_FOLDERS = {"node_modules", "__pycache__"}  # and every hidden one (.git, .venv, .github …)
+
+
 def _files_below(folder: Path):
     """Regular files at any depth, walked with a stack, not recursion (Path.rglob and os.walk recurse on
-    Python 3.11: a folder 1,000 deep ended in RecursionError); linked folders are not followed (no loops)."""
+    Python 3.11: a folder 1,000 deep ended in RecursionError); linked folders are not followed (no loops).
+
+    Below the folder given, hidden folders and tools' folders are not entered: ``piflow audit .`` in a
+    project reads its flows, not the YAML of .git, a virtual environment or CI settings."""
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -169,7 +175,8 @@ def _files_below(folder: Path):
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
+                    if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS:
+                        stack.append(Path(entry.path))
                 elif entry.is_file():
                     yield Path(entry.path)
             except OSError:
