@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FLOWS, MINIMAL, write
 from piflow.commands import checklist as checklist_command
+from piflow import forked
 from piflow.commands import draw as draw_command
 from piflow.diagnostics import Diagnostic, InputError
 
@@ -283,22 +284,14 @@ def test_a_small_batch_is_laid_out_here_and_by_a_forked_copy(tmp_path, fake_dot,
     assert draw_command.draw([str(FLOWS)], output=str(tmp_path / "out"), out=io.StringIO(), err=err) == 0
     pids = re.findall(r"警告: pid:(\d+)", err.getvalue())
     assert len(pids) == FIGURES and str(os.getpid()) in pids
-    if forked_layout():
+    if forked.available():
         assert len(set(pids)) == 2, pids  # the copy laid out some of them
     else:
         assert set(pids) == {str(os.getpid())}
 
 
-def forked_layout() -> bool:
-    from piflow import forked
-
-    return forked.available()
-
-
 @pytest.mark.parametrize("fork", [False, True], ids=["here", "forked"])
 def test_a_small_batch_is_fed_to_dot_as_it_is_laid_out(tmp_path, fake_dot, monkeypatch, fork):
-    from piflow import forked
-
     if fork and not forked.available():
         pytest.skip("no forked copy here (Linux with 2 cores or more)")
     if not fork:
