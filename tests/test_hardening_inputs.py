@@ -35,7 +35,7 @@ def test_a_policy_over_the_size_limit_is_refused_before_it_is_read(tmp_path, mon
 
 
 def test_a_folder_that_cannot_be_walked_is_a_located_error(tmp_path, monkeypatch):
-    def vanished(paths):
+    def vanished(paths, not_flows=None):
         raise FileNotFoundError(2, "No such file or directory", "/proc/12345")
 
     monkeypatch.setattr("piflow.loader.discover", vanished)

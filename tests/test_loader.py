@@ -6,8 +6,10 @@ import codecs
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from conftest import FLOWS, MINIMAL, write
+from conftest import FLOWS, MINIMAL, ROOT, write
+from piflow.cli import app
 from piflow.diagnostics import InputError
 from piflow.loader import discover, load, loads
 from piflow.vocab import Channel, Medium, Role
@@ -191,6 +193,52 @@ def test_discover_leaves_hidden_and_tool_folders_out(tmp_path):
     assert found == ["flows/sub/f.yaml"]
     # A hidden folder named on the command line is read: only the ones below it are left out.
     assert discover([str(tmp_path / ".github")]) == [str(tmp_path / ".github" / "workflows" / "f.yaml")]
+
+
+@pytest.mark.parametrize("name,text,read", [
+    ("theme.yaml", "name: mono\nlanes:\n  ward: {fill: white}\n", False),
+    ("measures.yaml", "version: 1\nmeasures:\n  - id: x\n", False),
+    ("ci.yml", "# CI\non: push\njobs:\n  test: {runs-on: ubuntu}\n", False),
+    ("flow.yaml", "piflow: 1\nproposal: {title: t}\n", True),
+    ("quoted.yaml", "'parties': []\n\"name\": x\n", True),
+    ("no-version.yaml", "# forgot piflow:\nproposal: {title: t}\nlanes: x\n", True),  # read: P103 tells what is missing
+    ("nested.yaml", "name: x\nsettings:\n  piflow: 1\n", False),  # only top-level keys count
+    ("empty.yaml", "", True),
+    ("comments.yaml", "# nothing yet\n", True),
+    ("flow-style.yaml", "{name: x}\n", True),  # no block keys: read, and its problem reported
+    ("list.yaml", "- name: x\n", True),
+    ("latin1.yaml", b"name: caf\xe9\n", True),  # cannot be decoded: read, so P002 says why
+])
+def test_folders_give_yaml_files_that_may_be_flows(tmp_path, name, text, read):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    not_flows: list[str] = []
+    assert discover([str(tmp_path)], not_flows) == ([str(path)] if read else [])
+    assert not_flows == ([] if read else [str(path)])
+    assert discover([str(path)]) == [str(path)]  # named on the command line: always read
+
+
+def test_a_yaml_file_too_large_to_look_into_is_read_so_its_size_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PIFLOW_MAX_SIZE", "1")  # MB
+    (tmp_path / "big.yaml").write_bytes(b"name: x\n" + b"#" * (1024 * 1024))
+    assert discover([str(tmp_path)]) == [str(tmp_path / "big.yaml")]
+
+
+def test_a_folder_of_themes_says_why_nothing_was_read(tmp_path):
+    (tmp_path / "default.yaml").write_text("name: default\nfont: Noto Sans CJK JP\n", encoding="utf-8")
+    (tmp_path / "mono.yaml").write_text("name: mono\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "フローファイル (.yaml) がありません" in result.output
+    assert f"YAML 2 件（{tmp_path / 'default.yaml'} など）" in result.output and "piflow:" in result.output
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "mono.yaml")])
+    assert result.exit_code == 2 and "P103" in result.output  # named: read as a flow, and told what it lacks
+
+
+def test_the_project_folder_reads_flows_not_themes_or_packs():
+    found = {Path(p).relative_to(ROOT).as_posix() for p in discover([str(ROOT)])}
+    assert {f"flows/{p.name}" for p in FLOWS.glob("*.yaml")} <= found
+    assert not {p for p in found if p.startswith(("styles/", "src/piflow/data/")) or "/pack/" in p}
 
 
 @pytest.mark.parametrize("path", sorted(FLOWS.glob("*.yaml")), ids=lambda p: p.name)

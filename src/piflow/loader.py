@@ -143,18 +143,52 @@ def validate_source(source: Source, catalog: Catalog | None = None, errors: list
     return flow
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Expand folders into their flow files and forms (sorted, so runs are reproducible)."""
+def discover(paths: list[str], not_flows: list[str] | None = None) -> list[str]:
+    """Expand folders into their flow files and forms (sorted, so runs are reproducible).
+
+    YAML files in a folder that are not flows (``looks_like_flow``) are left out and, when
+    ``not_flows`` is given, listed there, so "no flow files" can say what was seen."""
     found: list[str] = []
     for p in paths:
         path = Path(p)
         if p.strip() and path.is_dir():  # "" is Path("."): an empty argument never means "everything here"
-            found += sorted(str(f) for f in _files_below(path)
-                            if f.suffix in FLOW_SUFFIXES or f.suffix.lower() == ".xlsx" and looks_like_form(f))
+            for f in sorted(_files_below(path)):
+                if f.suffix in FLOW_SUFFIXES:
+                    if looks_like_flow(f):
+                        found.append(str(f))
+                    elif not_flows is not None:
+                        not_flows.append(str(f))
+                elif f.suffix.lower() == ".xlsx" and looks_like_form(f):
+                    found.append(str(f))
         else:
             found.append(p)
     return found
 
+
+# A top-level key: at the start of a line, plain or quoted, followed by ":" and a space or the line's end.
+# Linear on any line (no nested repetition): the key is stripped of its trailing spaces afterwards.
+_TOP_KEY = re.compile(r"""^(?:"([^"\n]*)"[ \t]*|'([^'\n]*)'[ \t]*|([^\s#'"?:{\[\-][^:\n]*)):(?:[ \t]|$)""", re.M)
+
+
+def looks_like_flow(path: Path) -> bool:
+    """A YAML file in a folder is read as a flow unless its top-level keys are all keys a flow never has.
+
+    A theme (styles/*.yaml), a policy pack's measures.yaml or a CI setting beside the flows has keys
+    of its own (name, lanes, measures, jobs …) and no piflow, proposal, parties …; reading it as a flow
+    gave a screen of P102/P103 errors for a file nobody meant as one.  A file that cannot be read or
+    decoded, an empty one, or one without block-style keys is still read, so its problem is reported;
+    a file named on the command line is always read."""
+    try:
+        text, _ = decode(str(path), read_bytes(str(path)))
+    except InputError:
+        return True
+    if text is None:
+        return True
+    keys = {next(g for g in m.groups() if g is not None).strip() for m in _TOP_KEY.finditer(text)}
+    return not keys or bool(keys & FLOW_KEYS)
+
+
+FLOW_KEYS = frozenset(field.alias or name for name, field in Flow.model_fields.items())
 
 SKIPPED_FOLDERS = {"node_modules", "__pycache__"}  # and every hidden one (.git, .venv, .github …)
 

@@ -118,8 +118,9 @@ class Loaded:
         from piflow.loader import discover
 
         paths, err = self.paths, self.err
+        not_flows: list[str] = []
         try:
-            files = discover(paths)
+            files = discover(paths, not_flows)
         except OSError as exc:  # a folder that vanishes or cannot be listed while we walk it (`validate /` meets /proc)
             where = str(exc.filename or (paths[0] if paths else ""))
             print_diagnostics([Diagnostic(where, 1, 1, "P001", "フォルダを読めません",
@@ -127,8 +128,11 @@ class Loaded:
             self.failed = True
             return []
         if not files:
-            print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found")
-                               for p in paths], err)
+            hint = (f"YAML {len(not_flows)} 件（{not_flows[0]} など）は、行頭に piflow:・proposal:・parties: などの"
+                     "フローのキーがないので、フローとして読みませんでした "
+                     "(YAML files without any of a flow's top-level keys were skipped)" if not_flows else "")
+            print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found",
+                                          hint) for p in paths], err)
             self.failed = True
         return files
 
