@@ -8,6 +8,7 @@ steps keep the same promises, continuing on more pages instead of shrinking.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from conftest import FLOWS
 from piflow.layout.checks import paragraphs, problems
 from piflow.layout.content import Options, figure_content
 from piflow.layout.fit import MIN_PT, PAGES, lay_out
+from piflow.layout import text
 from piflow.layout.text import Fonts, Para, Span, wrap
 from piflow.draw.style import load_style
 from piflow.loader import load, loads
@@ -179,6 +181,25 @@ def test_wrapping_is_balanced_and_keeps_kinsoku():
     assert not any(t.endswith("（") for t in texts)
     # An ASCII word is not cut while it fits a line.
     assert ["".join(s.text for s in ln) for ln in wrap(fonts, Para.of("Microsoft Dynamics 365"), 80)][0] == "Microsoft"
+
+
+_SPAN_TEXT = st.text("封入後の納品（紙・手渡し）、。インターネットAB1 .\u00a0\n\t", max_size=40)
+_SPAN = st.builds(Span, _SPAN_TEXT, st.sampled_from(["body", "small", "title"]), st.booleans(),
+                  st.sampled_from([None, "#c00"]))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(paras=st.lists(st.builds(Para, st.lists(_SPAN, min_size=1, max_size=3).map(tuple), st.booleans()),
+                      min_size=1, max_size=3),
+       limit=st.one_of(st.sampled_from([0.0, 40.0, 80.0, 1e6]), st.floats(0, 400)))
+def test_a_block_narrower_than_its_limit_is_made_as_the_full_wrap_makes_it(paras, limit):
+    """``Block.of`` and the one-line form skip cutting text into phrases when nothing needs a break:
+    the result must be what wrapping it in full gives, at every width (narrower and wider)."""
+    fonts = Fonts(10, 9, 14)
+    assert text.Block.of(fonts, paras, limit) == text._block(fonts, tuple(paras), round(limit, 1))
+    for p in paras:
+        for chunk in text._chunks(p):
+            assert text._unwrapped(fonts, chunk)[0] == text._wrap_chunk(fonts, chunk, math.inf)
 
 
 # --- generated flows ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from piflow.forked import in_order
+from piflow.gcpause import gc_paused
 
 from piflow.layout.content import FigureContent, Options, figure_content
 from piflow.layout.geometry import Page
@@ -293,8 +294,13 @@ class Fitter:
         return FittedFigure(self.c.tag, pages, self.paper, warning)
 
 
+@gc_paused()
 def lay_out(flow: Flow, scenario: Scenario, style: dict, options: Options | None = None,
             page: str = "a4-landscape", finish: Callable[[Page], Any] = _itself) -> FittedFigure:
-    """The scenario's figure as geometry, on as many pages as it needs; each page as ``finish`` makes it."""
+    """The scenario's figure as geometry, on as many pages as it needs; each page as ``finish`` makes it.
+
+    The cycle collector waits until the figure is done: a long figure's wrapped text and
+    candidate pages are many small objects without cycles, and walking them all again and
+    again took a fifth of a 10,000-step layout (docs/performance.md)."""
     content = figure_content(flow, scenario, style, options)
     return Fitter(content, style, PAGES.get(page), finish).fit()

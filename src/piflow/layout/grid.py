@@ -153,7 +153,10 @@ class Grid(FreeSpace):
         return self.complete()
 
     def frame(self) -> None:
-        """The columns, rows, boxes, arrows and lines: all but the free space and the boxes under the figure."""
+        """The columns, rows, boxes and lines: what fixes the page's width and ``bound``.
+
+        The arrows and their labels' boxes are made by ``complete``: the bound needs only their
+        wrapped text, and most candidates of a search are never completed."""
         self._measure()
         self._lay_columns()
         self._assign_gaps()
@@ -163,12 +166,12 @@ class Grid(FreeSpace):
         y = self._headers(y)
         y = self._idle_band(y)
         self._rows(y)
-        self._arrows_and_notes()
-        self._break_bars()
         self._links()
 
     def complete(self) -> Page:
-        """After ``frame``: the measure lists and idle boxes in free space, the legend, the page."""
+        """After ``frame``: the arrows, the measure lists and idle boxes in free space, the legend, the page."""
+        self._arrows_and_notes()
+        self._break_bars()
         self._pack()
         return self._finish()
 
@@ -181,8 +184,8 @@ class Grid(FreeSpace):
         """
         lines = sum(len(c.lines) for b in (self.title_box, self.tagbox, *self.extras) for c in b.columns)
         lines += sum(len(b.lines) for b in self.header_blocks)
-        lines += sum(len(a.label.columns[0].lines) for a in self.arrows)
-        lines += sum(len(n.columns[0].lines) for n in self.note_boxes)
+        lines += sum(len(b.lines) for b in self.labels.values())  # the arrows' labels
+        lines += sum(len(b.lines) for b in self.notes.values())  # the notes in boxes
         lines += sum(len(h.title.lines) for h in self.holder_boxes)
         # Still to come, each paragraph one line at least: the idle boxes packed later, the measure
         # lists and the footnotes (their first paragraph is the box's head, not counted), the
@@ -499,7 +502,9 @@ class Grid(FreeSpace):
 
     def _legend_used(self) -> list[str]:
         """The line styles the legend explains, in its order."""
-        return sorted({a.cls for a in self.arrows} | {"internal" for _ in self.note_boxes}
+        # From the rows, as the arrows and notes will be drawn (``bound`` asks before they are made).
+        rows = self.spec.rows
+        return sorted({r.cls for r in rows if not r.inside} | {"internal" for r in rows if r.inside}
                       | ({"operates"} if self.link_lines else set()),
                       key=lambda c: LEGEND_ORDER.index(c) if c in LEGEND_ORDER else len(LEGEND_ORDER))
 

@@ -9,8 +9,7 @@ glyphs), so text fits the box it is given in any of the fonts the theme names.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
-import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 from piflow.layout.phrases import phrase_starts
@@ -257,8 +256,15 @@ def _chunks(para: Para) -> tuple[Para, ...]:
 
 @lru_cache(maxsize=65536)
 def _unwrapped(fonts: Fonts, chunk: Para) -> tuple[list[Line], float]:
-    """A newline-free paragraph on one line, and its width."""
-    return _wrap_chunk(fonts, chunk, math.inf), sum(fonts.span_width(s) for s in chunk.spans)
+    """A newline-free paragraph on one line, and its width.
+
+    What ``_wrap_chunk`` gives at an infinite width (its pieces merged back into the spans, the
+    trailing space dropped), made without cutting the text into phrases and characters first:
+    most labels are narrower than their line and are never cut (a long flow has thousands)."""
+    width = sum(fonts.span_width(s) for s in chunk.spans)
+    if not any(s.text for s in chunk.spans):
+        return [(Span("", chunk.spans[0].size if chunk.spans else "body"),)], width
+    return [_merge(list(chunk.spans))], width
 
 
 def _wrap_chunk(fonts: Fonts, chunk: Para, limit: float) -> list[Line]:
@@ -306,13 +312,20 @@ class Block:
 
     @classmethod
     def of(cls, fonts: Fonts, paras: list[Para], limit: float) -> Block:
-        return _block(fonts, tuple(paras), round(limit, 1))
+        paras, limit = tuple(paras), round(limit, 1)
+        natural, widest = _natural(fonts, paras)
+        if widest <= limit - 1e-6:
+            # Every line narrower than the limit: the block on its natural lines, whatever the
+            # limit (as ``_wrap`` leaves such a paragraph), made once for all the widths a fit tries.
+            return cls(natural.lines, natural.width, natural.height, natural.continued, limit)
+        return _block(fonts, paras, limit)
 
     @classmethod
-    def from_lines(cls, fonts: Fonts, lines: list[Line], continued: list[bool] | None = None) -> Block:
+    def from_lines(cls, fonts: Fonts, lines: list[Line], continued: list[bool] | None = None,
+                   limit: float = 0.0) -> Block:
         width = max((fonts.line_width(ln) for ln in lines), default=0.0)
         height = sum(fonts.line_height(ln) for ln in lines)
-        return cls(tuple(lines), round(width, 1), round(height, 1), tuple(continued or [False] * len(lines)))
+        return cls(tuple(lines), round(width, 1), round(height, 1), tuple(continued or [False] * len(lines)), limit)
 
     @property
     def empty(self) -> bool:
@@ -329,7 +342,21 @@ def _block(fonts: Fonts, paras: tuple[Para, ...], limit: float) -> Block:
             wrapped = _wrap(fonts, chunk, limit)
             lines += wrapped
             continued += [k > 0 for k in range(len(wrapped))]
-    return replace(Block.from_lines(fonts, lines, continued), limit=limit)
+    return Block.from_lines(fonts, lines, continued, limit)
+
+
+@lru_cache(maxsize=65536)
+def _natural(fonts: Fonts, paras: tuple[Para, ...]) -> tuple[Block, float]:
+    """The paragraphs with no break but their newlines, and the width of the widest line as
+    ``_wrap`` compares it (its spans summed, the trailing space included)."""
+    lines: list[Line] = []
+    widest = 0.0
+    for p in paras:
+        for chunk in _chunks(p):
+            one_line, width = _unwrapped(fonts, chunk)
+            lines += one_line
+            widest = max(widest, width)
+    return Block.from_lines(fonts, lines), widest
 
 
 def printed_sizes(paras) -> frozenset[str]:
