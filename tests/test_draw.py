@@ -12,11 +12,15 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import graphviz
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import FLOWS, MINIMAL, write
 from piflow.cli import app
+from piflow.draw.dotwriter import edge_line, node_line
 from piflow.draw.figure import Options, figure_dot
 from piflow.draw.render import render
 from piflow.draw.style import load_style
@@ -274,3 +278,24 @@ def test_page_option_and_pages_of_a_long_figure(tmp_path):
                                  "-s", "49-3", "-o", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["draw", str(FLOWS), "--page", "b5"]).exit_code == 2
+
+
+# Names, keywords, numbers, HTML-like labels, quotes, backslashes, spaces and Japanese: what quoting decides on.
+_DOT_TEXT = st.one_of(st.sampled_from(["", "node", "Edge", "-4.2", ".42", "1e3", "h_1", "<<B>x</B>>", "<>", "a b",
+                                       '"', '\\"', "x\\", "#2b6cb0", "rounded,filled", "453.5,338.5", "区民"]),
+                      st.text(min_size=0, max_size=12))
+
+
+@pytest.mark.filterwarnings("ignore::graphviz.exceptions.DotSyntaxWarning")  # "x\\": the text is still compared
+@settings(max_examples=300)
+@given(name=_DOT_TEXT, label=_DOT_TEXT,
+       attrs=st.dictionaries(st.sampled_from(["pos", "width", "style", "color", "lanebg", "steplabel", "dir"]), _DOT_TEXT))
+def test_the_dot_lines_are_what_the_graphviz_package_writes(name, label, attrs):
+    """The writer adds its node and edge lines to the package's graph itself, with the package's
+    quoting remembered (half the time of a long figure): the text must stay the package's own."""
+    g = graphviz.Digraph()
+    g.node(name, label, **attrs)
+    assert node_line(name, label, attrs) == g.body[-1]
+    if ":" not in name + label:  # a colon in an edge's end names a port; the writer's names have none
+        g.edge(name, label, **attrs)
+        assert edge_line(name, label, attrs) == g.body[-1]

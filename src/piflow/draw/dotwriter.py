@@ -12,13 +12,35 @@ figure-metrics and harmless to Graphviz.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import graphviz
+from graphviz import quoting
 
 from piflow.layout.geometry import Page, Rect, TextBox
 from piflow.layout.text import Block, Fonts, Line
 
 _BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+
+# The package's DOT quoting, remembered: the attribute names, colours, sizes and styles repeat on
+# every page, and quoting them again for each box was half the time of writing a long figure.
+_quote = lru_cache(maxsize=65536)(quoting.quote)
+
+
+def node_line(name: str, label: str, attrs: dict[str, str]) -> str:
+    """The line ``graphviz.Digraph.node(name, label, **attrs)`` adds to the graph's body: the label
+    first, then the attributes sorted by name (tests/test_draw.py holds the two to the same text)."""
+    return f"\t{_quote(name)}{_attr_list([f'label={_quote(label)}'], attrs)}\n"
+
+
+def edge_line(tail: str, head: str, attrs: dict[str, str]) -> str:
+    """The line ``graphviz.Digraph.edge(tail, head, **attrs)`` adds (the names here have no port)."""
+    return f"\t{_quote(tail)} -> {_quote(head)}{_attr_list([], attrs)}\n"
+
+
+def _attr_list(first: list[str], attrs: dict[str, str]) -> str:
+    text = " ".join(first + [f"{_quote(k)}={_quote(v)}" for k, v in sorted(attrs.items()) if v is not None])
+    return f" [{text}]" if text else ""
 
 
 def esc(text: str) -> str:
@@ -117,7 +139,7 @@ class DotWriter:
     # --- the graph ----------------------------------------------------------------------------
 
     def node(self, name: str, rect: Rect, label: str = "", **attrs: object) -> None:
-        self.g.node(name, label=label, **self.box_attrs(rect), **{k: str(v) for k, v in attrs.items()})
+        self.g.body.append(node_line(name, label, {**self.box_attrs(rect), **{k: str(v) for k, v in attrs.items()}}))
 
     def text(self, name: str, box: TextBox, **attrs: object) -> None:
         if all(col.empty for col in box.columns) and (box.head is None or box.head.empty):
@@ -144,7 +166,7 @@ class DotWriter:
         pos = " ".join(self.pt(x, y) for x, y in spline)
         if arrow:
             pos = f"e,{self.pt(*tip)} {pos}"
-        self.g.edge(tail, head, pos=pos, **{k: str(v) for k, v in attrs.items()})
+        self.g.body.append(edge_line(tail, head, {"pos": pos, **{k: str(v) for k, v in attrs.items()}}))
 
     def write(self, name: str) -> str:
         page, st = self.page, self.style

@@ -187,7 +187,8 @@ def svg_in_mm(text: str, scale: float = 1.0) -> str:
 
     The size comes from the viewBox: Graphviz rounds ``width``/``height`` up to whole points.
     """
-    text = _XLINK_NS.sub("", _DOCTYPE.sub("", text))
+    # Each once, at the top (all text in the figure is escaped): no scan of the whole page for more.
+    text = _XLINK_NS.sub("", _DOCTYPE.sub("", text, count=1), count=1)
     box = _VIEWBOX.search(text)
     if not box:
         return text
