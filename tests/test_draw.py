@@ -299,3 +299,11 @@ def test_the_dot_lines_are_what_the_graphviz_package_writes(name, label, attrs):
     if ":" not in name + label:  # a colon in an edge's end names a port; the writer's names have none
         g.edge(name, label, **attrs)
         assert edge_line(name, label, attrs) == g.body[-1]
+
+
+def test_remembered_quoting_tells_html_from_text_that_only_looks_like_it():
+    g = graphviz.Digraph()
+    for label in ("<<B>x</B>>", graphviz.nohtml("<<B>x</B>>"), "<<B>x</B>>"):
+        g.node("n", label)
+        assert node_line("n", label, {}) == g.body[-1]
+    assert g.body[0] != g.body[1]

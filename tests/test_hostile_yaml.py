@@ -56,9 +56,11 @@ def test_the_whole_corpus_at_once_under_lang_c():
     assert proc.returncode == 2
     assert "Traceback" not in text and "UnicodeEncodeError" not in text, text[-2000:]
     answered = {name for name in EXPECTED if name in text}
-    # Their keys are a:, b: …, none of a flow's: a folder leaves them out unread (named, each is answered above).
+    # Their keys are a:, b: …, none of a flow's: a folder leaves them out unread, saying so (named, each is
+    # answered above).
     not_flows = {"028-alias-bomb.yaml", "041-deep-list-10000.yaml"}
-    assert answered == set(EXPECTED) - not_flows, sorted(set(EXPECTED) - not_flows - answered)[:10]
+    assert set(EXPECTED) - not_flows <= answered, sorted(set(EXPECTED) - not_flows - answered)[:10]
+    assert "skipped 3 YAML file(s) without a flow's top-level key" in text  # and expected.yaml, this list
 
 
 @pytest.mark.parametrize("path", ["", " ", "/dev/zero", "/dev/null", "-", "no-such.yaml"])

@@ -185,7 +185,7 @@ def test_wrapping_is_balanced_and_keeps_kinsoku():
 
 _SPAN_TEXT = st.text("封入後の納品（紙・手渡し）、。インターネットAB1 .\u00a0\n\t", max_size=40)
 _SPAN = st.builds(Span, _SPAN_TEXT, st.sampled_from(["body", "small", "title"]), st.booleans(),
-                  st.sampled_from([None, "#c00"]))
+                  st.sampled_from([None, "#c00"]), st.booleans(), st.booleans())
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

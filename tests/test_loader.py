@@ -208,6 +208,13 @@ def test_discover_leaves_hidden_and_tool_folders_out(tmp_path):
     ("flow-style.yaml", "{name: x}\n", True),  # no block keys: read, and its problem reported
     ("list.yaml", "- name: x\n", True),
     ("latin1.yaml", b"name: caf\xe9\n", True),  # cannot be decoded: read, so P002 says why
+    ("windows.yaml", b"piflw: 1\r\nproposal:\r\n  title: t\r\n", True),  # CRLF: "proposal:" ends its line
+    ("mac.yaml", b"name: x\rparties:\r", True),
+    ("windows-theme.yaml", b"name: x\r\nlanes:\r\n", False),
+    ("anchored.yaml", "name: x\n&top piflow: 1\n", True),
+    ("tagged.yaml", "name: x\n!!str parties: []\n", True),
+    ("merged.yaml", "<<: *base\nname: x\n", True),  # keys from elsewhere: cannot tell, so read
+    ("complex.yaml", "name: x\n? piflow\n: 1\n", True),
 ])
 def test_folders_give_yaml_files_that_may_be_flows(tmp_path, name, text, read):
     path = tmp_path / name
@@ -230,9 +237,29 @@ def test_a_folder_of_themes_says_why_nothing_was_read(tmp_path):
     result = CliRunner().invoke(app, ["validate", str(tmp_path)])
     assert result.exit_code == 2
     assert "フローファイル (.yaml) がありません" in result.output
-    assert f"YAML 2 件（{tmp_path / 'default.yaml'} など）" in result.output and "piflow:" in result.output
+    assert f"フローのキーがない YAML は読みませんでした（{tmp_path / 'default.yaml'} ほか 1 件）" in result.output
+    assert "ファイル名で渡すと読んで" in result.output
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "mono.yaml")])
     assert result.exit_code == 2 and "P103" in result.output  # named: read as a flow, and told what it lacks
+
+
+def test_a_folder_with_flows_notes_the_yaml_it_left_out(tmp_path):
+    write(tmp_path, MINIMAL)
+    (tmp_path / "theme.yaml").write_text("name: mono\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 0
+    assert f"注意: 行頭に piflow:・proposal:・parties: などのフローのキーがない YAML は読みませんでした（{tmp_path / 'theme.yaml'}）" \
+        in result.output and "ほか" not in result.output
+    (tmp_path / "theme.yaml").unlink()
+    assert "注意" not in CliRunner().invoke(app, ["validate", str(tmp_path)]).output
+
+
+def test_folders_are_read_in_the_order_of_their_paths_text(tmp_path):
+    for name in ("a/x.yaml", "a-b.yaml", "a.yaml"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in discover([str(tmp_path)])] == \
+        ["a-b.yaml", "a.yaml", "a/x.yaml"]
 
 
 def test_the_project_folder_reads_flows_not_themes_or_packs():

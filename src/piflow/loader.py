@@ -152,7 +152,7 @@ def discover(paths: list[str], not_flows: list[str] | None = None) -> list[str]:
     for p in paths:
         path = Path(p)
         if p.strip() and path.is_dir():  # "" is Path("."): an empty argument never means "everything here"
-            for f in sorted(_files_below(path)):
+            for f in sorted(_files_below(path), key=str):  # by the path's text, folders and names alike
                 if f.suffix in FLOW_SUFFIXES:
                     if looks_like_flow(f):
                         found.append(str(f))
@@ -165,9 +165,15 @@ def discover(paths: list[str], not_flows: list[str] | None = None) -> list[str]:
     return found
 
 
-# A top-level key: at the start of a line, plain or quoted, followed by ":" and a space or the line's end.
-# Linear on any line (no nested repetition): the key is stripped of its trailing spaces afterwards.
-_TOP_KEY = re.compile(r"""^(?:"([^"\n]*)"[ \t]*|'([^'\n]*)'[ \t]*|([^\s#'"?:{\[\-][^:\n]*)):(?:[ \t]|$)""", re.M)
+# A top-level key: at the start of a line, after an anchor (&a) or a tag (!!str) if any, plain or quoted,
+# then ":" and a space or the line's end.  Linear on any line (no nested repetition); the key is
+# stripped of its trailing spaces afterwards.
+_TOP_KEY = re.compile(r"""^(?:[&!]\S*[ \t]+){0,2}(?:"([^"\n]*)"[ \t]*|'([^'\n]*)'[ \t]*|([^\s#'"?:{\[\-&!][^:\n]*))"""
+                      r":(?:[ \t]|$)", re.M)
+# Where YAML breaks a line besides \n: Windows files end theirs with \r\n.
+_BREAKS = re.compile(r"\r\n?|[\x85\u2028\u2029]")
+# Top-level keys this check cannot read, a complex key (? …) or a merge (<<:): such a file is read.
+_OPAQUE_KEY = re.compile(r"^(?:\?|<<[ \t]*:)", re.M)
 
 
 def looks_like_flow(path: Path) -> bool:
@@ -176,16 +182,23 @@ def looks_like_flow(path: Path) -> bool:
     A theme (styles/*.yaml), a policy pack's measures.yaml or a CI setting beside the flows has keys
     of its own (name, lanes, measures, jobs …) and no piflow, proposal, parties …; reading it as a flow
     gave a screen of P102/P103 errors for a file nobody meant as one.  A file that cannot be read or
-    decoded, an empty one, or one without block-style keys is still read, so its problem is reported;
-    a file named on the command line is always read."""
+    decoded, an empty one, one without block-style keys or with keys this cannot read (``? key``,
+    ``<<:``) is still read, so its problem is reported; a file named on the command line is always read."""
     try:
         text, _ = decode(str(path), read_bytes(str(path)))
     except InputError:
         return True
     if text is None:
         return True
-    keys = {next(g for g in m.groups() if g is not None).strip() for m in _TOP_KEY.finditer(text)}
-    return not keys or bool(keys & FLOW_KEYS)
+    text = _BREAKS.sub("\n", text)
+    if _OPAQUE_KEY.search(text):
+        return True
+    seen = False
+    for m in _TOP_KEY.finditer(text):
+        if next(g for g in m.groups() if g is not None).strip() in FLOW_KEYS:
+            return True  # most often on the first line (piflow: 1)
+        seen = True
+    return not seen
 
 
 FLOW_KEYS = frozenset(field.alias or name for name, field in Flow.model_fields.items())

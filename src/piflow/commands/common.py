@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from piflow import exitcodes, stopping
@@ -128,13 +129,27 @@ class Loaded:
             self.failed = True
             return []
         if not files:
-            hint = (f"YAML {len(not_flows)} 件（{not_flows[0]} など）は、行頭に piflow:・proposal:・parties: などの"
-                     "フローのキーがないので、フローとして読みませんでした "
-                     "(YAML files without any of a flow's top-level keys were skipped)" if not_flows else "")
             print_diagnostics([Diagnostic(p, 1, 1, "P001", "フローファイル (.yaml) がありません", "no flow files found",
-                                          hint) for p in paths], err)
+                                          _not_flows_hint([f for f in not_flows if _below(f, p)]))
+                               for p in paths], err)
             self.failed = True
+        elif not_flows:
+            print(f"注意: {_not_flows_hint(not_flows)}", file=err)
         return files
+
+
+def _below(file: str, folder: str) -> bool:
+    return Path(file).is_relative_to(Path(folder))
+
+
+def _not_flows_hint(not_flows: list[str]) -> str:
+    """What was left out of a folder, and how to read such a file anyway ("" when nothing was)."""
+    if not not_flows:
+        return ""
+    names = not_flows[0] + (f" ほか {len(not_flows) - 1} 件" if len(not_flows) > 1 else "")
+    return (f"行頭に piflow:・proposal:・parties: などのフローのキーがない YAML は読みませんでした（{names}）。"
+            "フローのつもりなら、ファイル名で渡すと読んで、足りないものを示します "
+            f"(skipped {len(not_flows)} YAML file(s) without a flow's top-level key; name one to read it anyway)")
 
 
 def title_problem(title: str | None) -> str | None:

@@ -22,9 +22,15 @@ from piflow.layout.text import Block, Fonts, Line
 
 _BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
 
-# The package's DOT quoting, remembered: the attribute names, colours, sizes and styles repeat on
-# every page, and quoting them again for each box was half the time of writing a long figure.
-_quote = lru_cache(maxsize=65536)(quoting.quote)
+# The package's DOT quoting, remembered for short texts: the attribute names, colours, sizes and
+# styles repeat on every page (quoting them again for each box was half the time of writing a long
+# figure); labels hardly ever do, so they are not kept.  (typed: graphviz.nohtml text equals the
+# plain string but is quoted differently.)
+_remembered = lru_cache(maxsize=4096, typed=True)(quoting.quote)
+
+
+def _quote(text: str) -> str:
+    return _remembered(text) if len(text) <= 32 else quoting.quote(text)
 
 
 def node_line(name: str, label: str, attrs: dict[str, str]) -> str:
