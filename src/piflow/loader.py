@@ -165,6 +165,8 @@ def discover(paths: list[str], not_flows: list[str] | None = None) -> list[str]:
     return found
 
 
+FLOW_KEYS = frozenset(field.alias or name for name, field in Flow.model_fields.items())
+
 # A top-level key: at the start of a line, after an anchor (&a) or a tag (!!str) if any, plain or quoted,
 # then ":" and a space or the line's end.  Linear on any line (no nested repetition); the key is
 # stripped of its trailing spaces afterwards.
@@ -199,9 +201,6 @@ def looks_like_flow(path: Path) -> bool:
             return True  # most often on the first line (piflow: 1)
         seen = True
     return not seen
-
-
-FLOW_KEYS = frozenset(field.alias or name for name, field in Flow.model_fields.items())
 
 SKIPPED_FOLDERS = {"node_modules", "__pycache__"}  # and every hidden one (.git, .venv, .github …)
 
